@@ -1,0 +1,57 @@
+#include "access.h"
+
+#include <string.h>
+
+#include <mosquitto_broker.h>
+#include <mosquitto_plugin.h>
+
+#include "groups.h"
+#include "nabz.h"
+
+static bool under_prefix(const char *prefix, size_t prefix_len, const char *topic)
+{
+	return strncmp(topic, prefix, prefix_len) == 0 && topic[prefix_len] == '/';
+}
+
+static bool is_stats_topic(const char *prefix, size_t prefix_len, const char *topic)
+{
+	return under_prefix(prefix, prefix_len, topic) && strcmp(topic + prefix_len, "/stats") == 0;
+}
+
+enum nabz_auth_decision nabz_access__authenticate(const struct nabz_config *cfg, const char *username)
+{
+	if(username && (nabz_namelist__contains(&cfg->services, username)
+				|| nabz_namelist__contains(&cfg->publishers, username)
+				|| nabz_namelist__contains(&cfg->admins, username))){
+		return NABZ_AUTH_DEFER;
+	}
+	if(cfg->allow_anonymous) return NABZ_AUTH_ACCEPT;
+	return username ? NABZ_AUTH_DEFER : NABZ_AUTH_REFUSE;
+}
+
+bool nabz_access__allowed(const char *prefix, size_t prefix_len,
+		const struct nabz_session *s, int access, const char *topic)
+{
+	bool admin = s && s->admin;
+	bool publisher = s && s->publisher;
+
+	switch(access){
+		case MOSQ_ACL_READ:
+			/* Hot path: runs for every message delivered to every subscriber. */
+			if(under_prefix(prefix, prefix_len, topic)) return true;
+			if(strcmp(topic, NABZ_CONTROL_RESPONSE_TOPIC) == 0) return true;
+			return admin && strncmp(topic, "$SYS/", 5) == 0;
+		case MOSQ_ACL_SUBSCRIBE:
+			if(nabz_filter__reaches_prefix(prefix, topic)) return true;
+			if(strcmp(topic, NABZ_CONTROL_RESPONSE_TOPIC) == 0) return true;
+			return admin && nabz_filters__intersect(topic, "$SYS/#");
+		case MOSQ_ACL_UNSUBSCRIBE:
+			return true;
+		case MOSQ_ACL_WRITE:
+			if(strcmp(topic, NABZ_CONTROL_TOPIC) == 0) return true;
+			return publisher && under_prefix(prefix, prefix_len, topic)
+				&& !is_stats_topic(prefix, prefix_len, topic);
+		default:
+			return false;
+	}
+}

@@ -1,0 +1,233 @@
+/*
+ * One table describes every option: name, type, bounds, default, help.
+ * Unknown names and bad values are refused with a message that names them
+ * (strtol with full-consumption and range checks, never atoi).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <mosquitto_broker.h>
+#include <mosquitto_plugin.h>
+
+enum opt_type { OPT_STRING, OPT_LONG, OPT_BOOL, OPT_NAMES };
+
+struct opt_def {
+	const char *name;
+	enum opt_type type;
+	long min;
+	long max;
+	const char *def;
+	size_t offset;
+	const char *help;
+};
+
+#define OFF(field) offsetof(struct nabz_config, field)
+
+static const struct opt_def opt_table[] = {
+	{"topic_prefix", OPT_STRING, 1, 64, "crypto", OFF(topic_prefix),
+		"first level of every data topic"},
+	{"state_file", OPT_STRING, 0, 4096, "/var/lib/nabz/state.json", OFF(state_file),
+		"where total_sessions and peak_connections persist; empty disables"},
+	{"stats_debounce_ms", OPT_LONG, 0, 60000, "50", OFF(stats_debounce_ms),
+		"least time between two crypto/stats publishes"},
+	{"state_save_interval_ms", OPT_LONG, 0, 3600000, "1000", OFF(state_save_interval_ms),
+		"least time between two state file writes"},
+	{"allow_anonymous", OPT_BOOL, 0, 1, "true", OFF(allow_anonymous),
+		"let clients without a named account connect as readers"},
+	{"services", OPT_NAMES, 0, 0, "", OFF(services),
+		"usernames of service clients: tracked, never counted as users"},
+	{"publishers", OPT_NAMES, 0, 0, "", OFF(publishers),
+		"usernames allowed to publish data topics"},
+	{"admins", OPT_NAMES, 0, 0, "", OFF(admins),
+		"usernames allowed to call listSessions"},
+	{"max_control_payload", OPT_LONG, 64, 1048576, "16384", OFF(max_control_payload),
+		"largest $CONTROL/nabz/v1 request in bytes"},
+	{"max_metadata_bytes", OPT_LONG, 16, 65536, "2048", OFF(max_metadata_bytes),
+		"largest hello metadata object, serialised, in bytes"},
+	{"max_commands", OPT_LONG, 1, 1000, "16", OFF(max_commands),
+		"most commands in one control request"},
+};
+
+#define OPT_COUNT (sizeof(opt_table) / sizeof(opt_table[0]))
+
+size_t nabz_config__option_count(void)
+{
+	return OPT_COUNT;
+}
+
+const char *nabz_config__option_name(size_t i)
+{
+	return i < OPT_COUNT ? opt_table[i].name : NULL;
+}
+
+static void namelist_free(struct nabz_namelist *list)
+{
+	for(size_t i = 0; i < list->count; i++){
+		free(list->names[i]);
+	}
+	free(list->names);
+	list->names = NULL;
+	list->count = 0;
+}
+
+bool nabz_namelist__contains(const struct nabz_namelist *list, const char *name)
+{
+	if(name == NULL) return false;
+	for(size_t i = 0; i < list->count; i++){
+		if(strcmp(list->names[i], name) == 0) return true;
+	}
+	return false;
+}
+
+static int parse_names(const char *value, struct nabz_namelist *out)
+{
+	const char *p = value;
+
+	namelist_free(out);
+	while(*p){
+		size_t len;
+		char **grown;
+
+		p += strspn(p, ", \t");
+		len = strcspn(p, ", \t");
+		if(len == 0) break;
+		grown = realloc(out->names, (out->count + 1) * sizeof(char *));
+		if(grown == NULL) return -1;
+		out->names = grown;
+		out->names[out->count] = strndup(p, len);
+		if(out->names[out->count] == NULL) return -1;
+		out->count++;
+		p += len;
+	}
+	return 0;
+}
+
+static int parse_bool(const char *value, bool *out)
+{
+	static const char *const yes[] = {"true", "yes", "on", "1"};
+	static const char *const no[] = {"false", "no", "off", "0"};
+
+	for(size_t i = 0; i < 4; i++){
+		if(strcasecmp(value, yes[i]) == 0){ *out = true; return 0; }
+		if(strcasecmp(value, no[i]) == 0){ *out = false; return 0; }
+	}
+	return -1;
+}
+
+static int parse_long(const char *value, long min, long max, long *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(value, &end, 10);
+	if(errno != 0 || end == value || *end != '\0' || v < min || v > max){
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+static int apply(const struct opt_def *def, const char *value, struct nabz_config *cfg,
+		char *err, size_t errlen)
+{
+	void *field = (char *)cfg + def->offset;
+
+	switch(def->type){
+		case OPT_STRING: {
+			size_t len = strlen(value);
+			char *copy;
+			if((long)len < def->min || (long)len > def->max){
+				snprintf(err, errlen, "option %s: length must be %ld..%ld characters",
+						def->name, def->min, def->max);
+				return -1;
+			}
+			copy = strdup(value);
+			if(copy == NULL){
+				snprintf(err, errlen, "option %s: out of memory", def->name);
+				return -1;
+			}
+			free(*(char **)field);
+			*(char **)field = copy;
+			return 0;
+		}
+		case OPT_LONG:
+			if(parse_long(value, def->min, def->max, (long *)field)){
+				snprintf(err, errlen, "option %s: \"%s\" is not a whole number in %ld..%ld",
+						def->name, value, def->min, def->max);
+				return -1;
+			}
+			return 0;
+		case OPT_BOOL:
+			if(parse_bool(value, (bool *)field)){
+				snprintf(err, errlen, "option %s: \"%s\" is not true or false", def->name, value);
+				return -1;
+			}
+			return 0;
+		case OPT_NAMES:
+			if(parse_names(value, (struct nabz_namelist *)field)){
+				snprintf(err, errlen, "option %s: out of memory", def->name);
+				return -1;
+			}
+			return 0;
+	}
+	return -1;
+}
+
+static int check_prefix(const char *prefix, char *err, size_t errlen)
+{
+	if(strpbrk(prefix, "+#") || prefix[0] == '/' || prefix[0] == '$'
+			|| prefix[strlen(prefix) - 1] == '/'){
+		snprintf(err, errlen, "option topic_prefix: \"%s\" must be topic levels without "
+				"wildcards, '$' or a leading/trailing '/'", prefix);
+		return -1;
+	}
+	return 0;
+}
+
+int nabz_config__parse(struct nabz_config *cfg, const struct mosquitto_opt *opts,
+		int opt_count, char *err, size_t errlen)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	for(size_t i = 0; i < OPT_COUNT; i++){
+		if(apply(&opt_table[i], opt_table[i].def, cfg, err, errlen)) goto error;
+	}
+	for(int i = 0; i < opt_count; i++){
+		const struct opt_def *def = NULL;
+
+		for(size_t j = 0; j < OPT_COUNT; j++){
+			if(strcmp(opts[i].key, opt_table[j].name) == 0){
+				def = &opt_table[j];
+				break;
+			}
+		}
+		if(def == NULL){
+			snprintf(err, errlen, "unknown option plugin_opt_%s", opts[i].key);
+			goto error;
+		}
+		if(apply(def, opts[i].value ? opts[i].value : "", cfg, err, errlen)) goto error;
+	}
+	if(check_prefix(cfg->topic_prefix, err, errlen)) goto error;
+	return 0;
+
+error:
+	nabz_config__free(cfg);
+	return -1;
+}
+
+void nabz_config__free(struct nabz_config *cfg)
+{
+	free(cfg->topic_prefix);
+	free(cfg->state_file);
+	namelist_free(&cfg->services);
+	namelist_free(&cfg->publishers);
+	namelist_free(&cfg->admins);
+	memset(cfg, 0, sizeof(*cfg));
+}

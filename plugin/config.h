@@ -1,0 +1,46 @@
+/*
+ * Plugin options (plugin_opt_* in mosquitto.conf), parsed from one table.
+ * Broker thread only.
+ */
+#ifndef NABZ_CONFIG_H
+#define NABZ_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct mosquitto_opt;
+
+/* A list of account names given as "a,b c" in one option. */
+struct nabz_namelist {
+	char **names;
+	size_t count;
+};
+
+struct nabz_config {
+	char *topic_prefix;          /* "crypto" */
+	char *state_file;            /* "" disables persistence */
+	long stats_debounce_ms;
+	long state_save_interval_ms;
+	bool allow_anonymous;
+	struct nabz_namelist services;
+	struct nabz_namelist publishers;
+	struct nabz_namelist admins;
+	long max_control_payload;
+	long max_metadata_bytes;
+	long max_commands;
+};
+
+/* Parses opts into cfg, defaults first. On failure returns -1 and writes
+ * a message naming the option into err; cfg is then left freed. */
+int nabz_config__parse(struct nabz_config *cfg, const struct mosquitto_opt *opts,
+		int opt_count, char *err, size_t errlen);
+void nabz_config__free(struct nabz_config *cfg);
+
+bool nabz_namelist__contains(const struct nabz_namelist *list, const char *name);
+
+/* Writes "name (type, default): help" lines for every option; used by the
+ * docs test to check mosquitto.conf documents them all. */
+size_t nabz_config__option_count(void);
+const char *nabz_config__option_name(size_t i);
+
+#endif

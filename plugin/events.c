@@ -1,0 +1,159 @@
+/*
+ * Connects, departures, access checks and control requests: the broker's
+ * events, turned into session registry updates.
+ */
+#include <string.h>
+
+#include <mosquitto.h>
+#include <mosquitto_broker.h>
+#include <mosquitto_plugin.h>
+
+#include <cjson/cJSON.h>
+
+#include "access.h"
+#include "control.h"
+#include "events.h"
+#include "log.h"
+#include "nabz.h"
+#include "timeutil.h"
+
+static const char *or_dash(const char *s)
+{
+	return s ? s : "-";
+}
+
+int nabz_events__basic_auth(int event, void *event_data, void *userdata)
+{
+	struct mosquitto_evt_basic_auth *ed = event_data;
+	struct nabz *nabz = userdata;
+	const char *client_id = mosquitto_client_id(ed->client);
+	const char *address = mosquitto_client_address(ed->client);
+	enum nabz_auth_decision decision;
+	struct nabz_session_info info;
+	struct nabz_session *s;
+
+	(void)event;
+	decision = nabz_access__authenticate(&nabz->cfg, ed->username);
+	if(decision == NABZ_AUTH_REFUSE){
+		nabz_log_notice("refused client %s from %s: anonymous clients are not allowed "
+				"(plugin_opt_allow_anonymous false)", or_dash(client_id), or_dash(address));
+		return MOSQ_ERR_AUTH;
+	}
+
+	memset(&info, 0, sizeof(info));
+	info.client = ed->client;
+	info.client_id = client_id;
+	info.username = ed->username;
+	info.address = address;
+	info.transport = nabz_transport__from_address(address);
+	info.connected_at_ms = nabz_time__wall_ms();
+	/* Roles hold only once the password file accepts the name: a refused
+	 * client is removed before it can use them (see sessions.h). */
+	info.service = nabz_namelist__contains(&nabz->cfg.services, ed->username);
+	info.publisher = nabz_namelist__contains(&nabz->cfg.publishers, ed->username);
+	info.admin = nabz_namelist__contains(&nabz->cfg.admins, ed->username);
+
+	s = nabz_sessions__add(&nabz->reg, &info);
+	if(s == NULL){
+		nabz_log_err("out of memory recording client %s; refusing it", or_dash(client_id));
+		return MOSQ_ERR_NOMEM;
+	}
+	if(decision == NABZ_AUTH_ACCEPT){
+		nabz_sessions__confirm(&nabz->reg, s);
+		return MOSQ_ERR_SUCCESS;
+	}
+	return MOSQ_ERR_PLUGIN_DEFER;
+}
+
+int nabz_events__disconnect(int event, void *event_data, void *userdata)
+{
+	struct mosquitto_evt_disconnect *ed = event_data;
+	struct nabz *nabz = userdata;
+
+	(void)event;
+	nabz_sessions__remove(&nabz->reg, ed->client);
+	return MOSQ_ERR_SUCCESS;
+}
+
+/* Any request but the connect itself proves the broker let the client in. */
+static struct nabz_session *active_session(struct nabz *nabz, const struct mosquitto *client)
+{
+	struct nabz_session *s = nabz_sessions__find(&nabz->reg, client);
+
+	if(s && !s->confirmed) nabz_sessions__confirm(&nabz->reg, s);
+	return s;
+}
+
+static const char *access_name(int access)
+{
+	switch(access){
+		case MOSQ_ACL_READ: return "read";
+		case MOSQ_ACL_WRITE: return "publish";
+		case MOSQ_ACL_SUBSCRIBE: return "subscribe";
+		case MOSQ_ACL_UNSUBSCRIBE: return "unsubscribe";
+		default: return "access";
+	}
+}
+
+int nabz_events__acl_check(int event, void *event_data, void *userdata)
+{
+	struct mosquitto_evt_acl_check *ed = event_data;
+	struct nabz *nabz = userdata;
+	struct nabz_session *s;
+
+	(void)event;
+	/* Hot path first: every delivery of a data message to every
+	 * subscriber comes here, and needs no session lookup. */
+	if(ed->access == MOSQ_ACL_READ
+			&& strncmp(ed->topic, nabz->cfg.topic_prefix, nabz->prefix_len) == 0
+			&& ed->topic[nabz->prefix_len] == '/'){
+		return MOSQ_ERR_SUCCESS;
+	}
+
+	s = active_session(nabz, ed->client);
+	if(!nabz_access__allowed(nabz->cfg.topic_prefix, nabz->prefix_len, s, ed->access, ed->topic)){
+		if(s == NULL || !s->denial_logged){
+			nabz_log_notice("denied %s on \"%s\" to client %s (user %s); further denials "
+					"for this client are not logged", access_name(ed->access), ed->topic,
+					or_dash(mosquitto_client_id(ed->client)), or_dash(mosquitto_client_username(ed->client)));
+			if(s) s->denial_logged = true;
+		}
+		return MOSQ_ERR_ACL_DENIED;
+	}
+	if(s && ed->access == MOSQ_ACL_SUBSCRIBE){
+		if(nabz_sessions__subscribe(&nabz->reg, s, ed->topic) != 0){
+			nabz_log_err("out of memory counting subscription \"%s\" of client %s",
+					ed->topic, s->client_id);
+		}
+	}else if(s && ed->access == MOSQ_ACL_UNSUBSCRIBE){
+		nabz_sessions__unsubscribe(&nabz->reg, s, ed->topic);
+	}
+	return MOSQ_ERR_SUCCESS;
+}
+
+int nabz_events__control(int event, void *event_data, void *userdata)
+{
+	struct mosquitto_evt_control *ed = event_data;
+	struct nabz *nabz = userdata;
+	struct nabz_session *s = active_session(nabz, ed->client);
+	const char *client_id = mosquitto_client_id(ed->client);
+	char *response;
+	int rc;
+
+	(void)event;
+	response = nabz_control__process(nabz, s, ed->payload, ed->payloadlen);
+	if(response == NULL){
+		nabz_log_err("out of memory answering a control request from %s", or_dash(client_id));
+		return MOSQ_ERR_NOMEM;
+	}
+	/* Addressed to the requester alone: the broker delivers it to that
+	 * client id directly, with no subscription needed. */
+	rc = mosquitto_broker_publish_copy(client_id, NABZ_CONTROL_RESPONSE_TOPIC,
+			(int)strlen(response), response, 0, false, NULL);
+	cJSON_free(response);
+	if(rc != MOSQ_ERR_SUCCESS){
+		nabz_log_err("cannot queue the control response to %s: %s", or_dash(client_id),
+				mosquitto_strerror(rc));
+	}
+	return rc;
+}

@@ -1,0 +1,18 @@
+/* Broker event callbacks (registered in plugin.c). Broker thread only. */
+#ifndef NABZ_EVENTS_H
+#define NABZ_EVENTS_H
+
+#include <stdint.h>
+
+struct nabz;
+
+int nabz_events__basic_auth(int event, void *event_data, void *userdata);
+int nabz_events__acl_check(int event, void *event_data, void *userdata);
+int nabz_events__disconnect(int event, void *event_data, void *userdata);
+int nabz_events__control(int event, void *event_data, void *userdata);
+int nabz_events__tick(int event, void *event_data, void *userdata);
+
+/* Writes the state file when the persisted figures changed (tick.c). */
+void nabz_tick__save_state(struct nabz *nabz, int64_t now_ms);
+
+#endif

@@ -1,0 +1,37 @@
+/*
+ * nabz plugin state: one struct, created in mosquitto_plugin_init and
+ * passed as userdata to every callback. Everything in it belongs to the
+ * broker thread; nothing here is touched from any other thread.
+ */
+#ifndef NABZ_H
+#define NABZ_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "sessions.h"
+
+#define NABZ_CONTROL_TOPIC "$CONTROL/nabz/v1"
+#define NABZ_CONTROL_RESPONSE_TOPIC "$CONTROL/nabz/v1/response"
+
+typedef struct mosquitto_plugin_id_t mosquitto_plugin_id_t;
+
+struct nabz {
+	mosquitto_plugin_id_t *pid;
+	struct nabz_config cfg;
+	struct nabz_registry reg;
+
+	char *stats_topic;            /* "<prefix>/stats" */
+	size_t prefix_len;            /* strlen(cfg.topic_prefix) */
+
+	int64_t started_ms;           /* monotonic, for uptime_s */
+	int64_t last_stats_publish_ms;
+	bool stats_published_once;
+	int64_t last_state_save_ms;
+	uint64_t saved_total_sessions;
+	uint64_t saved_peak;
+	bool state_save_failed_logged;
+};
+
+#endif

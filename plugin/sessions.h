@@ -1,0 +1,128 @@
+/*
+ * The session registry: every client the broker has let in (or is
+ * deciding on), keyed by its struct mosquitto pointer, and the live counts
+ * derived from them. Counts are kept incrementally so reading them is
+ * O(1); every change sets reg->dirty for the stats publisher.
+ *
+ * A session is "pending" from MOSQ_EVT_BASIC_AUTH until it is confirmed:
+ * when the plugin itself accepted the client, or at the next tick. The
+ * broker refuses a client inside the same loop iteration that runs
+ * BASIC_AUTH (the password file check runs after ours), and reports it with
+ * MOSQ_EVT_DISCONNECT before the next MOSQ_EVT_TICK, so a refused client is
+ * removed while still pending and is never counted.
+ *
+ * Broker thread only. Pure data: no broker calls, so unit tests use it as
+ * it is.
+ */
+#ifndef NABZ_SESSIONS_H
+#define NABZ_SESSIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cjson/cJSON.h>
+#include <uthash.h>
+
+#include "client_type.h"
+#include "groups.h"
+#include "uuid.h"
+
+struct nabz_filter {
+	char *filter;               /* owned */
+	unsigned mask;              /* groups it reaches */
+	UT_hash_handle hh;
+};
+
+struct nabz_user_ref {
+	char *user_id;              /* owned */
+	unsigned refs;
+	UT_hash_handle hh;
+};
+
+struct nabz_session {
+	const void *client;         /* key: the broker's struct mosquitto */
+	char session_id[NABZ_UUID_STR_LEN];
+	char *client_id;            /* owned */
+	char *username;             /* owned, may be NULL */
+	char *address;              /* owned, may be NULL */
+	char *user_id;              /* owned, from hello, may be NULL */
+	cJSON *metadata;            /* owned, from hello, may be NULL */
+	int64_t connected_at_ms;    /* wall clock */
+	enum nabz_client_type type;
+	enum nabz_transport transport;
+	bool service;               /* counted nowhere in the stats */
+	bool publisher;
+	bool admin;
+	bool confirmed;
+	bool denial_logged;         /* one ACL denial line per client */
+	struct nabz_filter *filters;
+	unsigned group_refs[NABZ_GROUP_COUNT]; /* filters reaching each group */
+	UT_hash_handle hh;
+};
+
+struct nabz_counts {
+	uint64_t active;            /* confirmed user (non-service) sessions */
+	uint64_t by_type[NABZ_CT_COUNT];
+	uint64_t groups[NABZ_GROUP_COUNT];
+	uint64_t anonymous_users;   /* user sessions with no user_id */
+	uint64_t unique_users;      /* distinct user_ids + anonymous_users */
+	uint64_t total_sessions;    /* persisted */
+	uint64_t peak;              /* persisted */
+};
+
+struct nabz_registry {
+	struct nabz_session *by_client;
+	struct nabz_user_ref *user_ids;
+	struct nabz_counts counts;  /* the published figures */
+	uint64_t services;          /* confirmed service sessions */
+	uint64_t pending;           /* sessions not yet confirmed */
+	char *prefix;               /* owned copy of the topic prefix */
+	bool dirty;                 /* a published figure changed */
+};
+
+struct nabz_session_info {
+	const void *client;
+	const char *client_id;
+	const char *username;
+	const char *address;
+	enum nabz_transport transport;
+	bool service;
+	bool publisher;
+	bool admin;
+	int64_t connected_at_ms;
+};
+
+int nabz_registry__init(struct nabz_registry *reg, const char *prefix);
+void nabz_registry__cleanup(struct nabz_registry *reg);
+
+/* Records a new pending session. A stale entry for the same client pointer
+ * (which the broker would only reuse after freeing it) is replaced.
+ * Returns NULL when out of memory. */
+struct nabz_session *nabz_sessions__add(struct nabz_registry *reg, const struct nabz_session_info *info);
+struct nabz_session *nabz_sessions__find(struct nabz_registry *reg, const void *client);
+/* Counts a pending session in: active, type, user, total, peak. */
+void nabz_sessions__confirm(struct nabz_registry *reg, struct nabz_session *s);
+/* Confirms every pending session; returns how many. */
+size_t nabz_sessions__confirm_all(struct nabz_registry *reg);
+/* Forgets the client and releases everything it was counted in. Unknown
+ * clients (never authenticated) are ignored. */
+void nabz_sessions__remove(struct nabz_registry *reg, const void *client);
+
+/* Subscription tracking; unknown or repeated filters are handled. Return 0,
+ * or -1 when out of memory (the filter is then not counted). */
+int nabz_sessions__subscribe(struct nabz_registry *reg, struct nabz_session *s, const char *filter);
+void nabz_sessions__unsubscribe(struct nabz_registry *reg, struct nabz_session *s, const char *filter);
+
+/* Applies a hello: type (NULL keeps it), user_id (NULL keeps it, "" clears
+ * it), metadata (NULL keeps it). Ownership of metadata always passes to
+ * this function: kept by the session, or freed on failure. Returns 0, or
+ * -1 when out of memory (the session then keeps or loses its user id but
+ * stays counted exactly). */
+int nabz_sessions__hello(struct nabz_registry *reg, struct nabz_session *s,
+		const enum nabz_client_type *type, const char *user_id, cJSON *metadata);
+
+/* Restores the persisted figures (at start). */
+void nabz_counts__restore(struct nabz_registry *reg, uint64_t total_sessions, uint64_t peak);
+
+#endif

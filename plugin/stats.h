@@ -1,0 +1,26 @@
+/* The stats object of the contract, and when to publish it. */
+#ifndef NABZ_STATS_H
+#define NABZ_STATS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <cjson/cJSON.h>
+
+#include "sessions.h"
+
+/* Builds the stats object. Caller owns the result (cJSON_Delete); NULL
+ * when out of memory. */
+cJSON *nabz_stats__to_json(const struct nabz_counts *c, int64_t uptime_s);
+
+/* Wraps data (ownership passes in, freed on failure) into the topic
+ * envelope {"type": type, "data": data, "ts": RFC 3339} and prints it.
+ * Caller frees the string with cJSON_free; NULL when out of memory. */
+char *nabz_stats__envelope(const char *type, cJSON *data, int64_t wall_ms);
+
+/* The debounce rule: publish when something changed and the last publish
+ * is at least interval_ms old (or there was none). */
+bool nabz_stats__publish_due(bool dirty, bool published_once, int64_t last_ms,
+		int64_t now_ms, int64_t interval_ms);
+
+#endif

@@ -1,0 +1,95 @@
+/*
+ * MOSQ_EVT_TICK: confirms sessions the broker let in, publishes
+ * crypto/stats when a figure changed (debounced), saves the state file.
+ *
+ * 2.0.11 runs TICK once per main-loop pass: every 100 ms on an idle broker,
+ * thousands of times a second under load; every check here is O(1) unless
+ * there is work to do.
+ */
+#include <string.h>
+
+#include <mosquitto.h>
+#include <mosquitto_broker.h>
+
+#include <cjson/cJSON.h>
+
+#include "events.h"
+#include "log.h"
+#include "nabz.h"
+#include "state_file.h"
+#include "stats.h"
+#include "timeutil.h"
+
+static void publish_stats(struct nabz *nabz, int64_t now_ms)
+{
+	cJSON *data = nabz_stats__to_json(&nabz->reg.counts, (now_ms - nabz->started_ms) / 1000);
+	char *payload;
+	int rc;
+
+	if(data == NULL){
+		nabz_log_err("out of memory building the stats");
+		return;
+	}
+	payload = nabz_stats__envelope("stats_update", data, nabz_time__wall_ms());
+	if(payload == NULL){
+		nabz_log_err("out of memory building the stats");
+		return;
+	}
+	rc = mosquitto_broker_publish_copy(NULL, nabz->stats_topic, (int)strlen(payload),
+			payload, 0, true, NULL);
+	cJSON_free(payload);
+	if(rc != MOSQ_ERR_SUCCESS){
+		nabz_log_err("cannot publish %s: %s", nabz->stats_topic, mosquitto_strerror(rc));
+		return;
+	}
+	nabz->reg.dirty = false;
+	nabz->last_stats_publish_ms = now_ms;
+	nabz->stats_published_once = true;
+}
+
+void nabz_tick__save_state(struct nabz *nabz, int64_t now_ms)
+{
+	struct nabz_persisted p = {
+		.total_sessions = nabz->reg.counts.total_sessions,
+		.peak_connections = nabz->reg.counts.peak,
+	};
+	char err[512];
+
+	if(nabz->cfg.state_file[0] == '\0') return;
+	if(p.total_sessions == nabz->saved_total_sessions && p.peak_connections == nabz->saved_peak){
+		return;
+	}
+	nabz->last_state_save_ms = now_ms;
+	if(nabz_state__save(nabz->cfg.state_file, &p, err, sizeof(err)) != 0){
+		/* Retried every interval; said once until it works again. */
+		if(!nabz->state_save_failed_logged){
+			nabz_log_err("cannot save state: %s", err);
+			nabz->state_save_failed_logged = true;
+		}
+		return;
+	}
+	if(nabz->state_save_failed_logged){
+		nabz_log_notice("state saved to %s again", nabz->cfg.state_file);
+		nabz->state_save_failed_logged = false;
+	}
+	nabz->saved_total_sessions = p.total_sessions;
+	nabz->saved_peak = p.peak_connections;
+}
+
+int nabz_events__tick(int event, void *event_data, void *userdata)
+{
+	struct nabz *nabz = userdata;
+	int64_t now_ms = nabz_time__mono_ms();
+
+	(void)event;
+	(void)event_data;
+	nabz_sessions__confirm_all(&nabz->reg);
+	if(nabz_stats__publish_due(nabz->reg.dirty, nabz->stats_published_once,
+				nabz->last_stats_publish_ms, now_ms, nabz->cfg.stats_debounce_ms)){
+		publish_stats(nabz, now_ms);
+	}
+	if(now_ms - nabz->last_state_save_ms >= nabz->cfg.state_save_interval_ms){
+		nabz_tick__save_state(nabz, now_ms);
+	}
+	return MOSQ_ERR_SUCCESS;
+}
