@@ -38,8 +38,8 @@ void nabz_config__free(struct nabz_config *cfg);
 
 bool nabz_namelist__contains(const struct nabz_namelist *list, const char *name);
 
-/* Writes "name (type, default): help" lines for every option; used by the
- * docs test to check mosquitto.conf documents them all. */
+/* The option names, in table order (the docs test checks mosquitto.conf
+ * documents each). */
 size_t nabz_config__option_count(void);
 const char *nabz_config__option_name(size_t i);
 

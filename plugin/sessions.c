@@ -35,6 +35,11 @@ static int account(struct nabz_registry *reg, struct nabz_session *s, int sign)
 					return -1;
 				}
 				HASH_ADD_KEYPTR(hh, reg->user_ids, ref->user_id, strlen(ref->user_id), ref);
+				if(reg->user_ids == NULL){
+					free(ref->user_id);
+					free(ref);
+					return -1;
+				}
 				c->unique_users++;
 			}
 			ref->refs++;
@@ -154,6 +159,10 @@ struct nabz_session *nabz_sessions__add(struct nabz_registry *reg, const struct 
 	s->admin = info->admin;
 	s->type = nabz_client_type__infer(s->client_id, s->transport);
 	HASH_ADD_PTR(reg->by_client, client, s);
+	if(reg->by_client == NULL){
+		session_free(s);
+		return NULL;
+	}
 	reg->pending++;
 	return s;
 }
@@ -231,6 +240,11 @@ int nabz_sessions__subscribe(struct nabz_registry *reg, struct nabz_session *s, 
 	}
 	f->mask = mask;
 	HASH_ADD_KEYPTR(hh, s->filters, f->filter, strlen(f->filter), f);
+	if(s->filters == NULL){
+		free(f->filter);
+		free(f);
+		return -1;
+	}
 	for(int g = 0; g < NABZ_GROUP_COUNT; g++){
 		if((mask & (1u << g)) && s->group_refs[g]++ == 0 && counted(s)){
 			reg->counts.groups[g]++;

@@ -22,6 +22,11 @@
 #include <stdint.h>
 
 #include <cjson/cJSON.h>
+
+/* A failed allocation inside uthash must not exit() the broker: with this,
+ * an add that cannot allocate leaves the table as it was (checked by the
+ * callers: only the first add of a table allocates the head). */
+#define HASH_NONFATAL_OOM 1
 #include <uthash.h>
 
 #include "client_type.h"

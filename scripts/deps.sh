@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs the Debian packages nabz needs, only those missing.
+#   scripts/deps.sh run    what running nabz needs
+#   scripts/deps.sh test   that, plus what the tests need
+set -euo pipefail
+
+want=(cmake make gcc pkg-config mosquitto mosquitto-dev libmosquitto-dev
+      libcjson-dev uthash-dev)
+if [ "${1:-run}" = test ]; then
+  want+=(libcmocka-dev python3-paho-mqtt python3-pytest mosquitto-clients)
+fi
+
+missing=()
+for pkg in "${want[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$pkg")
+  fi
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "nabz: missing packages: ${missing[*]}; run as root or install them" >&2
+    exit 1
+  fi
+  echo "nabz: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q
+  apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
