@@ -71,7 +71,7 @@ int nabz_events__disconnect(int event, void *event_data, void *userdata)
 	struct nabz *nabz = userdata;
 
 	(void)event;
-	nabz_sessions__remove(&nabz->reg, ed->client);
+	nabz_sessions__depart(&nabz->reg, ed->client, !mosquitto_client_clean_session(ed->client));
 	return MOSQ_ERR_SUCCESS;
 }
 

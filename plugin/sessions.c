@@ -91,15 +91,29 @@ int nabz_registry__init(struct nabz_registry *reg, const char *prefix)
 	return reg->prefix ? 0 : -1;
 }
 
-static void session_free(struct nabz_session *s)
+static void filters_free(struct nabz_filter **head)
 {
 	struct nabz_filter *f, *tmp;
 
-	HASH_ITER(hh, s->filters, f, tmp){
-		HASH_DEL(s->filters, f);
+	HASH_ITER(hh, *head, f, tmp){
+		HASH_DEL(*head, f);
 		free(f->filter);
 		free(f);
 	}
+}
+
+static void dormant_free(struct nabz_registry *reg, struct nabz_dormant *d)
+{
+	HASH_DEL(reg->dormant, d);
+	filters_free(&d->filters);
+	free(d->client_id);
+	free(d);
+}
+
+static void session_free(struct nabz_session *s)
+{
+	filters_free(&s->filters);
+	filters_free(&s->carried);
 	free(s->client_id);
 	free(s->username);
 	free(s->address);
@@ -112,7 +126,11 @@ void nabz_registry__cleanup(struct nabz_registry *reg)
 {
 	struct nabz_session *s, *stmp;
 	struct nabz_user_ref *u, *utmp;
+	struct nabz_dormant *d, *dtmp;
 
+	HASH_ITER(hh, reg->dormant, d, dtmp){
+		dormant_free(reg, d);
+	}
 	HASH_ITER(hh, reg->by_client, s, stmp){
 		HASH_DEL(reg->by_client, s);
 		session_free(s);
@@ -132,6 +150,65 @@ struct nabz_session *nabz_sessions__find(struct nabz_registry *reg, const void *
 
 	HASH_FIND_PTR(reg->by_client, &client, s);
 	return s;
+}
+
+/* Gives s the filters its client left behind, if any. */
+static void attach_dormant(struct nabz_registry *reg, struct nabz_session *s)
+{
+	struct nabz_dormant *d;
+
+	HASH_FIND_STR(reg->dormant, s->client_id, d);
+	if(d == NULL) return;
+	s->carried = d->filters;
+	d->filters = NULL;
+	dormant_free(reg, d);
+	reg->carries_pending++;
+}
+
+/* Keeps the filters of a departing persistent session by client id,
+ * dropping the oldest entry beyond the bound. */
+static void stash_dormant(struct nabz_registry *reg, struct nabz_session *s)
+{
+	struct nabz_dormant *d;
+
+	HASH_FIND_STR(reg->dormant, s->client_id, d);
+	if(d) dormant_free(reg, d);
+	if(HASH_COUNT(reg->dormant) >= NABZ_DORMANT_MAX){
+		dormant_free(reg, reg->dormant);
+	}
+	d = calloc(1, sizeof(*d));
+	if(d == NULL) return;
+	d->client_id = strdup(s->client_id);
+	if(d->client_id == NULL){
+		free(d);
+		return;
+	}
+	HASH_ADD_KEYPTR(hh, reg->dormant, d->client_id, strlen(d->client_id), d);
+	if(reg->dormant == NULL){
+		free(d->client_id);
+		free(d);
+		return;
+	}
+	d->filters = s->filters;
+	s->filters = NULL;
+}
+
+/* Moves filters from a departing session to where they may live on. */
+static void hand_on_filters(struct nabz_registry *reg, struct nabz_session *s, bool persistent)
+{
+	struct nabz_session *heir = reg->just_added;
+
+	if(s->filters == NULL) return;
+	if(heir && heir != s && strcmp(heir->client_id, s->client_id) == 0){
+		/* A takeover: the broker moves the subscriptions to the new
+		 * connection when its session continues. */
+		if(heir->carried == NULL) reg->carries_pending++;
+		filters_free(&heir->carried);
+		heir->carried = s->filters;
+		s->filters = NULL;
+	}else if(persistent){
+		stash_dormant(reg, s);
+	}
 }
 
 struct nabz_session *nabz_sessions__add(struct nabz_registry *reg, const struct nabz_session_info *info)
@@ -164,6 +241,8 @@ struct nabz_session *nabz_sessions__add(struct nabz_registry *reg, const struct 
 		return NULL;
 	}
 	reg->pending++;
+	attach_dormant(reg, s);
+	reg->just_added = s;
 	return s;
 }
 
@@ -205,10 +284,18 @@ size_t nabz_sessions__confirm_all(struct nabz_registry *reg)
 
 void nabz_sessions__remove(struct nabz_registry *reg, const void *client)
 {
+	nabz_sessions__depart(reg, client, false);
+}
+
+void nabz_sessions__depart(struct nabz_registry *reg, const void *client, bool persistent)
+{
 	struct nabz_counts before = reg->counts;
 	struct nabz_session *s = nabz_sessions__find(reg, client);
 
 	if(s == NULL) return;
+	if(reg->just_added == s) reg->just_added = NULL;
+	if(s->carried) reg->carries_pending--;
+	if(s->confirmed) hand_on_filters(reg, s, persistent);
 	if(!s->confirmed){
 		reg->pending--;
 	}else if(s->service){
@@ -313,4 +400,24 @@ void nabz_counts__restore(struct nabz_registry *reg, uint64_t total_sessions, ui
 {
 	reg->counts.total_sessions = total_sessions;
 	reg->counts.peak = peak > reg->counts.peak ? peak : reg->counts.peak;
+}
+
+void nabz_sessions__settle_carried(struct nabz_registry *reg, int (*sub_count)(const void *client))
+{
+	struct nabz_session *s, *tmp;
+
+	reg->just_added = NULL;
+	if(reg->carries_pending == 0) return;
+	HASH_ITER(hh, reg->by_client, s, tmp){
+		struct nabz_filter *f, *ftmp;
+
+		if(s->carried == NULL) continue;
+		if(sub_count(s->client) > 0){
+			HASH_ITER(hh, s->carried, f, ftmp){
+				nabz_sessions__subscribe(reg, s, f->filter);
+			}
+		}
+		filters_free(&s->carried);
+		reg->carries_pending--;
+	}
 }

@@ -11,6 +11,18 @@
  * MOSQ_EVT_DISCONNECT before the next MOSQ_EVT_TICK, so a refused client is
  * removed while still pending and is never counted.
  *
+ * Subscriptions that outlive a connection: a client with a persistent
+ * session (clean session off) keeps its subscriptions in the broker while
+ * away, and gets them back on reconnect without sending SUBSCRIBE, so no
+ * ACL event tells the plugin. Its filters are kept here ("dormant", by
+ * client id, bounded) and attached to its next connection as "carried";
+ * at the next tick they are counted again if the broker reports that the
+ * connection has subscriptions, or dropped if it has none (the session had
+ * expired or the client asked for a clean start). A takeover (same client
+ * id while connected) hands the old connection's filters to the new one
+ * the same way: 2.0.11 reports the old connection's departure right after
+ * the new one's BASIC_AUTH.
+ *
  * Broker thread only. Pure data: no broker calls, so unit tests use it as
  * it is.
  */
@@ -39,6 +51,15 @@ struct nabz_filter {
 	UT_hash_handle hh;
 };
 
+/* Filters of a persistent session whose client is away. */
+struct nabz_dormant {
+	char *client_id;            /* owned, key */
+	struct nabz_filter *filters;
+	UT_hash_handle hh;
+};
+
+#define NABZ_DORMANT_MAX 10000
+
 struct nabz_user_ref {
 	char *user_id;              /* owned */
 	unsigned refs;
@@ -62,6 +83,7 @@ struct nabz_session {
 	bool confirmed;
 	bool denial_logged;         /* one ACL denial line per client */
 	struct nabz_filter *filters;
+	struct nabz_filter *carried; /* maybe carried over by the broker; see above */
 	unsigned group_refs[NABZ_GROUP_COUNT]; /* filters reaching each group */
 	UT_hash_handle hh;
 };
@@ -82,6 +104,9 @@ struct nabz_registry {
 	struct nabz_counts counts;  /* the published figures */
 	uint64_t services;          /* confirmed service sessions */
 	uint64_t pending;           /* sessions not yet confirmed */
+	struct nabz_dormant *dormant;    /* insertion order: oldest first */
+	size_t carries_pending;          /* sessions with carried filters */
+	struct nabz_session *just_added; /* until the next settle */
 	char *prefix;               /* owned copy of the topic prefix */
 	bool dirty;                 /* a published figure changed */
 };
@@ -113,6 +138,13 @@ size_t nabz_sessions__confirm_all(struct nabz_registry *reg);
 /* Forgets the client and releases everything it was counted in. Unknown
  * clients (never authenticated) are ignored. */
 void nabz_sessions__remove(struct nabz_registry *reg, const void *client);
+/* The same for a departure the broker reported; persistent says the
+ * client's session (and its subscriptions) outlives the connection. */
+void nabz_sessions__depart(struct nabz_registry *reg, const void *client, bool persistent);
+/* Settles carried filters (call once the broker has finished the connects
+ * it was handling, i.e. from the tick): sub_count(client) > 0 means the
+ * broker kept the subscriptions. */
+void nabz_sessions__settle_carried(struct nabz_registry *reg, int (*sub_count)(const void *client));
 
 /* Subscription tracking; unknown or repeated filters are handled. Return 0,
  * or -1 when out of memory (the filter is then not counted). */

@@ -76,6 +76,11 @@ void nabz_tick__save_state(struct nabz *nabz, int64_t now_ms)
 	nabz->saved_peak = p.peak_connections;
 }
 
+static int client_sub_count(const void *client)
+{
+	return mosquitto_client_sub_count(client);
+}
+
 int nabz_events__tick(int event, void *event_data, void *userdata)
 {
 	struct nabz *nabz = userdata;
@@ -84,6 +89,7 @@ int nabz_events__tick(int event, void *event_data, void *userdata)
 	(void)event;
 	(void)event_data;
 	nabz_sessions__confirm_all(&nabz->reg);
+	nabz_sessions__settle_carried(&nabz->reg, client_sub_count);
 	if(nabz_stats__publish_due(nabz->reg.dirty, nabz->stats_published_once,
 				nabz->last_stats_publish_ms, now_ms, nabz->cfg.stats_debounce_ms)){
 		publish_stats(nabz, now_ms);

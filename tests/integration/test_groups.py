@@ -1,5 +1,6 @@
 """Group audiences move with subscribe, unsubscribe and disconnect."""
 import threading
+import time
 
 import paho.mqtt.client as mqtt
 
@@ -61,4 +62,54 @@ def test_denied_subscription_counts_nowhere(broker, watcher):
     subscribe(c, "crypto/news")
     data = watcher.wait_for(lambda d: d["groups"]["news"] == 1)
     assert data["groups"] == {"prices": 0, "market": 0, "news": 1, "alerts": 0}
+    stop_client(c)
+
+
+def test_persistent_sessions_keep_their_groups_across_reconnects(broker, watcher):
+    watcher.wait_for(lambda d: d["groups"] == ZERO and d["active_connections"] == 1)
+    bot = broker.client(client_id="bot-telegram", clean_session=False)
+    subscribe(bot, "crypto/alerts")
+    watcher.wait_for(lambda d: d["groups"]["alerts"] == 1)
+    stop_client(bot)
+    watcher.wait_for(lambda d: d["groups"]["alerts"] == 0 and d["active_connections"] == 1)
+
+    # Back with its session: the broker restores the subscription without a
+    # SUBSCRIBE, and the bot still receives alerts, so it counts again.
+    bot = broker.client(client_id="bot-telegram", clean_session=False)
+    watcher.wait_for(lambda d: d["groups"]["alerts"] == 1 and d["active_connections"] == 2)
+
+    # A takeover by a second connection that keeps the session: still one.
+    bot.loop_stop()
+    bot2 = broker.client(client_id="bot-telegram", clean_session=False)
+    watcher.wait_for(lambda d: d["total_sessions"] >= 4)
+    data = watcher.wait_for(lambda d: d["active_connections"] == 2)
+    assert data["groups"]["alerts"] == 1
+    stop_client(bot2)
+    watcher.wait_for(lambda d: d["groups"]["alerts"] == 0 and d["active_connections"] == 1)
+
+    # A clean start drops the session: nothing to count.
+    fresh = broker.client(client_id="bot-telegram", clean_session=True)
+    watcher.wait_for(lambda d: d["active_connections"] == 2)
+    time.sleep(0.3)
+    assert watcher.stats()["groups"] == ZERO
+    stop_client(fresh)
+
+
+def test_mqtt5_session_expiry_zero_does_not_keep_groups(broker, watcher):
+    watcher.wait_for(lambda d: d["active_connections"] == 1)
+    c = broker.client(client_id="mobile-5", protocol=mqtt.MQTTv5, connect=False)
+    c.connect("127.0.0.1", broker.port, clean_start=False)
+    c.loop_start()
+    assert c.nabz_connected.wait(5)
+    subscribe(c, "crypto/news")
+    watcher.wait_for(lambda d: d["groups"]["news"] == 1)
+    stop_client(c)
+    watcher.wait_for(lambda d: d["groups"]["news"] == 0)
+    c = broker.client(client_id="mobile-5", protocol=mqtt.MQTTv5, connect=False)
+    c.connect("127.0.0.1", broker.port, clean_start=False)
+    c.loop_start()
+    assert c.nabz_connected.wait(5)
+    watcher.wait_for(lambda d: d["active_connections"] == 2)
+    time.sleep(0.3)
+    assert watcher.stats()["groups"]["news"] == 0   # expiry 0: the session ended
     stop_client(c)
