@@ -22,6 +22,16 @@ static const char *or_dash(const char *s)
 	return s ? s : "-";
 }
 
+static int decision_rc(enum nabz_auth_decision decision)
+{
+	switch(decision){
+		case NABZ_AUTH_ACCEPT: return MOSQ_ERR_SUCCESS;
+		case NABZ_AUTH_DEFER: return MOSQ_ERR_PLUGIN_DEFER;
+		case NABZ_AUTH_REFUSE: break;
+	}
+	return MOSQ_ERR_AUTH;
+}
+
 int nabz_events__basic_auth(int event, void *event_data, void *userdata)
 {
 	struct mosquitto_evt_basic_auth *ed = event_data;
@@ -34,6 +44,12 @@ int nabz_events__basic_auth(int event, void *event_data, void *userdata)
 
 	(void)event;
 	decision = nabz_access__authenticate(&nabz->cfg, ed->username);
+	if(nabz_sessions__find(&nabz->reg, ed->client)){
+		/* On SIGHUP, 2.0.11 checks every connected client again
+		 * (mosquitto_security_apply_default): the same session, not a
+		 * new one. A refusal disconnects it, reported as a departure. */
+		return decision_rc(decision);
+	}
 	if(decision == NABZ_AUTH_REFUSE){
 		nabz_log_notice("refused client %s from %s: anonymous clients are not allowed "
 				"(plugin_opt_allow_anonymous false)", or_dash(client_id), or_dash(address));
@@ -60,9 +76,8 @@ int nabz_events__basic_auth(int event, void *event_data, void *userdata)
 	}
 	if(decision == NABZ_AUTH_ACCEPT){
 		nabz_sessions__confirm(&nabz->reg, s);
-		return MOSQ_ERR_SUCCESS;
 	}
-	return MOSQ_ERR_PLUGIN_DEFER;
+	return decision_rc(decision);
 }
 
 int nabz_events__disconnect(int event, void *event_data, void *userdata)

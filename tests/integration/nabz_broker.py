@@ -77,6 +77,7 @@ class Broker:
             "per_listener_settings %s" % ("true" if self.per_listener_settings else "false"),
             "allow_duplicate_messages %s" % ("true" if self.allow_duplicate_messages else "false"),
             "persistence false",
+            "allow_anonymous true",
             "user root",
             "log_dest stderr",
             "log_type error", "log_type warning", "log_type notice", "log_type information",

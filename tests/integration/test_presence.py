@@ -207,3 +207,31 @@ def test_unique_users_follow_hello(broker, watcher):
         stop_client(t)
     data = watcher.wait_for(lambda d: d["active_connections"] == 1)
     assert data["unique_users"] == 1
+
+
+def test_sighup_keeps_sessions(broker_factory):
+    b = broker_factory(accounts={"ops": "pw"}, options={"admins": "ops"}).start()
+    w = Watcher(b)
+    try:
+        reader = b.client(client_id="browser-r")
+        resp = control(reader, [{"command": "hello", "user_id": "dev-1", "metadata": {"page": "/"}}])
+        session_id = resp["responses"][0]["data"]["session_id"]
+        reader.subscribe("crypto/prices/+")
+        admin = b.client(client_id="api-ops", username="ops", password="pw")
+        w.wait_for(lambda d: d["active_connections"] == 3 and d["groups"]["prices"] == 1)
+        b.proc.send_signal(1)                      # reload
+        time.sleep(0.5)
+        assert "Reloading config" in b.read_log()
+        resp = control(admin, [{"command": "listSessions"}, {"command": "getStats"}])
+        sessions = {s["client_id"]: s for s in resp["responses"][0]["data"]["sessions"]}
+        assert sessions["browser-r"]["session_id"] == session_id
+        assert sessions["browser-r"]["user_id"] == "dev-1"
+        assert sessions["browser-r"]["groups"] == ["prices"]
+        stats = resp["responses"][1]["data"]
+        assert stats["active_connections"] == 3
+        assert stats["total_sessions"] == 3
+        assert "Client watcher disconnected" not in b.read_log()
+        stop_client(reader)
+        stop_client(admin)
+    finally:
+        w.close()
