@@ -88,7 +88,8 @@ unsigned nabz_groups__mask(const char *prefix, const char *filter)
 bool nabz_filter__reaches_prefix(const char *prefix, const char *filter)
 {
 	char pattern[96];
-	int n = snprintf(pattern, sizeof(pattern), "%s/#", prefix);
+	/* Not "<prefix>/#": that also matches the topic "<prefix>" itself. */
+	int n = snprintf(pattern, sizeof(pattern), "%s/+/#", prefix);
 
 	if(n < 0 || (size_t)n >= sizeof(pattern)) return false;
 	filter = strip_share(filter);

@@ -44,7 +44,7 @@ static int account(struct nabz_registry *reg, struct nabz_session *s, int sign)
 			}
 			ref->refs++;
 		}else{
-			c->anonymous_users++;
+			reg->anonymous_users++;
 			c->unique_users++;
 		}
 		c->active++;
@@ -64,7 +64,7 @@ static int account(struct nabz_registry *reg, struct nabz_session *s, int sign)
 				c->unique_users--;
 			}
 		}else{
-			c->anonymous_users--;
+			reg->anonymous_users--;
 			c->unique_users--;
 		}
 		c->active--;

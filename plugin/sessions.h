@@ -92,8 +92,7 @@ struct nabz_counts {
 	uint64_t active;            /* confirmed user (non-service) sessions */
 	uint64_t by_type[NABZ_CT_COUNT];
 	uint64_t groups[NABZ_GROUP_COUNT];
-	uint64_t anonymous_users;   /* user sessions with no user_id */
-	uint64_t unique_users;      /* distinct user_ids + anonymous_users */
+	uint64_t unique_users;      /* distinct user_ids + anonymous users */
 	uint64_t total_sessions;    /* persisted */
 	uint64_t peak;              /* persisted */
 };
@@ -103,6 +102,7 @@ struct nabz_registry {
 	struct nabz_user_ref *user_ids;
 	struct nabz_counts counts;  /* the published figures */
 	uint64_t services;          /* confirmed service sessions */
+	uint64_t anonymous_users;   /* counted sessions with no user_id */
 	uint64_t pending;           /* sessions not yet confirmed */
 	struct nabz_dormant *dormant;    /* insertion order: oldest first */
 	size_t carries_pending;          /* sessions with carried filters */

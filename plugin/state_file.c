@@ -53,6 +53,7 @@ enum nabz_state_load nabz_state__load(const char *path, struct nabz_persisted *o
 	int fd;
 	cJSON *root;
 	const cJSON *version;
+	const char *end = NULL;
 	struct nabz_persisted p;
 
 	memset(out, 0, sizeof(*out));
@@ -73,14 +74,19 @@ enum nabz_state_load nabz_state__load(const char *path, struct nabz_persisted *o
 		return NABZ_STATE_CORRUPT;
 	}
 	buf[len] = '\0';
-	root = cJSON_ParseWithLength(buf, len);
+	root = cJSON_ParseWithLengthOpts(buf, len, &end, 0);
+	/* Only whitespace may follow the object that save wrote. */
+	if(root && end[strspn(end, " \t\r\n")] != '\0'){
+		cJSON_Delete(root);
+		root = NULL;
+	}
 	if(root == NULL || !cJSON_IsObject(root)){
 		snprintf(err, errlen, "%s is not a JSON object", path);
 		cJSON_Delete(root);
 		return NABZ_STATE_CORRUPT;
 	}
 	version = cJSON_GetObjectItemCaseSensitive(root, "version");
-	if(!cJSON_IsNumber(version) || version->valueint != STATE_VERSION
+	if(!cJSON_IsNumber(version) || version->valuedouble != STATE_VERSION
 			|| read_count(root, "total_sessions", &p.total_sessions)
 			|| read_count(root, "peak_connections", &p.peak_connections)){
 		snprintf(err, errlen, "%s lacks version %d, total_sessions or peak_connections", path, STATE_VERSION);

@@ -7,8 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/deps.sh run
-scripts/build.sh build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNABZ_TESTS=OFF
-cmake --install build >/dev/null
+scripts/build.sh build-run -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNABZ_TESTS=OFF
+cmake --install build-run >/dev/null
 
 # Debian's package starts its own broker on 1883 where it can.
 if command -v systemctl >/dev/null && systemctl is-active --quiet mosquitto 2>/dev/null; then

@@ -11,12 +11,12 @@ scripts/deps.sh test
 
 jobs=$(nproc)
 echo "== build (RelWithDebInfo, -Werror)"
-scripts/build.sh build -DCMAKE_BUILD_TYPE=RelWithDebInfo
+scripts/build.sh build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNABZ_TESTS=ON
 echo "== tests"
 (cd build && ctest --output-on-failure -j"$jobs")
 
 echo "== build (AddressSanitizer + UBSan)"
-scripts/build.sh build-asan -DCMAKE_BUILD_TYPE=Debug -DNABZ_SANITIZE=ON
+scripts/build.sh build-asan -DCMAKE_BUILD_TYPE=Debug -DNABZ_SANITIZE=ON -DNABZ_TESTS=ON
 echo "== tests under sanitizers"
 (cd build-asan && ctest --output-on-failure -j"$jobs")
 

@@ -1,0 +1,28 @@
+/*
+ * Shared by the unit tests: cmocka's prerequisite headers and a check that
+ * names the table row on failure (cmocka's own asserts only give a line).
+ */
+#ifndef NABZ_TEST_H
+#define NABZ_TEST_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+/* Fails the test with the row's description when cond is false. */
+#define check_row(cond, ...) \
+	do { \
+		if(!(cond)){ \
+			print_error("%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
+			print_error(__VA_ARGS__); \
+			print_error("\n"); \
+			fail(); \
+		} \
+	} while(0)
+
+#define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
+
+#endif
