@@ -39,6 +39,24 @@ int main(void){
   endif()
 endfunction()
 
+# The listener needs lws's raw sockets, unix-socket support, TLS and
+# the X-Forwarded-For header token; Debian 12's libwebsockets-dev 4.1.6
+# has them all.
+function(nabz_require_lws_features)
+  include(CheckCSourceCompiles)
+  set(CMAKE_REQUIRED_QUIET ON)
+  set(CMAKE_REQUIRED_INCLUDES ${LWS_INCLUDE_DIRS})
+  check_c_source_compiles([=[
+#include <libwebsockets.h>
+#if !defined(LWS_ROLE_RAW) || !defined(LWS_WITH_UNIX_SOCK) || !defined(LWS_WITH_TLS) || !defined(LWS_WITH_HTTP_UNCOMMON_HEADERS)
+#error missing lws feature
+#endif
+int main(void){ return WSI_TOKEN_X_FORWARDED_FOR; }]=] NABZ_LWS_FEATURES)
+  if(NOT NABZ_LWS_FEATURES)
+    message(FATAL_ERROR "libwebsockets lacks raw sockets, unix sockets, TLS or uncommon headers: install Debian's libwebsockets-dev (4.1.6)")
+  endif()
+endfunction()
+
 # A cmocka unit test, registered with ctest under the label "unit".
 function(nabz_add_unit_test name)
   add_executable(${name} ${ARGN})

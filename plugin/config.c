@@ -53,6 +53,34 @@ static const struct opt_def opt_table[] = {
 		"largest hello metadata object, serialised, in bytes"},
 	{"max_commands", OPT_LONG, 1, 1000, "16", OFF(max_commands),
 		"most commands in one control request"},
+	{"ws_listeners", OPT_NAMES, 0, 0, "0.0.0.0:8000", OFF(ws_listeners),
+		"HTTP/WebSocket listeners, host:port; empty: none"},
+	{"ws_tls_listeners", OPT_NAMES, 0, 0, "", OFF(ws_tls_listeners),
+		"HTTPS/wss listeners, host:port (need ws_tls_cert and ws_tls_key)"},
+	{"ws_tls_cert", OPT_STRING, 0, 4096, "", OFF(ws_tls_cert),
+		"PEM certificate (chain) for the TLS listeners"},
+	{"ws_tls_key", OPT_STRING, 0, 4096, "", OFF(ws_tls_key),
+		"PEM private key for the TLS listeners"},
+	{"ws_broker_socket", OPT_STRING, 1, 107, "/run/nabz/mqtt.sock", OFF(ws_broker_socket),
+		"the broker's unix-socket listener (listener 0 <path>)"},
+	{"web_root", OPT_STRING, 1, 4096, "/usr/local/share/nabz/static", OFF(web_root),
+		"directory of the web files"},
+	{"ws_max_connections", OPT_LONG, 1, 1000000, "20000", OFF(ws_max_connections),
+		"most WebSocket connections at once"},
+	{"ws_max_connections_per_ip", OPT_LONG, 1, 1000000, "64", OFF(ws_max_connections_per_ip),
+		"most WebSocket connections from one address"},
+	{"ws_handshake_timeout_s", OPT_LONG, 1, 300, "10", OFF(ws_handshake_timeout_s),
+		"seconds for the HTTP upgrade and then the MQTT CONNECT"},
+	{"ws_max_message_bytes", OPT_LONG, 1024, 268435456, "262144", OFF(ws_max_message_bytes),
+		"largest WebSocket message accepted"},
+	{"ws_buffer_bytes", OPT_LONG, 16384, 268435456, "1048576", OFF(ws_buffer_bytes),
+		"most bytes queued per connection and direction; beyond, a slow reader is cut off"},
+	{"ws_origins", OPT_NAMES, 0, 0, "", OFF(ws_origins),
+		"allowed Origin values, exact match; empty: any"},
+	{"ws_allow_missing_origin", OPT_BOOL, 0, 1, "true", OFF(ws_allow_missing_origin),
+		"accept WebSocket clients that send no Origin (non-browser clients)"},
+	{"ws_trusted_proxies", OPT_NAMES, 0, 0, "", OFF(ws_trusted_proxies),
+		"addresses of reverse proxies whose X-Forwarded-For is believed"},
 };
 
 #define OPT_COUNT (sizeof(opt_table) / sizeof(opt_table[0]))
@@ -215,6 +243,10 @@ int nabz_config__parse(struct nabz_config *cfg, const struct mosquitto_opt *opts
 		if(apply(def, opts[i].value ? opts[i].value : "", cfg, err, errlen)) goto error;
 	}
 	if(check_prefix(cfg->topic_prefix, err, errlen)) goto error;
+	if(cfg->ws_tls_listeners.count && (cfg->ws_tls_cert[0] == '\0' || cfg->ws_tls_key[0] == '\0')){
+		snprintf(err, errlen, "option ws_tls_listeners: needs ws_tls_cert and ws_tls_key");
+		goto error;
+	}
 	return 0;
 
 error:
@@ -226,6 +258,14 @@ void nabz_config__free(struct nabz_config *cfg)
 {
 	free(cfg->topic_prefix);
 	free(cfg->state_file);
+	free(cfg->ws_tls_cert);
+	free(cfg->ws_tls_key);
+	free(cfg->ws_broker_socket);
+	free(cfg->web_root);
+	namelist_free(&cfg->ws_listeners);
+	namelist_free(&cfg->ws_tls_listeners);
+	namelist_free(&cfg->ws_origins);
+	namelist_free(&cfg->ws_trusted_proxies);
 	namelist_free(&cfg->services);
 	namelist_free(&cfg->publishers);
 	namelist_free(&cfg->admins);

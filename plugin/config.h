@@ -28,6 +28,22 @@ struct nabz_config {
 	long max_control_payload;
 	long max_metadata_bytes;
 	long max_commands;
+
+	/* The WebSocket/HTTP listener (ws_*.c). */
+	struct nabz_namelist ws_listeners;      /* "host:port", none: no listener */
+	struct nabz_namelist ws_tls_listeners;  /* "host:port" for wss:// */
+	char *ws_tls_cert;
+	char *ws_tls_key;
+	char *ws_broker_socket;                 /* the broker's unix listener */
+	char *web_root;
+	long ws_max_connections;
+	long ws_max_connections_per_ip;
+	long ws_handshake_timeout_s;
+	long ws_max_message_bytes;
+	long ws_buffer_bytes;
+	struct nabz_namelist ws_origins;        /* exact-match allowlist; none: any */
+	bool ws_allow_missing_origin;
+	struct nabz_namelist ws_trusted_proxies;
 };
 
 /* Parses opts into cfg, defaults first. On failure returns -1 and writes

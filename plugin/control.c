@@ -47,6 +47,8 @@ cJSON *nabz_control__session_json(const struct nabz_session *s, int full)
 		if(cJSON_AddStringToObject(o, "client_id", s->client_id) == NULL
 				|| (s->username && cJSON_AddStringToObject(o, "username", s->username) == NULL)
 				|| (s->address && cJSON_AddStringToObject(o, "address", s->address) == NULL)
+				|| (s->origin && cJSON_AddStringToObject(o, "origin", s->origin) == NULL)
+				|| (s->user_agent && cJSON_AddStringToObject(o, "user_agent", s->user_agent) == NULL)
 				|| cJSON_AddStringToObject(o, "transport",
 					s->transport == NABZ_TRANSPORT_WEBSOCKET ? "websocket" : "tcp") == NULL
 				|| cJSON_AddBoolToObject(o, "service", s->service) == NULL

@@ -40,6 +40,7 @@ int nabz_events__basic_auth(int event, void *event_data, void *userdata)
 	const char *address = mosquitto_client_address(ed->client);
 	enum nabz_auth_decision decision;
 	struct nabz_session_info info;
+	struct nabz_ws_details details;
 	struct nabz_session *s;
 
 	(void)event;
@@ -62,6 +63,14 @@ int nabz_events__basic_auth(int event, void *event_data, void *userdata)
 	info.username = ed->username;
 	info.address = address;
 	info.transport = nabz_transport__from_address(address);
+	if(info.transport == NABZ_TRANSPORT_WEBSOCKET && client_id
+			&& nabz_seam__take_details(&nabz->seam, client_id, &details)){
+		/* Proxied by the WebSocket listener: the broker only sees its
+		 * socket path; the listener recorded who is really there. */
+		info.address = details.address;
+		info.origin = details.origin[0] ? details.origin : NULL;
+		info.user_agent = details.user_agent[0] ? details.user_agent : NULL;
+	}
 	info.connected_at_ms = nabz_time__wall_ms();
 	/* Roles hold only once the password file accepts the name: a refused
 	 * client is removed before it can use them (see sessions.h). */

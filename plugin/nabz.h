@@ -10,7 +10,10 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "seam.h"
 #include "sessions.h"
+
+struct nabz_ws;
 
 #define NABZ_CONTROL_TOPIC "$CONTROL/nabz/v1"
 #define NABZ_CONTROL_RESPONSE_TOPIC "$CONTROL/nabz/v1/response"
@@ -32,6 +35,11 @@ struct nabz {
 	uint64_t saved_total_sessions;
 	uint64_t saved_peak;
 	bool state_save_failed_logged;
+
+	struct nabz_seam seam;        /* shared with the WebSocket thread */
+	struct nabz_ws *ws;           /* NULL when no listener is configured */
+	struct nabz_counts seam_counts; /* what the seam last got */
+	int64_t last_seam_ms;
 };
 
 #endif

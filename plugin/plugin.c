@@ -15,6 +15,7 @@
 #include "nabz.h"
 #include "state_file.h"
 #include "timeutil.h"
+#include "ws.h"
 
 #define NABZ_EXPORT __attribute__((visibility("default")))
 
@@ -88,6 +89,8 @@ static void load_state(struct nabz *nabz)
 
 static void nabz_free(struct nabz *nabz)
 {
+	nabz_ws__stop(nabz->ws);
+	nabz_seam__cleanup(&nabz->seam);
 	nabz_registry__cleanup(&nabz->reg);
 	nabz_config__free(&nabz->cfg);
 	free(nabz->stats_topic);
@@ -116,12 +119,18 @@ int mosquitto_plugin_init(mosquitto_plugin_id_t *identifier, void **userdata,
 		return MOSQ_ERR_INVAL;
 	}
 	rc = MOSQ_ERR_NOMEM;
+	if(nabz_seam__init(&nabz->seam) != 0){
+		nabz_config__free(&nabz->cfg);
+		free(nabz);
+		return MOSQ_ERR_NOMEM;
+	}
 	if(nabz_registry__init(&nabz->reg, nabz->cfg.topic_prefix) != 0) goto error;
 	nabz->prefix_len = strlen(nabz->cfg.topic_prefix);
 	nabz->stats_topic = malloc(nabz->prefix_len + sizeof("/stats"));
 	if(nabz->stats_topic == NULL) goto error;
 	sprintf(nabz->stats_topic, "%s/stats", nabz->cfg.topic_prefix);
 	nabz->started_ms = nabz_time__mono_ms();
+	nabz->seam.started_ms = nabz->started_ms;
 	load_state(nabz);
 	/* Publish once at the first tick: replaces a retained figure left
 	 * from before a restart. */
@@ -133,6 +142,14 @@ int mosquitto_plugin_init(mosquitto_plugin_id_t *identifier, void **userdata,
 		if(rc != MOSQ_ERR_SUCCESS){
 			nabz_log_err("cannot register callback for event %d: %s",
 					callbacks[registered].event, mosquitto_strerror(rc));
+			goto error;
+		}
+	}
+	if(nabz->cfg.ws_listeners.count || nabz->cfg.ws_tls_listeners.count){
+		nabz->ws = nabz_ws__start(&nabz->cfg, &nabz->seam, err, sizeof(err));
+		if(nabz->ws == NULL){
+			nabz_log_err("WebSocket listener: %s", err);
+			rc = MOSQ_ERR_UNKNOWN;
 			goto error;
 		}
 	}

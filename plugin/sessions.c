@@ -117,6 +117,8 @@ static void session_free(struct nabz_session *s)
 	free(s->client_id);
 	free(s->username);
 	free(s->address);
+	free(s->origin);
+	free(s->user_agent);
 	free(s->user_id);
 	cJSON_Delete(s->metadata);
 	free(s);
@@ -223,8 +225,12 @@ struct nabz_session *nabz_sessions__add(struct nabz_registry *reg, const struct 
 	s->client_id = dup_or_null(info->client_id ? info->client_id : "");
 	s->username = dup_or_null(info->username);
 	s->address = dup_or_null(info->address);
+	s->origin = dup_or_null(info->origin);
+	s->user_agent = dup_or_null(info->user_agent);
 	if(s->client_id == NULL || (info->username && s->username == NULL)
 			|| (info->address && s->address == NULL)
+			|| (info->origin && s->origin == NULL)
+			|| (info->user_agent && s->user_agent == NULL)
 			|| nabz_uuid__v4(s->session_id) != 0){
 		session_free(s);
 		return NULL;

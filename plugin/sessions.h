@@ -72,6 +72,8 @@ struct nabz_session {
 	char *client_id;            /* owned */
 	char *username;             /* owned, may be NULL */
 	char *address;              /* owned, may be NULL */
+	char *origin;               /* owned, WebSocket clients' Origin, may be NULL */
+	char *user_agent;           /* owned, WebSocket clients' User-Agent, may be NULL */
 	char *user_id;              /* owned, from hello, may be NULL */
 	cJSON *metadata;            /* owned, from hello, may be NULL */
 	int64_t connected_at_ms;    /* wall clock */
@@ -116,6 +118,8 @@ struct nabz_session_info {
 	const char *client_id;
 	const char *username;
 	const char *address;
+	const char *origin;
+	const char *user_agent;
 	enum nabz_transport transport;
 	bool service;
 	bool publisher;

@@ -81,6 +81,24 @@ static int client_sub_count(const void *client)
 	return mosquitto_client_sub_count(client);
 }
 
+static void log_from_ws(int level, const char *text)
+{
+	nabz_log(level, "%s", text);
+}
+
+/* Hands the WebSocket thread fresh figures: when they changed, and at
+ * least every 500 ms so /health sees the broker loop alive. */
+static void feed_seam(struct nabz *nabz, int64_t now_ms)
+{
+	if(memcmp(&nabz->seam_counts, &nabz->reg.counts, sizeof(nabz->seam_counts)) != 0
+			|| now_ms - nabz->last_seam_ms >= 500){
+		nabz->seam_counts = nabz->reg.counts;
+		nabz->last_seam_ms = now_ms;
+		nabz_seam__publish_figures(&nabz->seam, &nabz->reg.counts, now_ms);
+	}
+	nabz_seam__drain_log(&nabz->seam, log_from_ws);
+}
+
 int nabz_events__tick(int event, void *event_data, void *userdata)
 {
 	struct nabz *nabz = userdata;
@@ -97,5 +115,6 @@ int nabz_events__tick(int event, void *event_data, void *userdata)
 	if(now_ms - nabz->last_state_save_ms >= nabz->cfg.state_save_interval_ms){
 		nabz_tick__save_state(nabz, now_ms);
 	}
+	feed_seam(nabz, now_ms);
 	return MOSQ_ERR_SUCCESS;
 }

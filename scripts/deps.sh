@@ -5,7 +5,7 @@
 set -euo pipefail
 
 want=(cmake make gcc pkg-config mosquitto mosquitto-dev libmosquitto-dev
-      libcjson-dev uthash-dev)
+      libcjson-dev uthash-dev libwebsockets-dev)
 if [ "${1:-run}" = test ]; then
   want+=(libcmocka-dev python3-paho-mqtt python3-pytest mosquitto-clients)
 fi

@@ -62,7 +62,13 @@ class Broker:
         self.socket_path = os.path.join(self.dir, "mqtt.sock")
         self.state_file = os.path.join(self.dir, "state.json")
         self.log_path = os.path.join(self.dir, "broker.log")
-        self.options = {"state_file": self.state_file}
+        self.ws_port = free_port()
+        self.web_root = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                                     "..", "..", "static"))
+        self.options = {"state_file": self.state_file,
+                        "ws_listeners": "127.0.0.1:%d" % self.ws_port,
+                        "ws_broker_socket": self.socket_path,
+                        "web_root": self.web_root}
         self.options.update(options or {})
         self.extra_conf = extra_conf
         self.plugin = plugin

@@ -74,6 +74,12 @@ static void test_defaults(void **state)
 	assert_int_equal(cfg.max_control_payload, 16384);
 	assert_int_equal(cfg.max_metadata_bytes, 2048);
 	assert_int_equal(cfg.max_commands, 16);
+	assert_int_equal(cfg.ws_listeners.count, 1);
+	assert_string_equal(cfg.ws_listeners.names[0], "0.0.0.0:8000");
+	assert_int_equal(cfg.ws_tls_listeners.count, 0);
+	assert_string_equal(cfg.ws_broker_socket, "/run/nabz/mqtt.sock");
+	assert_int_equal(cfg.ws_max_message_bytes, 262144);
+	assert_true(cfg.ws_allow_missing_origin);
 	nabz_config__free(&cfg);
 	assert_cfg_zeroed(&cfg);
 	/* Freeing twice is harmless: free leaves a zeroed config. */
@@ -85,7 +91,10 @@ static void test_option_names(void **state)
 	static const char *const expected[] = {
 		"topic_prefix", "state_file", "stats_debounce_ms", "state_save_interval_ms",
 		"allow_anonymous", "services", "publishers", "admins", "max_control_payload",
-		"max_metadata_bytes", "max_commands",
+		"max_metadata_bytes", "max_commands", "ws_listeners", "ws_tls_listeners", "ws_tls_cert",
+		"ws_tls_key", "ws_broker_socket", "web_root", "ws_max_connections",
+		"ws_max_connections_per_ip", "ws_handshake_timeout_s", "ws_max_message_bytes",
+		"ws_buffer_bytes", "ws_origins", "ws_allow_missing_origin", "ws_trusted_proxies",
 	};
 
 	(void)state;
@@ -460,6 +469,12 @@ static void test_all_options_together(void **state)
 	assert_int_equal(cfg.max_control_payload, 16384);
 	assert_int_equal(cfg.max_metadata_bytes, 2048);
 	assert_int_equal(cfg.max_commands, 16);
+	assert_int_equal(cfg.ws_listeners.count, 1);
+	assert_string_equal(cfg.ws_listeners.names[0], "0.0.0.0:8000");
+	assert_int_equal(cfg.ws_tls_listeners.count, 0);
+	assert_string_equal(cfg.ws_broker_socket, "/run/nabz/mqtt.sock");
+	assert_int_equal(cfg.ws_max_message_bytes, 262144);
+	assert_true(cfg.ws_allow_missing_origin);
 	nabz_config__free(&cfg);
 }
 

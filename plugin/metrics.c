@@ -1,0 +1,103 @@
+#include "metrics.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "client_type.h"
+#include "groups.h"
+
+static const char *const refusal_names[NABZ_REFUSAL_COUNT] = {
+	[NABZ_REFUSED_ORIGIN] = "origin",
+	[NABZ_REFUSED_CAPACITY] = "capacity",
+	[NABZ_REFUSED_PER_IP] = "per_ip",
+	[NABZ_REFUSED_SUBPROTOCOL] = "subprotocol",
+	[NABZ_REFUSED_BAD_CONNECT] = "bad_connect",
+	[NABZ_REFUSED_TIMEOUT] = "timeout",
+	[NABZ_REFUSED_TOO_LARGE] = "too_large",
+	[NABZ_REFUSED_BROKER_DOWN] = "broker_down",
+	[NABZ_REFUSED_PATH] = "path",
+	[NABZ_REFUSED_PROTOCOL] = "protocol",
+};
+
+const char *nabz_ws_refusal__name(enum nabz_ws_refusal reason)
+{
+	return (unsigned)reason < NABZ_REFUSAL_COUNT ? refusal_names[reason] : "unknown";
+}
+
+struct out {
+	char *buf;
+	size_t cap;
+	size_t len;
+	int overflow;
+};
+
+__attribute__((format(printf, 2, 3)))
+static void put(struct out *o, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if(o->overflow) return;
+	va_start(ap, fmt);
+	n = vsnprintf(o->buf + o->len, o->cap - o->len, fmt, ap);
+	va_end(ap);
+	if(n < 0 || (size_t)n >= o->cap - o->len){
+		o->overflow = 1;
+		return;
+	}
+	o->len += (size_t)n;
+}
+
+static void header(struct out *o, const char *name, const char *type, const char *help)
+{
+	put(o, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+static void metric(struct out *o, const char *name, const char *type, const char *help, uint64_t value)
+{
+	header(o, name, type, help);
+	put(o, "%s %llu\n", name, (unsigned long long)value);
+}
+
+size_t nabz_metrics__render(char *buf, size_t cap, const struct nabz_counts *c,
+		int64_t uptime_s, const struct nabz_ws_metrics *ws)
+{
+	struct out o = {buf, cap, 0, cap == 0};
+
+	metric(&o, "nabz_active_connections", "gauge", "User connections now (services excluded).", c->active);
+	metric(&o, "nabz_unique_users", "gauge", "Distinct users connected now.", c->unique_users);
+	metric(&o, "nabz_total_sessions", "counter", "User connections accepted since the state was created.",
+			c->total_sessions);
+	metric(&o, "nabz_peak_connections", "gauge", "Most user connections at once.", c->peak);
+	header(&o, "nabz_connections", "gauge", "User connections now by client type.");
+	for(int t = 0; t < NABZ_CT_COUNT; t++){
+		put(&o, "nabz_connections{client_type=\"%s\"} %llu\n",
+				nabz_client_type__name((enum nabz_client_type)t), (unsigned long long)c->by_type[t]);
+	}
+	header(&o, "nabz_group_subscribers", "gauge", "Connections subscribed to each group now.");
+	for(int g = 0; g < NABZ_GROUP_COUNT; g++){
+		put(&o, "nabz_group_subscribers{group=\"%s\"} %llu\n",
+				nabz_group__name((enum nabz_group)g), (unsigned long long)c->groups[g]);
+	}
+	metric(&o, "nabz_uptime_seconds", "gauge", "Seconds since the plugin started.",
+			uptime_s > 0 ? (uint64_t)uptime_s : 0);
+
+	metric(&o, "nabz_ws_connections", "gauge", "Open WebSocket connections.", ws->connections);
+	metric(&o, "nabz_ws_accepted_total", "counter", "WebSocket connections accepted.", ws->accepted_total);
+	header(&o, "nabz_ws_bytes_total", "counter", "WebSocket payload bytes by direction.");
+	put(&o, "nabz_ws_bytes_total{direction=\"in\"} %llu\n", (unsigned long long)ws->bytes_in);
+	put(&o, "nabz_ws_bytes_total{direction=\"out\"} %llu\n", (unsigned long long)ws->bytes_out);
+	header(&o, "nabz_ws_frames_total", "counter", "WebSocket frames by direction.");
+	put(&o, "nabz_ws_frames_total{direction=\"in\"} %llu\n", (unsigned long long)ws->frames_in);
+	put(&o, "nabz_ws_frames_total{direction=\"out\"} %llu\n", (unsigned long long)ws->frames_out);
+	header(&o, "nabz_ws_refused_total", "counter", "WebSocket connections refused or closed, by reason.");
+	for(int r = 0; r < NABZ_REFUSAL_COUNT; r++){
+		put(&o, "nabz_ws_refused_total{reason=\"%s\"} %llu\n",
+				nabz_ws_refusal__name((enum nabz_ws_refusal)r), (unsigned long long)ws->refused[r]);
+	}
+	metric(&o, "nabz_ws_slow_consumer_disconnects_total", "counter",
+			"WebSocket clients cut off because they did not read fast enough.",
+			ws->slow_consumer_disconnects);
+	metric(&o, "nabz_http_requests_total", "counter", "HTTP requests served.", ws->http_requests);
+	return o.overflow ? 0 : o.len;
+}

@@ -1,0 +1,48 @@
+/*
+ * /metrics: the figures in Prometheus text format (version 0.0.4), with
+ * HELP and TYPE lines. Pure: renders a copy of the figures handed to it.
+ */
+#ifndef NABZ_METRICS_H
+#define NABZ_METRICS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sessions.h"
+
+enum nabz_ws_refusal {
+	NABZ_REFUSED_ORIGIN,        /* Origin not in the allowlist */
+	NABZ_REFUSED_CAPACITY,      /* max_connections reached */
+	NABZ_REFUSED_PER_IP,        /* max_connections_per_ip reached */
+	NABZ_REFUSED_SUBPROTOCOL,   /* no mqtt / mqttv3.1 subprotocol */
+	NABZ_REFUSED_BAD_CONNECT,   /* first packet not a valid CONNECT */
+	NABZ_REFUSED_TIMEOUT,       /* no CONNECT in time */
+	NABZ_REFUSED_TOO_LARGE,     /* a message over the size limit */
+	NABZ_REFUSED_BROKER_DOWN,   /* the broker's socket did not answer */
+	NABZ_REFUSED_PATH,          /* upgrade on a path other than /mqtt, /ws */
+	NABZ_REFUSED_PROTOCOL,      /* a text frame: MQTT is binary */
+	NABZ_REFUSAL_COUNT
+};
+
+const char *nabz_ws_refusal__name(enum nabz_ws_refusal reason);
+
+/* Counters of the WebSocket listener. Written and read on the lws thread
+ * only. */
+struct nabz_ws_metrics {
+	uint64_t connections;       /* open WebSocket connections now */
+	uint64_t accepted_total;
+	uint64_t bytes_in;          /* from browsers */
+	uint64_t bytes_out;         /* to browsers */
+	uint64_t frames_in;
+	uint64_t frames_out;
+	uint64_t refused[NABZ_REFUSAL_COUNT];
+	uint64_t slow_consumer_disconnects;
+	uint64_t http_requests;
+};
+
+/* Renders into buf (cap bytes, NUL-terminated). Returns the length, or 0
+ * when cap is too small. */
+size_t nabz_metrics__render(char *buf, size_t cap, const struct nabz_counts *c,
+		int64_t uptime_s, const struct nabz_ws_metrics *ws);
+
+#endif

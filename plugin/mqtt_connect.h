@@ -1,0 +1,49 @@
+/*
+ * The first packet a WebSocket client sends must be an MQTT CONNECT. The
+ * proxy reads it (possibly split across many frames) before it opens the
+ * broker connection: to learn the client id (the key under which the
+ * connection's real address reaches the session registry), to refuse
+ * anything else, and to give an empty client id a generated one.
+ *
+ * Pure functions on bytes; called from the lws thread.
+ */
+#ifndef NABZ_MQTT_CONNECT_H
+#define NABZ_MQTT_CONNECT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum nabz_connect_result {
+	NABZ_CONNECT_NEED_MORE,   /* a prefix of a valid CONNECT so far */
+	NABZ_CONNECT_OK,
+	NABZ_CONNECT_INVALID,     /* info->error says why */
+};
+
+struct nabz_connect_info {
+	size_t packet_len;        /* fixed header + remaining length */
+	uint8_t protocol_level;   /* 3 (3.1), 4 (3.1.1) or 5 */
+	bool clean_start;
+	size_t client_id_offset;  /* of the 2-byte length before the id */
+	uint16_t client_id_len;
+	const char *error;
+};
+
+/* Parses buf[0..len) as the start of a CONNECT no longer than max_packet
+ * bytes. */
+enum nabz_connect_result nabz_mqtt_connect__parse(const uint8_t *buf, size_t len,
+		size_t max_packet, struct nabz_connect_info *info);
+
+/* Writes the CONNECT with its client id replaced by new_id into out
+ * (out_cap bytes). Returns the new length, or 0 when out is too small or
+ * the packet would grow past MQTT's limits. */
+size_t nabz_mqtt_connect__with_client_id(const uint8_t *packet, const struct nabz_connect_info *info,
+		const char *new_id, uint8_t *out, size_t out_cap);
+
+/* Reads an MQTT variable byte integer; returns its length in bytes, 0 when
+ * more bytes are needed, -1 when malformed (more than 4 bytes). */
+int nabz_mqtt__read_varint(const uint8_t *buf, size_t len, uint32_t *value);
+/* Writes value as a variable byte integer into out[4]; returns its length. */
+size_t nabz_mqtt__write_varint(uint32_t value, uint8_t out[4]);
+
+#endif

@@ -1,0 +1,148 @@
+#include "seam.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int nabz_seam__init(struct nabz_seam *seam)
+{
+	memset(seam, 0, sizeof(*seam));
+	return pthread_mutex_init(&seam->lock, NULL) == 0 ? 0 : -1;
+}
+
+static void pending_free(struct nabz_seam *seam, struct nabz_ws_pending *p)
+{
+	HASH_DEL(seam->pending, p);
+	free(p->client_id);
+	free(p);
+}
+
+void nabz_seam__cleanup(struct nabz_seam *seam)
+{
+	struct nabz_ws_pending *p, *tmp;
+
+	HASH_ITER(hh, seam->pending, p, tmp){
+		pending_free(seam, p);
+	}
+	pthread_mutex_destroy(&seam->lock);
+}
+
+void nabz_seam__publish_figures(struct nabz_seam *seam, const struct nabz_counts *c, int64_t now_ms)
+{
+	pthread_mutex_lock(&seam->lock);
+	seam->counts = *c;
+	seam->last_tick_ms = now_ms;
+	pthread_mutex_unlock(&seam->lock);
+}
+
+void nabz_seam__read_figures(struct nabz_seam *seam, struct nabz_counts *c, int64_t *started_ms,
+		int64_t *last_tick_ms)
+{
+	pthread_mutex_lock(&seam->lock);
+	*c = seam->counts;
+	*started_ms = seam->started_ms;
+	*last_tick_ms = seam->last_tick_ms;
+	pthread_mutex_unlock(&seam->lock);
+}
+
+bool nabz_seam__take_details(struct nabz_seam *seam, const char *client_id, struct nabz_ws_details *out)
+{
+	struct nabz_ws_pending *p;
+	bool found = false;
+
+	pthread_mutex_lock(&seam->lock);
+	HASH_FIND_STR(seam->pending, client_id, p);
+	if(p){
+		*out = p->details;
+		pending_free(seam, p);
+		found = true;
+	}
+	pthread_mutex_unlock(&seam->lock);
+	return found;
+}
+
+/* {lock} held. Insertion order is age order: expire from the head. */
+static void expire_pending(struct nabz_seam *seam, int64_t now_ms)
+{
+	while(seam->pending && (now_ms - seam->pending->added_ms > NABZ_PENDING_TTL_MS
+				|| HASH_COUNT(seam->pending) >= NABZ_PENDING_MAX)){
+		pending_free(seam, seam->pending);
+	}
+}
+
+int nabz_seam__put_details(struct nabz_seam *seam, const char *client_id,
+		const struct nabz_ws_details *details, int64_t now_ms)
+{
+	struct nabz_ws_pending *p, *old;
+	int rc = 0;
+
+	p = calloc(1, sizeof(*p));
+	if(p == NULL) return -1;
+	p->client_id = strdup(client_id);
+	if(p->client_id == NULL){
+		free(p);
+		return -1;
+	}
+	p->details = *details;
+	p->added_ms = now_ms;
+
+	pthread_mutex_lock(&seam->lock);
+	expire_pending(seam, now_ms);
+	HASH_FIND_STR(seam->pending, client_id, old);
+	if(old) pending_free(seam, old);
+	HASH_ADD_KEYPTR(hh, seam->pending, p->client_id, strlen(p->client_id), p);
+	if(seam->pending == NULL){
+		free(p->client_id);
+		free(p);
+		rc = -1;
+	}
+	pthread_mutex_unlock(&seam->lock);
+	return rc;
+}
+
+void nabz_seam__log(struct nabz_seam *seam, int level, const char *fmt, ...)
+{
+	va_list ap;
+
+	pthread_mutex_lock(&seam->lock);
+	if(seam->log_len < NABZ_LOG_QUEUE){
+		struct nabz_log_line *line = &seam->log[seam->log_len++];
+		line->level = level;
+		va_start(ap, fmt);
+		vsnprintf(line->text, sizeof(line->text), fmt, ap);
+		va_end(ap);
+	}else{
+		seam->log_dropped++;
+	}
+	pthread_mutex_unlock(&seam->lock);
+}
+
+void nabz_seam__drain_log(struct nabz_seam *seam, void (*log_fn)(int level, const char *text))
+{
+	struct nabz_log_line lines[NABZ_LOG_QUEUE];
+	size_t n;
+	uint64_t dropped;
+	char note[96];
+
+	pthread_mutex_lock(&seam->lock);
+	n = seam->log_len;
+	if(n == 0 && seam->log_dropped == 0){
+		pthread_mutex_unlock(&seam->lock);
+		return;
+	}
+	memcpy(lines, seam->log, n * sizeof(lines[0]));
+	seam->log_len = 0;
+	dropped = seam->log_dropped;
+	seam->log_dropped = 0;
+	pthread_mutex_unlock(&seam->lock);
+
+	for(size_t i = 0; i < n; i++){
+		log_fn(lines[i].level, lines[i].text);
+	}
+	if(dropped){
+		snprintf(note, sizeof(note), "%llu WebSocket log lines dropped (queue full)",
+				(unsigned long long)dropped);
+		log_fn(4 /* MOSQ_LOG_WARNING */, note);
+	}
+}

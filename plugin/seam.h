@@ -1,0 +1,82 @@
+/*
+ * The one seam between the broker thread and the WebSocket (lws) thread.
+ * Everything here is guarded by seam->lock; nothing else is shared.
+ *
+ *   broker -> lws : a snapshot of the figures (copied at each tick that
+ *                   changed them) and the time of the last tick, for
+ *                   /api/stats, /metrics and /health;
+ *   lws -> broker : the details of each WebSocket connection (real
+ *                   address, Origin, User-Agent) by MQTT client id, taken
+ *                   by the broker thread at BASIC_AUTH; and log lines,
+ *                   drained and logged at each tick (mosquitto_log_printf
+ *                   is for the broker thread only).
+ */
+#ifndef NABZ_SEAM_H
+#define NABZ_SEAM_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sessions.h"
+
+#define NABZ_ADDR_MAX 64
+#define NABZ_HEADER_MAX 256
+
+struct nabz_ws_details {
+	char address[NABZ_ADDR_MAX];      /* the browser's address */
+	char origin[NABZ_HEADER_MAX];
+	char user_agent[NABZ_HEADER_MAX];
+};
+
+struct nabz_ws_pending {
+	char *client_id;                  /* owned, key */
+	struct nabz_ws_details details;
+	int64_t added_ms;
+	UT_hash_handle hh;
+};
+
+struct nabz_log_line {
+	int level;
+	char text[240];
+};
+
+#define NABZ_LOG_QUEUE 256
+#define NABZ_PENDING_TTL_MS 60000
+#define NABZ_PENDING_MAX 100000
+
+struct nabz_seam {
+	pthread_mutex_t lock;
+	/* {lock} written by the broker thread */
+	struct nabz_counts counts;
+	int64_t started_ms;
+	int64_t last_tick_ms;             /* monotonic */
+	/* {lock} written by the lws thread, taken by the broker thread */
+	struct nabz_ws_pending *pending;
+	struct nabz_log_line log[NABZ_LOG_QUEUE];
+	size_t log_len;
+	uint64_t log_dropped;
+};
+
+int nabz_seam__init(struct nabz_seam *seam);
+void nabz_seam__cleanup(struct nabz_seam *seam);
+
+/* Broker thread. */
+void nabz_seam__publish_figures(struct nabz_seam *seam, const struct nabz_counts *c, int64_t now_ms);
+/* Takes the details recorded for client_id; returns false when none. */
+bool nabz_seam__take_details(struct nabz_seam *seam, const char *client_id, struct nabz_ws_details *out);
+/* Logs the queued lines through log_fn and empties the queue. */
+void nabz_seam__drain_log(struct nabz_seam *seam, void (*log_fn)(int level, const char *text));
+
+/* lws thread. */
+void nabz_seam__read_figures(struct nabz_seam *seam, struct nabz_counts *c, int64_t *started_ms,
+		int64_t *last_tick_ms);
+/* Records (replacing any older entry for the same id); entries never
+ * taken expire after NABZ_PENDING_TTL_MS. Returns -1 when out of memory. */
+int nabz_seam__put_details(struct nabz_seam *seam, const char *client_id,
+		const struct nabz_ws_details *details, int64_t now_ms);
+__attribute__((format(printf, 3, 4)))
+void nabz_seam__log(struct nabz_seam *seam, int level, const char *fmt, ...);
+
+#endif

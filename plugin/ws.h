@@ -1,0 +1,29 @@
+/*
+ * The HTTP/WebSocket listener: a libwebsockets context serviced by a
+ * thread of its own. Browsers speak MQTT over WebSocket to it; each is
+ * carried to the broker over the broker's unix-socket listener as a raw
+ * byte stream. The same port serves the web files, /health, /api/stats and
+ * /metrics.
+ *
+ * Threads: nabz_ws__start and nabz_ws__stop run on the broker thread;
+ * everything else in ws_*.c runs on the lws thread ("ONLY called from the
+ * service thread"), and reaches broker state only through the seam.
+ */
+#ifndef NABZ_WS_H
+#define NABZ_WS_H
+
+#include <stddef.h>
+
+struct nabz_config;
+struct nabz_seam;
+struct nabz_ws;
+
+/* Creates the context and its listeners (so a port in use is reported
+ * here, at broker start) and starts the service thread. Returns NULL with
+ * err set on failure. */
+struct nabz_ws *nabz_ws__start(const struct nabz_config *cfg, struct nabz_seam *seam,
+		char *err, size_t errlen);
+/* Stops the thread, closes every connection, frees everything. */
+void nabz_ws__stop(struct nabz_ws *ws);
+
+#endif

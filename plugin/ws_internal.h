@@ -1,0 +1,103 @@
+/* Shared by the ws_*.c files; lws thread only unless noted. */
+#ifndef NABZ_WS_INTERNAL_H
+#define NABZ_WS_INTERNAL_H
+
+#include <libwebsockets.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+
+#include "bytebuf.h"
+#include "config.h"
+#include "metrics.h"
+#include "seam.h"
+
+#define NABZ_WS_CHUNK 65536          /* most bytes per write */
+#define NABZ_WS_MAX_VHOSTS 16
+
+struct nabz_ip_count {
+	char ip[NABZ_ADDR_MAX];          /* key */
+	unsigned count;
+	UT_hash_handle hh;
+};
+
+struct nabz_ws {
+	const struct nabz_config *cfg;   /* read-only after start */
+	struct nabz_seam *seam;
+	struct lws_context *context;
+	struct lws_vhost *upstream_vhost;
+	pthread_t thread;
+	bool thread_started;
+	atomic_bool stop;                /* set by the broker thread */
+
+	/* mounts built from web_root */
+	struct lws_http_mount mounts[5];
+	struct lws_protocol_vhost_options mimetypes[6];
+
+	/* lws thread only */
+	struct nabz_ws_metrics metrics;
+	struct nabz_ip_count *per_ip;
+	unsigned connections;            /* WebSocket connections held */
+	uint64_t next_conn_id;
+	uint8_t scratch[LWS_PRE + NABZ_WS_CHUNK];
+};
+
+/* One proxied browser: its WebSocket and its raw broker connection. */
+enum nabz_conn_state {
+	NABZ_CONN_AWAIT_CONNECT,         /* reading the first MQTT packet */
+	NABZ_CONN_DIALING,               /* waiting to reach the broker */
+	NABZ_CONN_OPEN,
+	NABZ_CONN_CLOSING,
+};
+
+struct nabz_conn {
+	struct nabz_ws *ws;
+	struct lws *client;              /* the browser's wsi; NULL once closed */
+	struct lws *upstream;            /* the broker link; NULL when none */
+	enum nabz_conn_state state;
+	struct nabz_bytebuf up;          /* browser -> broker */
+	struct nabz_bytebuf down;        /* broker -> browser */
+	struct nabz_ws_details details;
+	char peer_ip[NABZ_ADDR_MAX];     /* counted in per_ip */
+	size_t msg_len;                  /* bytes of the message being received */
+	unsigned dial_attempts;
+	int64_t dial_started_ms;
+	lws_sorted_usec_list_t sul_dial;     /* retry of the broker connect */
+	lws_sorted_usec_list_t sul_connect;  /* deadline for the CONNECT */
+	bool rx_paused;
+	bool counted;                    /* in connections and per_ip */
+	bool close_client_after_flush;
+	bool close_upstream_after_flush;
+};
+
+/* Per-session data of the "http" protocol: a response body waiting for
+ * HTTP_WRITEABLE. */
+struct nabz_http_pss {
+	char *body;                      /* owned */
+	size_t len;
+};
+
+/* Per-session data of the WebSocket protocol: the conn lives apart so the
+ * broker side can outlive the browser side while it flushes. */
+struct nabz_ws_pss {
+	struct nabz_conn *conn;
+};
+
+extern const struct lws_protocols nabz_ws__protocols[];
+extern const struct lws_protocols nabz_ws__upstream_protocols[];
+
+int nabz_ws__http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len);
+int nabz_ws__mqtt_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len);
+int nabz_ws__upstream_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len);
+
+struct nabz_ws *nabz_ws__from_wsi(struct lws *wsi);
+
+/* Peer address rules (ws_peer.c). */
+/* The client's address: the socket peer, or for a peer listed in
+ * trusted, the rightmost X-Forwarded-For hop that is not trusted. */
+void nabz_ws__client_address(const struct nabz_namelist *trusted, const char *peer,
+		const char *forwarded_for, char *out, size_t outlen);
+int nabz_ws__ip_acquire(struct nabz_ws *ws, const char *ip);  /* -1 at the limit */
+void nabz_ws__ip_release(struct nabz_ws *ws, const char *ip);
+
+#endif

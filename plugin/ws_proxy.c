@@ -1,0 +1,485 @@
+/*
+ * The proxy: each browser's MQTT bytes from its WebSocket to a raw
+ * connection on the broker's unix socket, and back. lws thread only.
+ *
+ * Memory stays bounded both ways: browser -> broker is paused with
+ * lws_rx_flow_control when the broker link lags; broker -> browser is
+ * never paused (that would push the queue into the broker), so a browser
+ * that does not read is cut off once ws_buffer_bytes are waiting for it,
+ * and counted.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "mqtt_connect.h"
+#include "timeutil.h"
+#include "ws_internal.h"
+
+#define DIAL_BASE_US 5000        /* first retry within 5 ms */
+#define DIAL_CAP_US 1000000      /* retries at most 1 s apart */
+
+#define LOG_NOTICE 2 /* MOSQ_LOG_NOTICE */
+#define LOG_WARNING 4
+#define LOG_INFO 1
+
+static void conn_free(struct nabz_conn *conn)
+{
+	lws_sul_cancel(&conn->sul_dial);
+	lws_sul_cancel(&conn->sul_connect);
+	nabz_bytebuf__free(&conn->up);
+	nabz_bytebuf__free(&conn->down);
+	free(conn);
+}
+
+/* Closes the browser side from anywhere: with a close frame when its
+ * socket takes writes, else when lws gives up on it. */
+static void close_client(struct nabz_conn *conn)
+{
+	if(conn->client) lws_set_timeout(conn->client, PENDING_TIMEOUT_KILLED_BY_PARENT, LWS_TO_KILL_ASYNC);
+}
+
+static void close_upstream(struct nabz_conn *conn)
+{
+	if(conn->upstream) lws_set_timeout(conn->upstream, PENDING_TIMEOUT_KILLED_BY_PARENT, LWS_TO_KILL_ASYNC);
+}
+
+static void refuse(struct nabz_ws *ws, enum nabz_ws_refusal why)
+{
+	ws->metrics.refused[why]++;
+}
+
+/* ---- the broker link ------------------------------------------------ */
+
+static void dial(struct nabz_conn *conn);
+
+static void dial_retry_cb(lws_sorted_usec_list_t *sul)
+{
+	struct nabz_conn *conn = lws_container_of(sul, struct nabz_conn, sul_dial);
+
+	dial(conn);
+}
+
+static void dial_failed(struct nabz_conn *conn, int err)
+{
+	struct nabz_ws *ws = conn->ws;
+	int64_t waited = nabz_time__mono_ms() - conn->dial_started_ms;
+	lws_usec_t cap, delay;
+	uint32_t rnd;
+
+	if(waited > ws->cfg->ws_handshake_timeout_s * 1000){
+		refuse(ws, NABZ_REFUSED_BROKER_DOWN);
+		nabz_seam__log(ws->seam, LOG_WARNING, "cannot reach the broker at %s for %s after %u tries "
+				"(%s); closing the WebSocket", ws->cfg->ws_broker_socket, conn->details.address,
+				conn->dial_attempts, strerror(err));
+		close_client(conn);
+		return;
+	}
+	/* 2.0.11 listens on unix sockets with a backlog of 10, and the
+	 * listener exists only after plugin init: bursts and early clients
+	 * retry with exponential backoff and full jitter. */
+	cap = DIAL_BASE_US << (conn->dial_attempts < 8 ? conn->dial_attempts : 8);
+	if(cap > DIAL_CAP_US) cap = DIAL_CAP_US;
+	if(getrandom(&rnd, sizeof(rnd), 0) != sizeof(rnd)) rnd = (uint32_t)conn->dial_attempts * 7919u;
+	delay = 1 + (lws_usec_t)(rnd % (uint32_t)cap);
+	lws_sul_schedule(lws_get_context(conn->client), 0, &conn->sul_dial, dial_retry_cb, delay);
+}
+
+static void dial(struct nabz_conn *conn)
+{
+	struct nabz_ws *ws = conn->ws;
+	struct sockaddr_un sa;
+	lws_sock_file_fd_type sock;
+	int fd, err;
+
+	if(conn->client == NULL) return;
+	conn->dial_attempts++;
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", ws->cfg->ws_broker_socket);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if(fd < 0){
+		dial_failed(conn, errno);
+		return;
+	}
+	if(connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 && errno != EINPROGRESS){
+		err = errno;
+		close(fd);
+		dial_failed(conn, err);
+		return;
+	}
+	sock.sockfd = fd;
+	conn->upstream = lws_adopt_descriptor_vhost(ws->upstream_vhost, LWS_ADOPT_SOCKET, sock,
+			"nabz-upstream", NULL);
+	if(conn->upstream == NULL){
+		/* lws closed fd */
+		dial_failed(conn, ENOMEM);
+		return;
+	}
+	lws_set_opaque_user_data(conn->upstream, conn);
+	conn->state = NABZ_CONN_OPEN;
+	lws_callback_on_writable(conn->upstream);
+}
+
+/* ---- the first packet ----------------------------------------------- */
+
+static void generated_client_id(char out[40])
+{
+	static const char hex[] = "0123456789abcdef";
+	uint8_t b[16];
+
+	if(getrandom(b, sizeof(b), 0) != sizeof(b)) memset(b, 0, sizeof(b));
+	memcpy(out, "ws-", 3);
+	for(size_t i = 0; i < 16; i++){
+		out[3 + 2 * i] = hex[b[i] >> 4];
+		out[4 + 2 * i] = hex[b[i] & 0x0F];
+	}
+	out[35] = '\0';
+}
+
+/* Gives an empty client id a generated one (paho 3.1.1 sends none with a
+ * clean session), so the connection details can be keyed by it. */
+static int replace_empty_client_id(struct nabz_conn *conn, const struct nabz_connect_info *info,
+		char *client_id, size_t idlen)
+{
+	struct nabz_bytebuf rebuilt = {0};
+	const uint8_t *data;
+	size_t n, out_len;
+	uint8_t *out;
+
+	generated_client_id(client_id);
+	(void)idlen;
+	data = nabz_bytebuf__peek(&conn->up, &n);
+	out = malloc(info->packet_len + 64);
+	if(out == NULL) return -1;
+	out_len = nabz_mqtt_connect__with_client_id(data, info, client_id, out, info->packet_len + 64);
+	if(out_len == 0
+			|| nabz_bytebuf__append(&rebuilt, out, out_len, SIZE_MAX) != 0
+			|| nabz_bytebuf__append(&rebuilt, data + info->packet_len, n - info->packet_len, SIZE_MAX) != 0){
+		free(out);
+		nabz_bytebuf__free(&rebuilt);
+		return -1;
+	}
+	free(out);
+	nabz_bytebuf__free(&conn->up);
+	conn->up = rebuilt;
+	return 0;
+}
+
+/* Returns -1 to close the browser's connection. */
+static int on_first_bytes(struct nabz_conn *conn)
+{
+	struct nabz_ws *ws = conn->ws;
+	struct nabz_connect_info info;
+	const uint8_t *data;
+	size_t n;
+	char client_id[65536 + 1];
+	enum nabz_connect_result r;
+
+	data = nabz_bytebuf__peek(&conn->up, &n);
+	r = nabz_mqtt_connect__parse(data, n, (size_t)ws->cfg->ws_max_message_bytes, &info);
+	if(r == NABZ_CONNECT_NEED_MORE) return 0;
+	if(r == NABZ_CONNECT_INVALID){
+		refuse(ws, NABZ_REFUSED_BAD_CONNECT);
+		nabz_seam__log(ws->seam, LOG_NOTICE, "refused WebSocket client %s: %s",
+				conn->details.address, info.error);
+		lws_close_reason(conn->client, LWS_CLOSE_STATUS_PROTOCOL_ERR,
+				(unsigned char *)"expected MQTT CONNECT", 21);
+		return -1;
+	}
+	lws_sul_cancel(&conn->sul_connect);
+	if(info.client_id_len == 0 && !(info.protocol_level == 4 && !info.clean_start)){
+		/* (3.1.1 with a persistent session and no id is the broker's to
+		 * refuse, as the spec says.) */
+		if(replace_empty_client_id(conn, &info, client_id, sizeof(client_id)) != 0) return -1;
+	}else{
+		memcpy(client_id, data + info.client_id_offset + 2, info.client_id_len);
+		client_id[info.client_id_len] = '\0';
+	}
+	if(nabz_seam__put_details(ws->seam, client_id, &conn->details, nabz_time__mono_ms()) != 0){
+		return -1;
+	}
+	conn->state = NABZ_CONN_DIALING;
+	conn->dial_started_ms = nabz_time__mono_ms();
+	dial(conn);
+	return 0;
+}
+
+static void connect_deadline_cb(lws_sorted_usec_list_t *sul)
+{
+	struct nabz_conn *conn = lws_container_of(sul, struct nabz_conn, sul_connect);
+
+	if(conn->state != NABZ_CONN_AWAIT_CONNECT) return;
+	refuse(conn->ws, NABZ_REFUSED_TIMEOUT);
+	close_client(conn);
+}
+
+/* ---- the browser's WebSocket ---------------------------------------- */
+
+static int path_allowed(struct lws *wsi)
+{
+	char uri[32];
+
+	if(lws_hdr_copy(wsi, uri, sizeof(uri), WSI_TOKEN_GET_URI) < 0) return 0;
+	return strcmp(uri, "/mqtt") == 0 || strcmp(uri, "/ws") == 0;
+}
+
+static void copy_header(struct lws *wsi, enum lws_token_indexes h, char *out, size_t outlen)
+{
+	if(lws_hdr_copy(wsi, out, (int)outlen, h) < 0) out[0] = '\0';
+}
+
+static int on_filter(struct lws *wsi, struct nabz_ws *ws, struct nabz_ws_pss *pss)
+{
+	struct nabz_conn *conn;
+	char peer[NABZ_ADDR_MAX], xff[512];
+	bool have_origin;
+
+	if(!path_allowed(wsi)){
+		refuse(ws, NABZ_REFUSED_PATH);
+		return -1;
+	}
+	conn = calloc(1, sizeof(*conn));
+	if(conn == NULL) return -1;
+	conn->ws = ws;
+	copy_header(wsi, WSI_TOKEN_ORIGIN, conn->details.origin, sizeof(conn->details.origin));
+	copy_header(wsi, WSI_TOKEN_HTTP_USER_AGENT, conn->details.user_agent, sizeof(conn->details.user_agent));
+	have_origin = conn->details.origin[0] != '\0';
+	if((!have_origin && !ws->cfg->ws_allow_missing_origin)
+			|| (have_origin && ws->cfg->ws_origins.count
+				&& !nabz_namelist__contains(&ws->cfg->ws_origins, conn->details.origin))){
+		refuse(ws, NABZ_REFUSED_ORIGIN);
+		free(conn);
+		return -1;
+	}
+	if(ws->connections >= (unsigned)ws->cfg->ws_max_connections){
+		refuse(ws, NABZ_REFUSED_CAPACITY);
+		free(conn);
+		return -1;
+	}
+	if(lws_get_peer_simple(wsi, peer, sizeof(peer)) == NULL) peer[0] = '\0';
+	if(lws_hdr_copy(wsi, xff, sizeof(xff), WSI_TOKEN_X_FORWARDED_FOR) <= 0) xff[0] = '\0';
+	nabz_ws__client_address(&ws->cfg->ws_trusted_proxies, peer, xff[0] ? xff : NULL,
+			conn->details.address, sizeof(conn->details.address));
+	if(nabz_ws__ip_acquire(ws, conn->details.address) != 0){
+		refuse(ws, NABZ_REFUSED_PER_IP);
+		free(conn);
+		return -1;
+	}
+	snprintf(conn->peer_ip, sizeof(conn->peer_ip), "%s", conn->details.address);
+	conn->counted = true;
+	ws->connections++;
+	conn->client = wsi;
+	pss->conn = conn;
+	return 0;
+}
+
+static int on_receive(struct lws *wsi, struct nabz_ws *ws, struct nabz_conn *conn, const void *in, size_t len)
+{
+	size_t limit = (size_t)ws->cfg->ws_buffer_bytes;
+
+	if(lws_is_first_fragment(wsi)) conn->msg_len = 0;
+	conn->msg_len += len;
+	ws->metrics.bytes_in += len;
+	if(lws_is_final_fragment(wsi)) ws->metrics.frames_in++;
+	if(!lws_frame_is_binary(wsi)){
+		refuse(ws, NABZ_REFUSED_PROTOCOL);
+		lws_close_reason(wsi, LWS_CLOSE_STATUS_UNACCEPTABLE_OPCODE, (unsigned char *)"MQTT needs binary frames", 24);
+		return -1;
+	}
+	if(conn->msg_len > (size_t)ws->cfg->ws_max_message_bytes){
+		refuse(ws, NABZ_REFUSED_TOO_LARGE);
+		lws_close_reason(wsi, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE, (unsigned char *)"message too large", 17);
+		return -1;
+	}
+	if(conn->state == NABZ_CONN_AWAIT_CONNECT && limit < (size_t)ws->cfg->ws_max_message_bytes){
+		limit = (size_t)ws->cfg->ws_max_message_bytes;
+	}
+	if(nabz_bytebuf__append(&conn->up, in, len, limit) != 0){
+		/* Cannot happen with flow control on; refuse rather than grow. */
+		refuse(ws, NABZ_REFUSED_TOO_LARGE);
+		return -1;
+	}
+	if(conn->state == NABZ_CONN_AWAIT_CONNECT) return on_first_bytes(conn);
+	if(!conn->rx_paused && conn->up.len > limit / 2){
+		lws_rx_flow_control(wsi, 0);
+		conn->rx_paused = true;
+	}
+	if(conn->upstream) lws_callback_on_writable(conn->upstream);
+	return 0;
+}
+
+static int on_client_writeable(struct lws *wsi, struct nabz_ws *ws, struct nabz_conn *conn)
+{
+	const uint8_t *data;
+	size_t n;
+
+	data = nabz_bytebuf__peek(&conn->down, &n);
+	if(n == 0){
+		if(conn->close_client_after_flush){
+			lws_close_reason(wsi, LWS_CLOSE_STATUS_NORMAL, NULL, 0);
+			return -1;
+		}
+		return 0;
+	}
+	if(n > NABZ_WS_CHUNK) n = NABZ_WS_CHUNK;
+	memcpy(ws->scratch + LWS_PRE, data, n);
+	if(lws_write(wsi, ws->scratch + LWS_PRE, n, LWS_WRITE_BINARY) < (int)n) return -1;
+	ws->metrics.bytes_out += n;
+	ws->metrics.frames_out++;
+	nabz_bytebuf__consume(&conn->down, n);
+	if(conn->down.len || conn->close_client_after_flush) lws_callback_on_writable(wsi);
+	return 0;
+}
+
+static void on_client_closed(struct nabz_ws *ws, struct nabz_ws_pss *pss)
+{
+	struct nabz_conn *conn = pss->conn;
+
+	if(conn == NULL) return;
+	pss->conn = NULL;
+	conn->client = NULL;
+	lws_sul_cancel(&conn->sul_dial);
+	lws_sul_cancel(&conn->sul_connect);
+	if(conn->counted){
+		ws->connections--;
+		nabz_ws__ip_release(ws, conn->peer_ip);
+		conn->counted = false;
+	}
+	if(conn->upstream == NULL){
+		conn_free(conn);
+		return;
+	}
+	/* Let the broker have what the browser sent last (a DISCONNECT, say)
+	 * before its connection goes. */
+	conn->state = NABZ_CONN_CLOSING;
+	if(conn->up.len){
+		conn->close_upstream_after_flush = true;
+		lws_callback_on_writable(conn->upstream);
+	}else{
+		close_upstream(conn);
+	}
+}
+
+int nabz_ws__mqtt_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len)
+{
+	struct nabz_ws_pss *pss = user;
+	struct nabz_ws *ws = nabz_ws__from_wsi(wsi);
+	struct nabz_conn *conn = pss ? pss->conn : NULL;
+
+	switch(reason){
+		case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
+			return on_filter(wsi, ws, pss);
+
+		case LWS_CALLBACK_ESTABLISHED:
+			if(conn == NULL) return -1;
+			ws->metrics.accepted_total++;
+			lws_sul_schedule(lws_get_context(wsi), 0, &conn->sul_connect, connect_deadline_cb,
+					(lws_usec_t)ws->cfg->ws_handshake_timeout_s * LWS_US_PER_SEC);
+			return 0;
+
+		case LWS_CALLBACK_RECEIVE:
+			if(conn == NULL) return -1;
+			return on_receive(wsi, ws, conn, in, len);
+
+		case LWS_CALLBACK_SERVER_WRITEABLE:
+			if(conn == NULL) return -1;
+			return on_client_writeable(wsi, ws, conn);
+
+		case LWS_CALLBACK_CLOSED:
+		case LWS_CALLBACK_WSI_DESTROY:
+			if(pss) on_client_closed(ws, pss);
+			return 0;
+
+		default:
+			return 0;
+	}
+}
+
+/* ---- the broker side ------------------------------------------------ */
+
+static int on_upstream_rx(struct lws *wsi, struct nabz_ws *ws, struct nabz_conn *conn, const void *in, size_t len)
+{
+	(void)wsi;
+	if(conn->client == NULL) return 0;   /* flushing up only */
+	if(nabz_bytebuf__append(&conn->down, in, len, (size_t)ws->cfg->ws_buffer_bytes) != 0){
+		ws->metrics.slow_consumer_disconnects++;
+		nabz_seam__log(ws->seam, LOG_NOTICE, "WebSocket client %s cut off: %zu bytes waiting "
+				"for it (ws_buffer_bytes %ld); it does not read fast enough",
+				conn->details.address, conn->down.len, ws->cfg->ws_buffer_bytes);
+		nabz_bytebuf__free(&conn->down);
+		close_client(conn);
+		return -1;
+	}
+	lws_callback_on_writable(conn->client);
+	return 0;
+}
+
+static int on_upstream_writeable(struct lws *wsi, struct nabz_ws *ws, struct nabz_conn *conn)
+{
+	const uint8_t *data;
+	size_t n;
+
+	data = nabz_bytebuf__peek(&conn->up, &n);
+	if(n){
+		if(n > NABZ_WS_CHUNK) n = NABZ_WS_CHUNK;
+		memcpy(ws->scratch + LWS_PRE, data, n);
+		if(lws_write(wsi, ws->scratch + LWS_PRE, n, LWS_WRITE_RAW) < (int)n) return -1;
+		nabz_bytebuf__consume(&conn->up, n);
+	}
+	if(conn->rx_paused && conn->client && conn->up.len < (size_t)ws->cfg->ws_buffer_bytes / 4){
+		lws_rx_flow_control(conn->client, 1);
+		conn->rx_paused = false;
+	}
+	if(conn->up.len){
+		lws_callback_on_writable(wsi);
+	}else if(conn->close_upstream_after_flush){
+		return lws_raw_transaction_completed(wsi);
+	}
+	return 0;
+}
+
+static void on_upstream_closed(struct nabz_conn *conn)
+{
+	conn->upstream = NULL;
+	if(conn->client == NULL){
+		conn_free(conn);
+		return;
+	}
+	/* The broker ended the session (refused it, took it over, shut
+	 * down): give the browser what it had sent, then close. */
+	conn->state = NABZ_CONN_CLOSING;
+	conn->close_client_after_flush = true;
+	lws_callback_on_writable(conn->client);
+}
+
+int nabz_ws__upstream_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len)
+{
+	struct nabz_conn *conn = lws_get_opaque_user_data(wsi);
+	struct nabz_ws *ws = nabz_ws__from_wsi(wsi);
+
+	(void)user;
+	switch(reason){
+		case LWS_CALLBACK_RAW_ADOPT:
+			return 0;
+		case LWS_CALLBACK_RAW_RX:
+			if(conn == NULL) return -1;
+			return on_upstream_rx(wsi, ws, conn, in, len);
+		case LWS_CALLBACK_RAW_WRITEABLE:
+			if(conn == NULL) return 0;
+			return on_upstream_writeable(wsi, ws, conn);
+		case LWS_CALLBACK_RAW_CLOSE:
+			if(conn){
+				lws_set_opaque_user_data(wsi, NULL);
+				on_upstream_closed(conn);
+			}
+			return 0;
+		default:
+			return 0;
+	}
+}

@@ -1,0 +1,246 @@
+/*
+ * The listener's life: context and vhosts (broker thread, at plugin init),
+ * the service thread, and the stop (broker thread, at plugin cleanup).
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ws.h"
+#include "ws_internal.h"
+
+/* lws logs through a process-wide hook with no user pointer; there is one
+ * listener per process, so its seam is kept here. */
+static struct nabz_seam *log_seam;
+
+static void lws_log_to_seam(int level, const char *line)
+{
+	size_t len = strlen(line);
+
+	if(log_seam == NULL) return;
+	while(len && (line[len - 1] == '\n' || line[len - 1] == '\r')) len--;
+	/* MOSQ_LOG_ERR 8, MOSQ_LOG_WARNING 4 */
+	nabz_seam__log(log_seam, level == LLL_ERR ? 8 : 4, "lws: %.*s", (int)len, line);
+}
+
+struct nabz_ws *nabz_ws__from_wsi(struct lws *wsi)
+{
+	return lws_context_user(lws_get_context(wsi));
+}
+
+/* "host:port", "[v6]:port" or ":port"; host "0.0.0.0", "::" or empty:
+ * every interface. */
+static int parse_listen(const char *spec, char *host, size_t hostlen, int *port)
+{
+	const char *colon = strrchr(spec, ':');
+	const char *h = spec;
+	size_t hlen;
+	char *end;
+	long p;
+
+	if(colon == NULL) return -1;
+	hlen = (size_t)(colon - spec);
+	if(hlen >= 2 && h[0] == '[' && h[hlen - 1] == ']'){
+		h++;
+		hlen -= 2;
+	}
+	if(hlen >= hostlen) return -1;
+	memcpy(host, h, hlen);
+	host[hlen] = '\0';
+	if(strcmp(host, "0.0.0.0") == 0 || strcmp(host, "::") == 0) host[0] = '\0';
+	p = strtol(colon + 1, &end, 10);
+	if(*end != '\0' || end == colon + 1 || p < 1 || p > 65535) return -1;
+	*port = (int)p;
+	return 0;
+}
+
+static void build_mounts(struct nabz_ws *ws)
+{
+	static const char *const extra[][2] = {
+		{".html", "text/html; charset=utf-8"},
+		{".js", "text/javascript; charset=utf-8"},
+		{".css", "text/css; charset=utf-8"},
+		{".mjs", "text/javascript; charset=utf-8"},
+		{".map", "application/json"},
+		{".webmanifest", "application/manifest+json"},
+	};
+	struct lws_http_mount *m = ws->mounts;
+
+	for(size_t i = 0; i < 6; i++){
+		ws->mimetypes[i].next = i + 1 < 6 ? &ws->mimetypes[i + 1] : NULL;
+		ws->mimetypes[i].name = extra[i][0];
+		ws->mimetypes[i].value = extra[i][1];
+	}
+	/* Endpoints answered by the "http" protocol's callback. */
+	static const char *const endpoints[] = {"/health", "/api/stats", "/metrics"};
+	for(size_t i = 0; i < 3; i++){
+		m[i].mountpoint = endpoints[i];
+		m[i].mountpoint_len = (unsigned char)strlen(endpoints[i]);
+		m[i].origin = "http";
+		m[i].origin_protocol = LWSMPRO_CALLBACK;
+		m[i].mount_next = &m[i + 1];
+	}
+	/* /static/... and / from web_root; pages revalidate, so a new release
+	 * shows at once, while unchanged files cost a 304. */
+	m[3].mountpoint = "/static";
+	m[3].mountpoint_len = 7;
+	m[3].origin = ws->cfg->web_root;
+	m[3].origin_protocol = LWSMPRO_FILE;
+	m[3].extra_mimetypes = ws->mimetypes;
+	m[3].cache_max_age = 300;
+	m[3].cache_reusable = 1;
+	m[3].cache_revalidate = 1;
+	m[3].mount_next = &m[4];
+	m[4].mountpoint = "/";
+	m[4].mountpoint_len = 1;
+	m[4].origin = ws->cfg->web_root;
+	m[4].origin_protocol = LWSMPRO_FILE;
+	m[4].def = "index.html";
+	m[4].extra_mimetypes = ws->mimetypes;
+	m[4].cache_max_age = 60;
+	m[4].cache_reusable = 1;
+	m[4].cache_revalidate = 1;
+}
+
+static int add_listeners(struct nabz_ws *ws, const struct nabz_namelist *list, bool tls,
+		int *count, char *err, size_t errlen)
+{
+	for(size_t i = 0; i < list->count; i++){
+		struct lws_context_creation_info vi;
+		char host[64], name[32];
+		int port;
+
+		if(*count >= NABZ_WS_MAX_VHOSTS){
+			snprintf(err, errlen, "option ws_listeners: at most %d listeners", NABZ_WS_MAX_VHOSTS);
+			return -1;
+		}
+		if(parse_listen(list->names[i], host, sizeof(host), &port) != 0){
+			snprintf(err, errlen, "option %s: \"%s\" is not host:port",
+					tls ? "ws_tls_listeners" : "ws_listeners", list->names[i]);
+			return -1;
+		}
+		snprintf(name, sizeof(name), "nabz-%d", *count);
+		memset(&vi, 0, sizeof(vi));
+		vi.vhost_name = name;
+		vi.port = port;
+		vi.iface = host[0] ? host : NULL;
+		vi.protocols = nabz_ws__protocols;
+		vi.mounts = ws->mounts;
+		vi.keepalive_timeout = (int)ws->cfg->ws_handshake_timeout_s;
+		vi.timeout_secs = (unsigned)ws->cfg->ws_handshake_timeout_s;
+		if(tls){
+			vi.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
+			vi.ssl_cert_filepath = ws->cfg->ws_tls_cert;
+			vi.ssl_private_key_filepath = ws->cfg->ws_tls_key;
+		}
+		if(lws_create_vhost(ws->context, &vi) == NULL){
+			snprintf(err, errlen, "cannot listen on %s%s (address in use, or for TLS an "
+					"unreadable ws_tls_cert/ws_tls_key)", list->names[i], tls ? " (TLS)" : "");
+			return -1;
+		}
+		(*count)++;
+	}
+	return 0;
+}
+
+static void *service_thread(void *arg)
+{
+	struct nabz_ws *ws = arg;
+
+	while(!atomic_load(&ws->stop)){
+		if(lws_service(ws->context, 0) < 0) break;
+	}
+	return NULL;
+}
+
+struct nabz_ws *nabz_ws__start(const struct nabz_config *cfg, struct nabz_seam *seam,
+		char *err, size_t errlen)
+{
+	struct lws_context_creation_info info;
+	struct lws_context_creation_info ui;
+	struct nabz_ws *ws;
+	sigset_t all, old;
+	int vhosts = 0;
+
+	ws = calloc(1, sizeof(*ws));
+	if(ws == NULL){
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	ws->cfg = cfg;
+	ws->seam = seam;
+	atomic_init(&ws->stop, false);
+	build_mounts(ws);
+
+	log_seam = seam;
+	lws_set_log_level(LLL_ERR | LLL_WARN, lws_log_to_seam);
+
+	memset(&info, 0, sizeof(info));
+	info.options = LWS_SERVER_OPTION_EXPLICIT_VHOSTS;
+	if(cfg->ws_tls_listeners.count) info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
+	info.port = CONTEXT_PORT_NO_LISTEN;
+	info.user = ws;
+	/* Each browser costs three descriptors of the broker process (its
+	 * socket, the upstream socket, the broker's end of it). */
+	info.fd_limit_per_thread = (unsigned)(cfg->ws_max_connections * 2 + 256);
+	info.timeout_secs = (unsigned)cfg->ws_handshake_timeout_s;
+	ws->context = lws_create_context(&info);
+	if(ws->context == NULL){
+		snprintf(err, errlen, "cannot create the WebSocket context");
+		goto error;
+	}
+
+	/* The broker links are adopted into a vhost with no listener. */
+	memset(&ui, 0, sizeof(ui));
+	ui.vhost_name = "nabz-upstream";
+	ui.port = CONTEXT_PORT_NO_LISTEN_SERVER;
+	ui.protocols = nabz_ws__upstream_protocols;
+	ws->upstream_vhost = lws_create_vhost(ws->context, &ui);
+	if(ws->upstream_vhost == NULL){
+		snprintf(err, errlen, "cannot create the broker-link vhost");
+		goto error;
+	}
+	if(add_listeners(ws, &cfg->ws_listeners, false, &vhosts, err, errlen) != 0) goto error;
+	if(add_listeners(ws, &cfg->ws_tls_listeners, true, &vhosts, err, errlen) != 0) goto error;
+
+	/* The service thread takes no signals: they are the broker's. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	if(pthread_create(&ws->thread, NULL, service_thread, ws) != 0){
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		snprintf(err, errlen, "cannot start the WebSocket thread");
+		goto error;
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	ws->thread_started = true;
+	return ws;
+
+error:
+	if(ws->context) lws_context_destroy(ws->context);
+	log_seam = NULL;
+	free(ws);
+	return NULL;
+}
+
+void nabz_ws__stop(struct nabz_ws *ws)
+{
+	struct nabz_ip_count *ip, *tmp;
+
+	if(ws == NULL) return;
+	if(ws->thread_started){
+		atomic_store(&ws->stop, true);
+		lws_cancel_service(ws->context);
+		pthread_join(ws->thread, NULL);
+	}
+	/* Closes every connection; their close callbacks run here, on this
+	 * thread, now that the service thread is gone. */
+	lws_context_destroy(ws->context);
+	HASH_ITER(hh, ws->per_ip, ip, tmp){
+		HASH_DEL(ws->per_ip, ip);
+		free(ip);
+	}
+	lws_set_log_level(LLL_ERR | LLL_WARN, NULL);
+	log_seam = NULL;
+	free(ws);
+}
