@@ -24,6 +24,8 @@ void nabz_ws__client_address(const struct nabz_namelist *trusted, const char *pe
 	char hop[NABZ_ADDR_MAX];
 	size_t end;
 
+	/* An IPv4 client on a dual-stack socket shows as ::ffff:a.b.c.d. */
+	if(strncmp(peer, "::ffff:", 7) == 0 && strchr(peer + 7, '.')) peer += 7;
 	snprintf(out, outlen, "%s", peer);
 	if(forwarded_for == NULL || !nabz_namelist__contains(trusted, peer)) return;
 	/* Walk the hops right to left: the rightmost one that is not one of
