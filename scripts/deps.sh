@@ -7,7 +7,8 @@ set -euo pipefail
 want=(cmake make gcc pkg-config mosquitto mosquitto-dev libmosquitto-dev
       libcjson-dev uthash-dev libwebsockets-dev)
 if [ "${1:-run}" = test ]; then
-  want+=(libcmocka-dev python3-paho-mqtt python3-pytest mosquitto-clients)
+  want+=(libcmocka-dev python3-paho-mqtt python3-pytest mosquitto-clients openssl)
+  command -v npm >/dev/null || want+=(nodejs npm)
 fi
 
 missing=()
@@ -26,4 +27,15 @@ if [ ${#missing[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -q
   apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+# npm packages (MQTT.js for the browser client and the Node test clients),
+# pinned by package-lock.json; installed again only when the lock changes.
+if [ "${1:-run}" = test ] || [ "${2:-}" = npm ]; then
+  cd "$(dirname "$0")/.."
+  if [ ! -f node_modules/.package-lock.json ] || ! cmp -s package-lock.json node_modules/.nabz-lock; then
+    echo "nabz: installing npm packages"
+    npm ci --no-audit --no-fund
+    cp package-lock.json node_modules/.nabz-lock
+  fi
 fi
