@@ -119,7 +119,7 @@ static const char *cmd_list_sessions(struct nabz *nabz, struct nabz_session *s, 
 	if(root == NULL || (list = cJSON_AddArrayToObject(root, "sessions")) == NULL) goto error;
 	HASH_ITER(hh, nabz->reg.by_client, it, tmp){
 		cJSON *item;
-		if(!it->confirmed) continue;
+		if(!it->confirmed || it->internal) continue;
 		item = nabz_control__session_json(it, 1);
 		if(item == NULL) goto error;
 		cJSON_AddItemToArray(list, item);

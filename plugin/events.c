@@ -32,6 +32,32 @@ static int decision_rc(enum nabz_auth_decision decision)
 	return MOSQ_ERR_AUTH;
 }
 
+/* The listener thread's wake link (ws_wake.c): in with the password made
+ * at this start, never counted or listed. */
+static int wake_link_auth(struct nabz *nabz, const struct mosquitto_evt_basic_auth *ed)
+{
+	struct nabz_session_info info;
+	struct nabz_session *s;
+
+	if(nabz->ws == NULL || ed->password == NULL
+			|| strcmp(ed->password, nabz->seam.wake_password) != 0){
+		nabz_log_notice("refused client %s: the username %s is the plugin's own",
+				or_dash(mosquitto_client_id(ed->client)), NABZ_WAKE_USERNAME);
+		return MOSQ_ERR_AUTH;
+	}
+	if(nabz_sessions__find(&nabz->reg, ed->client)) return MOSQ_ERR_SUCCESS;
+	memset(&info, 0, sizeof(info));
+	info.client = ed->client;
+	info.client_id = mosquitto_client_id(ed->client);
+	info.username = ed->username;
+	info.internal = true;
+	info.connected_at_ms = nabz_time__wall_ms();
+	s = nabz_sessions__add(&nabz->reg, &info);
+	if(s == NULL) return MOSQ_ERR_NOMEM;
+	nabz_sessions__confirm(&nabz->reg, s);
+	return MOSQ_ERR_SUCCESS;
+}
+
 int nabz_events__basic_auth(int event, void *event_data, void *userdata)
 {
 	struct mosquitto_evt_basic_auth *ed = event_data;
@@ -44,6 +70,9 @@ int nabz_events__basic_auth(int event, void *event_data, void *userdata)
 	struct nabz_session *s;
 
 	(void)event;
+	if(ed->username && strcmp(ed->username, NABZ_WAKE_USERNAME) == 0){
+		return wake_link_auth(nabz, ed);
+	}
 	decision = nabz_access__authenticate(&nabz->cfg, ed->username);
 	if(nabz_sessions__find(&nabz->reg, ed->client)){
 		/* On SIGHUP, 2.0.11 checks every connected client again

@@ -40,6 +40,7 @@ struct nabz {
 	struct nabz_ws *ws;           /* NULL when no listener is configured */
 	struct nabz_counts seam_counts; /* what the seam last got */
 	int64_t last_seam_ms;
+	int64_t wake_requested_ms;    /* the last wake-up asked of the listener */
 };
 
 #endif

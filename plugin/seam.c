@@ -4,10 +4,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 
 int nabz_seam__init(struct nabz_seam *seam)
 {
+	static const char hex[] = "0123456789abcdef";
+	uint8_t rnd[16];
+
 	memset(seam, 0, sizeof(*seam));
+	atomic_init(&seam->wake_at_ms, 0);
+	if(getrandom(rnd, sizeof(rnd), 0) != sizeof(rnd)) return -1;
+	for(size_t i = 0; i < sizeof(rnd); i++){
+		seam->wake_password[2 * i] = hex[rnd[i] >> 4];
+		seam->wake_password[2 * i + 1] = hex[rnd[i] & 0x0F];
+	}
+	seam->wake_password[32] = '\0';
 	return pthread_mutex_init(&seam->lock, NULL) == 0 ? 0 : -1;
 }
 
@@ -26,6 +37,11 @@ void nabz_seam__cleanup(struct nabz_seam *seam)
 		pending_free(seam, p);
 	}
 	pthread_mutex_destroy(&seam->lock);
+}
+
+void nabz_seam__request_wake(struct nabz_seam *seam, int64_t at_ms)
+{
+	atomic_store(&seam->wake_at_ms, at_ms);
 }
 
 void nabz_seam__publish_figures(struct nabz_seam *seam, const struct nabz_counts *c, int64_t now_ms)

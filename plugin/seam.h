@@ -15,6 +15,7 @@
 #define NABZ_SEAM_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -46,8 +47,15 @@ struct nabz_log_line {
 #define NABZ_PENDING_TTL_MS 60000
 #define NABZ_PENDING_MAX 100000
 
+#define NABZ_WAKE_USERNAME "nabz-internal-wake"
+
 struct nabz_seam {
 	pthread_mutex_t lock;
+	/* Set at init, read-only after: the wake link's password. */
+	char wake_password[33];
+	/* Broker thread stores, lws thread exchanges with 0 (no lock): when
+	 * to wake the broker loop (monotonic ms), 0 for no request. */
+	_Atomic int64_t wake_at_ms;
 	/* {lock} written by the broker thread */
 	struct nabz_counts counts;
 	int64_t started_ms;
@@ -63,6 +71,9 @@ int nabz_seam__init(struct nabz_seam *seam);
 void nabz_seam__cleanup(struct nabz_seam *seam);
 
 /* Broker thread. */
+/* Asks the listener thread to wake the broker loop at at_ms; the caller
+ * then pokes the listener thread (nabz_ws__poke). */
+void nabz_seam__request_wake(struct nabz_seam *seam, int64_t at_ms);
 void nabz_seam__publish_figures(struct nabz_seam *seam, const struct nabz_counts *c, int64_t now_ms);
 /* Takes the details recorded for client_id; returns false when none. */
 bool nabz_seam__take_details(struct nabz_seam *seam, const char *client_id, struct nabz_ws_details *out);

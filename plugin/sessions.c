@@ -237,7 +237,8 @@ struct nabz_session *nabz_sessions__add(struct nabz_registry *reg, const struct 
 	}
 	s->connected_at_ms = info->connected_at_ms;
 	s->transport = info->transport;
-	s->service = info->service;
+	s->service = info->service || info->internal;
+	s->internal = info->internal;
 	s->publisher = info->publisher;
 	s->admin = info->admin;
 	s->type = nabz_client_type__infer(s->client_id, s->transport);

@@ -80,6 +80,7 @@ struct nabz_session {
 	enum nabz_client_type type;
 	enum nabz_transport transport;
 	bool service;               /* counted nowhere in the stats */
+	bool internal;              /* the plugin's own link: listed nowhere */
 	bool publisher;
 	bool admin;
 	bool confirmed;
@@ -122,6 +123,7 @@ struct nabz_session_info {
 	const char *user_agent;
 	enum nabz_transport transport;
 	bool service;
+	bool internal;
 	bool publisher;
 	bool admin;
 	int64_t connected_at_ms;

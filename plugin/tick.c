@@ -19,6 +19,7 @@
 #include "state_file.h"
 #include "stats.h"
 #include "timeutil.h"
+#include "ws.h"
 
 static void publish_stats(struct nabz *nabz, int64_t now_ms)
 {
@@ -111,6 +112,15 @@ int nabz_events__tick(int event, void *event_data, void *userdata)
 	if(nabz_stats__publish_due(nabz->reg.dirty, nabz->stats_published_once,
 				nabz->last_stats_publish_ms, now_ms, nabz->cfg.stats_debounce_ms)){
 		publish_stats(nabz, now_ms);
+	}else if(nabz->reg.dirty && nabz->ws){
+		/* Due later: have the listener thread wake the loop then, or an
+		 * idle broker would not tick again for up to 100 ms. */
+		int64_t due = nabz->last_stats_publish_ms + nabz->cfg.stats_debounce_ms;
+		if(due != nabz->wake_requested_ms){
+			nabz->wake_requested_ms = due;
+			nabz_seam__request_wake(&nabz->seam, due);
+			nabz_ws__poke(nabz->ws);
+		}
 	}
 	if(now_ms - nabz->last_state_save_ms >= nabz->cfg.state_save_interval_ms){
 		nabz_tick__save_state(nabz, now_ms);

@@ -23,6 +23,9 @@ struct nabz_ws;
  * err set on failure. */
 struct nabz_ws *nabz_ws__start(const struct nabz_config *cfg, struct nabz_seam *seam,
 		char *err, size_t errlen);
+/* Wakes the listener thread to read a wake request from the seam.
+ * Broker thread; safe from any thread (lws_cancel_service). */
+void nabz_ws__poke(struct nabz_ws *ws);
 /* Stops the thread, closes every connection, frees everything. */
 void nabz_ws__stop(struct nabz_ws *ws);
 

@@ -39,6 +39,15 @@ struct nabz_ws {
 	struct nabz_ip_count *per_ip;
 	unsigned connections;            /* WebSocket connections held */
 	uint64_t next_conn_id;
+	/* the wake link (ws_wake.c) */
+	struct lws *wake_link;
+	bool wake_started;
+	bool wake_ready;
+	bool wake_connect_sent;
+	bool wake_ping_due;
+	uint64_t wakes_sent;
+	lws_sorted_usec_list_t sul_wake_dial;
+	lws_sorted_usec_list_t sul_wake_fire;
 	uint8_t scratch[LWS_PRE + NABZ_WS_CHUNK];
 };
 
@@ -88,6 +97,7 @@ extern const struct lws_protocols nabz_ws__upstream_protocols[];
 
 int nabz_ws__http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len);
 int nabz_ws__mqtt_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len);
+int nabz_ws__wake_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len);
 int nabz_ws__upstream_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len);
 
 struct nabz_ws *nabz_ws__from_wsi(struct lws *wsi);

@@ -214,6 +214,8 @@ struct nabz_ws *nabz_ws__start(const struct nabz_config *cfg, struct nabz_seam *
 	}
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	ws->thread_started = true;
+	/* The first wake-up also dials the wake link. */
+	lws_cancel_service(ws->context);
 	return ws;
 
 error:
@@ -221,6 +223,11 @@ error:
 	log_seam = NULL;
 	free(ws);
 	return NULL;
+}
+
+void nabz_ws__poke(struct nabz_ws *ws)
+{
+	if(ws) lws_cancel_service(ws->context);
 }
 
 void nabz_ws__stop(struct nabz_ws *ws)

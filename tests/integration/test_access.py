@@ -94,3 +94,19 @@ def test_readers_may_not_subscribe_outside_the_prefix(broker):
     assert done.wait(5)
     assert granted[mid] == (128, 128, 0, 0)
     stop_client(c)
+
+
+def test_the_plugins_wake_link_name_cannot_be_borrowed(broker_factory):
+    b = broker_factory(accounts={"ops": "pw"}, options={"admins": "ops"}).start()
+    c = b.client(client_id="api-thief", username="nabz-internal-wake", password="guess")
+    assert c.nabz_connack == 5
+    c.loop_stop()
+    assert "the username nabz-internal-wake is the plugin's own" in b.read_log()
+    # The plugin's own link is up, and listed nowhere, counted nowhere.
+    admin = b.client(client_id="api-ops", username="ops", password="pw")
+    from nabz_broker import control
+    resp = control(admin, [{"command": "listSessions"}, {"command": "getStats"}])
+    assert [s["client_id"] for s in resp["responses"][0]["data"]["sessions"]] == ["api-ops"]
+    assert resp["responses"][1]["data"]["active_connections"] == 1
+    assert "as nabz-wake-" in b.read_log()
+    stop_client(admin)

@@ -1,0 +1,177 @@
+/*
+ * The wake link: one MQTT connection from the listener thread to the
+ * broker, used only to wake the broker's loop when a debounced stats
+ * publish falls due.
+ *
+ * Why: 2.0.11 runs MOSQ_EVT_TICK once per pass of its main loop, and an
+ * idle loop waits up to 100 ms in epoll_wait. A change that comes within
+ * the debounce interval of the last publish would wait for that timeout
+ * (measured: ~100 ms instead of < 1 ms). The broker thread asks, through
+ * the seam, to be woken at the due time; this thread's timer then sends a
+ * PINGREQ on the link, epoll returns, the tick publishes.
+ *
+ * The link logs in as NABZ_WAKE_USERNAME with a password made at each
+ * start; the plugin accepts that pair as an internal service, which is
+ * counted nowhere and listed nowhere. lws thread only.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "mqtt_connect.h"
+#include "timeutil.h"
+#include "ws_internal.h"
+
+#define WAKE_RETRY_US (1000 * LWS_US_PER_MS)
+
+static void wake_dial(struct nabz_ws *ws);
+
+static void wake_retry_cb(lws_sorted_usec_list_t *sul)
+{
+	struct nabz_ws *ws = lws_container_of(sul, struct nabz_ws, sul_wake_dial);
+
+	wake_dial(ws);
+}
+
+static void wake_fire_cb(lws_sorted_usec_list_t *sul)
+{
+	struct nabz_ws *ws = lws_container_of(sul, struct nabz_ws, sul_wake_fire);
+
+	if(ws->wake_link && ws->wake_ready){
+		ws->wake_ping_due = true;
+		lws_callback_on_writable(ws->wake_link);
+	}
+}
+
+/* CONNECT: MQTT 3.1.1, clean session, keepalive 0 (the link is never
+ * timed out), username and password. */
+static size_t build_connect(struct nabz_ws *ws, uint8_t *out, size_t cap)
+{
+	char client_id[48];
+	const char *user = NABZ_WAKE_USERNAME;
+	const char *pass = ws->seam->wake_password;
+	size_t idl, ul = strlen(user), pl = strlen(pass), body, n = 0;
+	uint8_t varint[4];
+	size_t vlen;
+
+	snprintf(client_id, sizeof(client_id), "nabz-wake-%d", (int)getpid());
+	idl = strlen(client_id);
+	body = 10 + 2 + idl + 2 + ul + 2 + pl;
+	vlen = nabz_mqtt__write_varint((uint32_t)body, varint);
+	if(1 + vlen + body > cap) return 0;
+	out[n++] = 0x10;
+	memcpy(out + n, varint, vlen);
+	n += vlen;
+	memcpy(out + n, "\x00\x04MQTT\x04\xc2\x00\x00", 10);
+	n += 10;
+	out[n++] = (uint8_t)(idl >> 8); out[n++] = (uint8_t)idl;
+	memcpy(out + n, client_id, idl); n += idl;
+	out[n++] = (uint8_t)(ul >> 8); out[n++] = (uint8_t)ul;
+	memcpy(out + n, user, ul); n += ul;
+	out[n++] = (uint8_t)(pl >> 8); out[n++] = (uint8_t)pl;
+	memcpy(out + n, pass, pl); n += pl;
+	return n;
+}
+
+static void wake_dial(struct nabz_ws *ws)
+{
+	struct sockaddr_un sa;
+	lws_sock_file_fd_type sock;
+	int fd;
+
+	if(atomic_load(&ws->stop)) return;
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", ws->cfg->ws_broker_socket);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if(fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 && errno != EINPROGRESS){
+		close(fd);
+		fd = -1;
+	}
+	if(fd < 0){
+		/* The broker's listener appears after plugin init: normal at
+		 * start, so retried quietly. */
+		lws_sul_schedule(ws->context, 0, &ws->sul_wake_dial, wake_retry_cb, WAKE_RETRY_US);
+		return;
+	}
+	sock.sockfd = fd;
+	ws->wake_link = lws_adopt_descriptor_vhost(ws->upstream_vhost, LWS_ADOPT_SOCKET, sock, "nabz-wake", NULL);
+	if(ws->wake_link == NULL){
+		lws_sul_schedule(ws->context, 0, &ws->sul_wake_dial, wake_retry_cb, WAKE_RETRY_US);
+		return;
+	}
+	ws->wake_ready = false;
+	ws->wake_connect_sent = false;
+	lws_callback_on_writable(ws->wake_link);
+}
+
+/* The broker thread asked for a wake-up (or a stop); pick up the time. */
+static void on_cancelled(struct nabz_ws *ws)
+{
+	int64_t at, now;
+
+	if(atomic_load(&ws->stop)) return;
+	if(!ws->wake_started){
+		ws->wake_started = true;
+		wake_dial(ws);
+	}
+	at = atomic_exchange(&ws->seam->wake_at_ms, 0);
+	if(at == 0) return;
+	now = nabz_time__mono_ms();
+	lws_sul_schedule(ws->context, 0, &ws->sul_wake_fire, wake_fire_cb,
+			at > now ? (lws_usec_t)(at - now) * LWS_US_PER_MS : 1);
+}
+
+int nabz_ws__wake_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len)
+{
+	struct nabz_ws *ws = nabz_ws__from_wsi(wsi);
+	uint8_t *buf = ws->scratch + LWS_PRE;
+	size_t n;
+
+	(void)user;
+	switch(reason){
+		case LWS_CALLBACK_EVENT_WAIT_CANCELLED:
+			on_cancelled(ws);
+			return 0;
+		case LWS_CALLBACK_RAW_ADOPT:
+			return 0;
+		case LWS_CALLBACK_RAW_RX:
+			/* CONNACK (accepted: 20 02 00 00), then PINGRESPs. */
+			if(!ws->wake_ready && len >= 4 && ((const uint8_t *)in)[0] == 0x20){
+				if(((const uint8_t *)in)[3] != 0){
+					nabz_seam__log(ws->seam, 8, "wake link refused by the broker (code %d)",
+							((const uint8_t *)in)[3]);
+					return -1;
+				}
+				ws->wake_ready = true;
+			}
+			return 0;
+		case LWS_CALLBACK_RAW_WRITEABLE:
+			if(!ws->wake_connect_sent){
+				n = build_connect(ws, buf, NABZ_WS_CHUNK);
+				if(n == 0 || lws_write(wsi, buf, n, LWS_WRITE_RAW) < (int)n) return -1;
+				ws->wake_connect_sent = true;
+			}else if(ws->wake_ping_due){
+				buf[0] = 0xC0; /* PINGREQ */
+				buf[1] = 0x00;
+				if(lws_write(wsi, buf, 2, LWS_WRITE_RAW) < 2) return -1;
+				ws->wake_ping_due = false;
+				ws->wakes_sent++;
+			}
+			return 0;
+		case LWS_CALLBACK_RAW_CLOSE:
+			if(wsi == ws->wake_link){
+				ws->wake_link = NULL;
+				ws->wake_ready = false;
+				if(!atomic_load(&ws->stop)){
+					lws_sul_schedule(ws->context, 0, &ws->sul_wake_dial, wake_retry_cb, WAKE_RETRY_US);
+				}
+			}
+			return 0;
+		default:
+			return 0;
+	}
+}
