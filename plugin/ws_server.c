@@ -129,6 +129,8 @@ static int add_listeners(struct nabz_ws *ws, const struct nabz_namelist *list, b
 		vi.mounts = ws->mounts;
 		vi.keepalive_timeout = (int)ws->cfg->ws_handshake_timeout_s;
 		vi.timeout_secs = (unsigned)ws->cfg->ws_handshake_timeout_s;
+		/* a connection that sends no request (or half of one) is dropped */
+		vi.timeout_secs_ah_idle = (unsigned)ws->cfg->ws_handshake_timeout_s;
 		if(tls){
 			vi.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
 			vi.ssl_cert_filepath = ws->cfg->ws_tls_cert;

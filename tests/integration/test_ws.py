@@ -372,3 +372,41 @@ def test_signals_with_websocket_clients_connected(broker, sig):
     for c in clients:
         c.loop_stop()
     raw.close()
+
+
+def test_silent_clients_are_closed_after_the_handshake_timeout(broker_factory):
+    b = broker_factory(options={"ws_handshake_timeout_s": "1"}).start()
+    ws = WsClient(b.ws_port)                     # upgrades, then never sends CONNECT
+    ws.sock.settimeout(5)
+    t0 = time.monotonic()
+    with pytest.raises((ConnectionError, OSError)):
+        while True:
+            op, _ = ws.recv_frame()
+            if op == 0x8:
+                raise ConnectionError("closed")
+    assert 0.8 < time.monotonic() - t0 < 4
+    # a silent TCP connection that never upgrades is dropped too
+    s = socket.create_connection(("127.0.0.1", b.ws_port), timeout=6)
+    t0 = time.monotonic()
+    assert s.recv(100) == b""
+    assert time.monotonic() - t0 < 5
+    s.close()
+    _, _, body = http_get(b, "/metrics")
+    assert 'nabz_ws_refused_total{reason="timeout"} 1' in body.decode()
+    assert_healthy(b)
+
+
+def test_total_connection_limit(broker_factory):
+    b = broker_factory(options={"ws_max_connections": "5"}).start()
+    held = [WsClient(b.ws_port) for _ in range(5)]
+    with pytest.raises(HandshakeRefused):
+        WsClient(b.ws_port)
+    _, _, body = http_get(b, "/metrics")
+    text = body.decode()
+    assert 'nabz_ws_refused_total{reason="capacity"} 1' in text
+    assert "nabz_ws_connections 5" in text
+    held.pop().close()
+    time.sleep(0.3)
+    WsClient(b.ws_port).close()                  # room again
+    for h in held:
+        h.close()
