@@ -1,24 +1,17 @@
 #include "seam.h"
 
+#include "uuid.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 
 int nabz_seam__init(struct nabz_seam *seam)
 {
-	static const char hex[] = "0123456789abcdef";
-	uint8_t rnd[16];
-
 	memset(seam, 0, sizeof(*seam));
 	atomic_init(&seam->wake_at_ms, 0);
-	if(getrandom(rnd, sizeof(rnd), 0) != sizeof(rnd)) return -1;
-	for(size_t i = 0; i < sizeof(rnd); i++){
-		seam->wake_password[2 * i] = hex[rnd[i] >> 4];
-		seam->wake_password[2 * i + 1] = hex[rnd[i] & 0x0F];
-	}
-	seam->wake_password[32] = '\0';
+	if(nabz_random__hex(seam->wake_password, 16) != 0) return -1;
 	return pthread_mutex_init(&seam->lock, NULL) == 0 ? 0 : -1;
 }
 

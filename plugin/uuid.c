@@ -33,9 +33,27 @@ static int take_random(uint8_t *out, size_t n)
 	return 0;
 }
 
+static const char hex[] = "0123456789abcdef";
+
+int nabz_random__hex(char *out, size_t nbytes)
+{
+	uint8_t b[64];
+
+	while(nbytes > 0){
+		size_t n = nbytes < sizeof(b) ? nbytes : sizeof(b);
+		if(getrandom(b, n, 0) != (ssize_t)n) return -1;
+		for(size_t i = 0; i < n; i++){
+			*out++ = hex[b[i] >> 4];
+			*out++ = hex[b[i] & 0x0F];
+		}
+		nbytes -= n;
+	}
+	*out = '\0';
+	return 0;
+}
+
 int nabz_uuid__v4(char out[NABZ_UUID_STR_LEN])
 {
-	static const char hex[] = "0123456789abcdef";
 	uint8_t b[16];
 	size_t pos = 0;
 

@@ -101,6 +101,11 @@ int nabz_ws__wake_callback(struct lws *wsi, enum lws_callback_reasons reason, vo
 int nabz_ws__upstream_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len);
 
 struct nabz_ws *nabz_ws__from_wsi(struct lws *wsi);
+/* Connects to the broker's unix socket and hands the socket to lws under
+ * protocol (on the upstream vhost). Returns the new wsi, or NULL with
+ * errno set (the broker's backlog full: EAGAIN; not listening yet:
+ * ENOENT or ECONNREFUSED). */
+struct lws *nabz_ws__dial_broker(struct nabz_ws *ws, const char *protocol);
 
 /* Peer address rules (ws_peer.c). */
 /* The client's address: the socket peer, or for a peer listed in

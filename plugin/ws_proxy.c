@@ -13,12 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
-#include <sys/socket.h>
-#include <sys/un.h>
-#include <unistd.h>
 
 #include "mqtt_connect.h"
 #include "timeutil.h"
+#include "uuid.h"
 #include "ws_internal.h"
 
 #define DIAL_BASE_US 5000        /* first retry within 5 ms */
@@ -92,33 +90,11 @@ static void dial_failed(struct nabz_conn *conn, int err)
 
 static void dial(struct nabz_conn *conn)
 {
-	struct nabz_ws *ws = conn->ws;
-	struct sockaddr_un sa;
-	lws_sock_file_fd_type sock;
-	int fd, err;
-
 	if(conn->client == NULL) return;
 	conn->dial_attempts++;
-	memset(&sa, 0, sizeof(sa));
-	sa.sun_family = AF_UNIX;
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", ws->cfg->ws_broker_socket);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if(fd < 0){
-		dial_failed(conn, errno);
-		return;
-	}
-	if(connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 && errno != EINPROGRESS){
-		err = errno;
-		close(fd);
-		dial_failed(conn, err);
-		return;
-	}
-	sock.sockfd = fd;
-	conn->upstream = lws_adopt_descriptor_vhost(ws->upstream_vhost, LWS_ADOPT_SOCKET, sock,
-			"nabz-upstream", NULL);
+	conn->upstream = nabz_ws__dial_broker(conn->ws, "nabz-upstream");
 	if(conn->upstream == NULL){
-		/* lws closed fd */
-		dial_failed(conn, ENOMEM);
+		dial_failed(conn, errno);
 		return;
 	}
 	lws_set_opaque_user_data(conn->upstream, conn);
@@ -128,18 +104,10 @@ static void dial(struct nabz_conn *conn)
 
 /* ---- the first packet ----------------------------------------------- */
 
-static void generated_client_id(char out[40])
+static int generated_client_id(char out[40])
 {
-	static const char hex[] = "0123456789abcdef";
-	uint8_t b[16];
-
-	if(getrandom(b, sizeof(b), 0) != sizeof(b)) memset(b, 0, sizeof(b));
 	memcpy(out, "ws-", 3);
-	for(size_t i = 0; i < 16; i++){
-		out[3 + 2 * i] = hex[b[i] >> 4];
-		out[4 + 2 * i] = hex[b[i] & 0x0F];
-	}
-	out[35] = '\0';
+	return nabz_random__hex(out + 3, 16);
 }
 
 /* Gives an empty client id a generated one (paho 3.1.1 sends none with a
@@ -152,8 +120,8 @@ static int replace_empty_client_id(struct nabz_conn *conn, const struct nabz_con
 	size_t n, out_len;
 	uint8_t *out;
 
-	generated_client_id(client_id);
 	(void)idlen;
+	if(generated_client_id(client_id) != 0) return -1;
 	data = nabz_bytebuf__peek(&conn->up, &n);
 	out = malloc(info->packet_len + 64);
 	if(out == NULL) return -1;

@@ -2,10 +2,14 @@
  * The listener's life: context and vhosts (broker thread, at plugin init),
  * the service thread, and the stop (broker thread, at plugin cleanup).
  */
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 #include "ws.h"
 #include "ws_internal.h"
@@ -27,6 +31,31 @@ static void lws_log_to_seam(int level, const char *line)
 struct nabz_ws *nabz_ws__from_wsi(struct lws *wsi)
 {
 	return lws_context_user(lws_get_context(wsi));
+}
+
+struct lws *nabz_ws__dial_broker(struct nabz_ws *ws, const char *protocol)
+{
+	struct sockaddr_un sa;
+	lws_sock_file_fd_type sock;
+	struct lws *wsi;
+	int fd, err;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", ws->cfg->ws_broker_socket);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if(fd < 0) return NULL;
+	/* A unix-socket connect completes at once or fails at once. */
+	if(connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 && errno != EINPROGRESS){
+		err = errno;
+		close(fd);
+		errno = err;
+		return NULL;
+	}
+	sock.sockfd = fd;
+	wsi = lws_adopt_descriptor_vhost(ws->upstream_vhost, LWS_ADOPT_SOCKET, sock, protocol, NULL);
+	if(wsi == NULL) errno = ENOMEM;   /* lws closed fd */
+	return wsi;
 }
 
 /* "host:port", "[v6]:port" or ":port"; host "0.0.0.0", "::" or empty:

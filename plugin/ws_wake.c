@@ -14,11 +14,8 @@
  * start; the plugin accepts that pair as an internal service, which is
  * counted nowhere and listed nowhere. lws thread only.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include "mqtt_connect.h"
@@ -78,28 +75,11 @@ static size_t build_connect(struct nabz_ws *ws, uint8_t *out, size_t cap)
 
 static void wake_dial(struct nabz_ws *ws)
 {
-	struct sockaddr_un sa;
-	lws_sock_file_fd_type sock;
-	int fd;
-
 	if(atomic_load(&ws->stop)) return;
-	memset(&sa, 0, sizeof(sa));
-	sa.sun_family = AF_UNIX;
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", ws->cfg->ws_broker_socket);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if(fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 && errno != EINPROGRESS){
-		close(fd);
-		fd = -1;
-	}
-	if(fd < 0){
+	ws->wake_link = nabz_ws__dial_broker(ws, "nabz-wake");
+	if(ws->wake_link == NULL){
 		/* The broker's listener appears after plugin init: normal at
 		 * start, so retried quietly. */
-		lws_sul_schedule(ws->context, 0, &ws->sul_wake_dial, wake_retry_cb, WAKE_RETRY_US);
-		return;
-	}
-	sock.sockfd = fd;
-	ws->wake_link = lws_adopt_descriptor_vhost(ws->upstream_vhost, LWS_ADOPT_SOCKET, sock, "nabz-wake", NULL);
-	if(ws->wake_link == NULL){
 		lws_sul_schedule(ws->context, 0, &ws->sul_wake_dial, wake_retry_cb, WAKE_RETRY_US);
 		return;
 	}
