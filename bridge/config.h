@@ -1,0 +1,89 @@
+/*
+ * nabz-bridge's configuration: one JSON file. Every bad value is reported
+ * with its JSON path and the reason ("sources.kraken.interval_s: must be a
+ * whole number in 1..86400"); unknown keys too, so a typo never silently
+ * falls back to a default.
+ */
+#ifndef NABZ_BRIDGE_CONFIG_H
+#define NABZ_BRIDGE_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum nabz_source_id {
+	NABZ_SRC_COINGECKO,
+	NABZ_SRC_BINANCE,
+	NABZ_SRC_KRAKEN,
+	NABZ_SRC_COINBASE,
+	NABZ_SRC_NOBITEX,
+	NABZ_SRC_WALLEX,
+	NABZ_SRC_NEWS,
+	NABZ_SRC_RSS,
+	NABZ_SRC_COUNT
+};
+
+const char *nabz_source__name(enum nabz_source_id id);
+
+struct nabz_source_cfg {
+	bool enabled;
+	char *base_url;              /* e.g. https://api.coingecko.com */
+	char *stream_url;            /* binance: the !miniTicker@arr stream; may be "" */
+	long interval_s;             /* poll period */
+	long budget_per_min;         /* most requests a minute */
+	char **feeds;                /* rss: feed URLs */
+	size_t feed_count;
+};
+
+enum nabz_rule_kind { NABZ_RULE_ABOVE, NABZ_RULE_BELOW, NABZ_RULE_MOVE };
+
+struct nabz_rule {
+	char symbol[16];
+	enum nabz_rule_kind kind;
+	double threshold;            /* price for above/below, percent for move */
+	long window_s;               /* move: the window */
+	char *name;                  /* e.g. "BTC above 100000" */
+};
+
+struct nabz_bridge_cfg {
+	/* mqtt */
+	char *mqtt_host;
+	long mqtt_port;
+	char *mqtt_username;
+	char *mqtt_password;         /* from "password" or read from "password_file" */
+	char *mqtt_client_id;
+	char *topic_prefix;
+	long mqtt_keepalive_s;
+	/* data */
+	char **symbols;
+	size_t symbol_count;
+	long discovery_top_n;
+	long discovery_interval_s;
+	struct nabz_source_cfg sources[NABZ_SRC_COUNT];
+	double divergence_pct;
+	long stale_after_s;
+	/* http */
+	long connect_timeout_ms;
+	long timeout_ms;
+	long max_body_bytes;
+	/* state */
+	char *state_dir;
+	long outbox_max;             /* QoS 1 messages kept while the broker is away */
+	long news_seen_max;
+	/* alerts */
+	struct nabz_rule *rules;
+	size_t rule_count;
+	double hysteresis_pct;
+	long cooldown_s;
+	/* demo data */
+	bool demo;
+};
+
+/* Reads path into cfg. On failure returns -1 with "json.path: reason" in
+ * err; cfg is then freed. */
+int nabz_bridge_cfg__load(struct nabz_bridge_cfg *cfg, const char *path, char *err, size_t errlen);
+/* The same from a string (tests). */
+int nabz_bridge_cfg__parse(struct nabz_bridge_cfg *cfg, const char *json, size_t len,
+		const char *base_dir, char *err, size_t errlen);
+void nabz_bridge_cfg__free(struct nabz_bridge_cfg *cfg);
+
+#endif
