@@ -111,9 +111,23 @@ static double others_median(const struct nabz_symbol *s, enum nabz_source_id ski
 	return median(vals, n);
 }
 
+/* FNV-1a over the bytes of v. */
+static uint64_t mix(uint64_t h, const void *v, size_t n)
+{
+	const unsigned char *b = v;
+
+	for(size_t i = 0; i < n; i++){
+		h ^= b[i];
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
 void nabz_prices__consensus(const struct nabz_prices *p, const struct nabz_symbol *s, int64_t now_ms,
 		struct nabz_consensus *out)
 {
+	uint64_t sig = 1469598103934665603ULL;
+
 	double usd[NABZ_SRC_COUNT], irt[NABZ_SRC_COUNT], chg[NABZ_SRC_COUNT];
 	size_t nu = 0, ni = 0, nc = 0;
 	double lo = INFINITY, hi = -INFINITY;
@@ -129,10 +143,14 @@ void nabz_prices__consensus(const struct nabz_prices *p, const struct nabz_symbo
 		}
 		if(isfinite(v->price_irt)) irt[ni++] = v->price_irt;
 		if(isfinite(v->change_24h_pct)) chg[nc++] = v->change_24h_pct;
+		sig = mix(sig, &i, sizeof(i));
+		sig = mix(sig, &v->price_usd, sizeof(v->price_usd));
+		sig = mix(sig, &v->price_irt, sizeof(v->price_irt));
 		if(v->source_ts_ms > out->source_ts_ms) out->source_ts_ms = v->source_ts_ms;
 		if(v->received_ms > out->received_ms) out->received_ms = v->received_ms;
 	}
 	out->sources = (unsigned)nu;
+	out->sources_sig = sig;
 	out->price_usd = median(usd, nu);
 	out->price_irt = median(irt, ni);
 	out->change_24h_pct = median(chg, nc);
@@ -161,7 +179,8 @@ bool nabz_prices__changed(const struct nabz_symbol *s, const struct nabz_consens
 	if(!s->ever_published) return !c->stale;
 	return differs(o->price_usd, c->price_usd) || differs(o->price_irt, c->price_irt)
 		|| differs(o->change_24h_pct, c->change_24h_pct) || o->stale != c->stale
-		|| o->divergent != c->divergent || o->sources != c->sources;
+		|| o->divergent != c->divergent || o->sources != c->sources
+		|| (!c->stale && o->sources_sig != c->sources_sig);
 }
 
 static bool add_number(cJSON *o, const char *name, double v)

@@ -38,6 +38,7 @@ struct nabz_consensus {
 	bool stale;                     /* no source is fresh */
 	int64_t source_ts_ms;           /* newest source time among the fresh */
 	int64_t received_ms;            /* newest receipt */
+	uint64_t sources_sig;           /* which sources said what: a change republishes */
 };
 
 struct nabz_symbol {

@@ -1,0 +1,23 @@
+#include "log.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "timefmt.h"
+
+int nabz_log_level = LOG_NOTICE;
+
+void nabz_log(int level, const char *fmt, ...)
+{
+	static const char *const names[] = {"", "", "", "error", "warning", "notice", "info", "debug"};
+	char ts[40];
+	va_list ap;
+
+	if(level > nabz_log_level) return;
+	nabz_timefmt__rfc3339(nabz_timefmt__wall_ms(), ts, sizeof(ts));
+	fprintf(stderr, "%s nabz-bridge %s: ", ts, names[level & 7]);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}

@@ -1,0 +1,14 @@
+/* The bridge's log: one line per event on stderr, with a level. */
+#ifndef NABZ_BRIDGE_LOG_H
+#define NABZ_BRIDGE_LOG_H
+
+#include <stdbool.h>
+
+enum { LOG_ERR = 3, LOG_WARNING = 4, LOG_NOTICE = 5, LOG_INFO = 6, LOG_DEBUG = 7 };
+
+extern int nabz_log_level;  /* lines above this level are not written */
+
+__attribute__((format(printf, 2, 3)))
+void nabz_log(int level, const char *fmt, ...);
+
+#endif

@@ -1,0 +1,135 @@
+/*
+ * nabz-bridge: fetches prices and market figures from public APIs and
+ * publishes them to the broker. One thread, one poll loop: the curl multi
+ * handle's sockets and the MQTT socket are waited on together
+ * (curl_multi_poll with the MQTT socket as an extra descriptor).
+ */
+#include <getopt.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <curl/curl.h>
+#include <libxml/parser.h>
+#include <poll.h>
+
+#include "config.h"
+#include "log.h"
+#include "sources.h"
+#include "timefmt.h"
+
+static volatile sig_atomic_t stop_requested;
+static struct nabz_http *wake_http;
+
+static void on_stop_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+	if(wake_http) nabz_http__wakeup(wake_http);   /* async-signal-safe in libcurl */
+}
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: nabz-bridge -c FILE [--check-config] [--once] [-v]\n"
+		"  -c, --config FILE   the JSON configuration\n"
+		"      --check-config  validate the configuration and exit (0: valid)\n"
+		"      --once          one fetch round; print what would be published; exit\n"
+		"  -v, --verbose       more log lines (twice: debug)\n");
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option long_opts[] = {
+		{"config", required_argument, NULL, 'c'},
+		{"check-config", no_argument, NULL, 'k'},
+		{"once", no_argument, NULL, 'o'},
+		{"verbose", no_argument, NULL, 'v'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	struct nabz_bridge_cfg cfg;
+	struct nabz_bridge b;
+	const char *config_path = NULL;
+	bool check_only = false, once = false;
+	char err[512];
+	int opt, rc = 0;
+	struct sigaction sa;
+
+	while((opt = getopt_long(argc, argv, "c:vh", long_opts, NULL)) != -1){
+		switch(opt){
+			case 'c': config_path = optarg; break;
+			case 'k': check_only = true; break;
+			case 'o': once = true; break;
+			case 'v': nabz_log_level = nabz_log_level >= LOG_INFO ? LOG_DEBUG : LOG_INFO; break;
+			case 'h': usage(stdout); return 0;
+			default: usage(stderr); return 2;
+		}
+	}
+	if(config_path == NULL){
+		usage(stderr);
+		return 2;
+	}
+	if(nabz_bridge_cfg__load(&cfg, config_path, err, sizeof(err)) != 0){
+		fprintf(stderr, "nabz-bridge: bad configuration: %s\n", err);
+		return 1;
+	}
+	if(check_only){
+		printf("nabz-bridge: configuration %s is valid\n", config_path);
+		nabz_bridge_cfg__free(&cfg);
+		return 0;
+	}
+
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	xmlInitParser();
+	memset(&b, 0, sizeof(b));
+	b.cfg = &cfg;
+	b.once = once;
+	nabz_prices__init(&b.prices, cfg.divergence_pct, cfg.stale_after_s * 1000);
+	if(nabz_http__init(&b.http, cfg.connect_timeout_ms, cfg.timeout_ms, (size_t)cfg.max_body_bytes) != 0
+			|| nabz_publisher__init(&b.pub, &cfg, once) != 0
+			|| nabz_sources__init(&b) != 0){
+		fprintf(stderr, "nabz-bridge: cannot start (out of memory)\n");
+		rc = 1;
+		goto done;
+	}
+	wake_http = &b.http;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop_signal;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	nabz_log(LOG_NOTICE, "started: %zu symbols, publishing to %s:%ld under %s/", cfg.symbol_count,
+			cfg.mqtt_host, cfg.mqtt_port, cfg.topic_prefix);
+
+	while(!stop_requested){
+		int64_t now = nabz_timefmt__mono_ms();
+		int64_t next = nabz_sources__poll(&b, now);
+		bool want_write, ready = false;
+		int sock;
+
+		nabz_sources__publish(&b, now);
+		if(once && !nabz_sources__busy(&b)) break;
+		nabz_publisher__service(&b.pub, false, false, now);
+		sock = nabz_publisher__socket(&b.pub, &want_write);
+		if(next > 1000) next = 1000;
+		if(next < 0) next = 0;
+		nabz_http__wait(&b.http, sock, (short)(POLLIN | (want_write ? POLLOUT : 0)), (int)next, &ready);
+		nabz_http__perform(&b.http);
+		if(ready) nabz_publisher__service(&b.pub, true, want_write, nabz_timefmt__mono_ms());
+	}
+	if(once) nabz_sources__publish(&b, nabz_timefmt__mono_ms());
+	nabz_log(LOG_NOTICE, "stopping");
+
+done:
+	nabz_http__cleanup(&b.http);      /* first: its callbacks use the rest */
+	nabz_sources__cleanup(&b);
+	nabz_publisher__cleanup(&b.pub);
+	nabz_prices__cleanup(&b.prices);
+	nabz_bridge_cfg__free(&cfg);
+	xmlCleanupParser();
+	curl_global_cleanup();
+	return rc;
+}

@@ -1,0 +1,309 @@
+#include "publish.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include <mosquitto.h>
+#define HASH_NONFATAL_OOM 1
+#include <uthash.h>
+#include <utlist.h>
+
+#include "log.h"
+#include "timefmt.h"
+
+#define BACKOFF_MIN_MS 500
+#define BACKOFF_MAX_MS 30000
+
+struct nabz_retained {
+	char *topic;                        /* key */
+	char *data;                         /* the data object's text: what "changed" compares */
+	char *payload;                      /* the full payload last sent or due */
+	bool sent;
+	UT_hash_handle hh;
+};
+
+struct nabz_outbox_item {
+	char *topic;
+	char *payload;
+	int mid;                            /* 0: not handed to libmosquitto yet */
+	struct nabz_outbox_item *next, *prev;
+};
+
+static void outbox_free_item(struct nabz_outbox_item *it)
+{
+	free(it->topic);
+	free(it->payload);
+	free(it);
+}
+
+static void on_connect(struct mosquitto *mosq, void *userdata, int rc)
+{
+	struct nabz_publisher *p = userdata;
+	struct nabz_retained *r, *tmp;
+	struct nabz_outbox_item *it;
+
+	(void)mosq;
+	p->connecting = false;
+	if(rc != 0){
+		snprintf(p->last_error, sizeof(p->last_error), "broker refused the connection: %s",
+				mosquitto_connack_string(rc));
+		nabz_log(LOG_ERR, "mqtt: %s", p->last_error);
+		return;
+	}
+	p->connected = true;
+	p->backoff_ms = 0;
+	nabz_log(LOG_NOTICE, "mqtt: connected to %s:%ld as %s", p->cfg->mqtt_host, p->cfg->mqtt_port,
+			p->cfg->mqtt_username);
+	/* Everything retained goes out again: the broker may have restarted
+	 * without persistence. QoS 1 messages not yet acknowledged too. */
+	HASH_ITER(hh, p->retained, r, tmp){
+		if(mosquitto_publish(p->mosq, NULL, r->topic, (int)strlen(r->payload), r->payload, 0, true) == MOSQ_ERR_SUCCESS){
+			r->sent = true;
+		}
+	}
+	DL_FOREACH(p->outbox, it){
+		it->mid = 0;
+		mosquitto_publish(p->mosq, &it->mid, it->topic, (int)strlen(it->payload), it->payload, 1, false);
+	}
+}
+
+static void on_disconnect(struct mosquitto *mosq, void *userdata, int rc)
+{
+	struct nabz_publisher *p = userdata;
+
+	(void)mosq;
+	if(p->connected){
+		nabz_log(LOG_WARNING, "mqtt: disconnected (%s); reconnecting", rc ? mosquitto_strerror(rc) : "by request");
+	}
+	p->connected = false;
+	p->connecting = false;
+}
+
+static void on_publish(struct mosquitto *mosq, void *userdata, int mid)
+{
+	struct nabz_publisher *p = userdata;
+	struct nabz_outbox_item *it, *tmp;
+
+	(void)mosq;
+	DL_FOREACH_SAFE(p->outbox, it, tmp){
+		if(it->mid == mid){
+			DL_DELETE(p->outbox, it);
+			outbox_free_item(it);
+			p->outbox_len--;
+			p->published++;
+			return;
+		}
+	}
+}
+
+int nabz_publisher__init(struct nabz_publisher *p, const struct nabz_bridge_cfg *cfg, bool once)
+{
+	memset(p, 0, sizeof(*p));
+	p->cfg = cfg;
+	p->once = once;
+	if(once) return 0;
+	mosquitto_lib_init();
+	p->mosq = mosquitto_new(cfg->mqtt_client_id, true, p);
+	if(p->mosq == NULL) return -1;
+	mosquitto_int_option(p->mosq, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V311);
+	if(cfg->mqtt_username[0]){
+		mosquitto_username_pw_set(p->mosq, cfg->mqtt_username, cfg->mqtt_password[0] ? cfg->mqtt_password : NULL);
+	}
+	/* libmosquitto's own queue may hold the whole outbox in flight. */
+	mosquitto_max_inflight_messages_set(p->mosq, 100);
+	mosquitto_connect_callback_set(p->mosq, on_connect);
+	mosquitto_disconnect_callback_set(p->mosq, on_disconnect);
+	mosquitto_publish_callback_set(p->mosq, on_publish);
+	return 0;
+}
+
+void nabz_publisher__cleanup(struct nabz_publisher *p)
+{
+	struct nabz_retained *r, *tmp;
+	struct nabz_outbox_item *it, *itmp;
+
+	if(p->mosq){
+		if(p->connected) mosquitto_disconnect(p->mosq);
+		mosquitto_destroy(p->mosq);
+		mosquitto_lib_cleanup();
+	}
+	HASH_ITER(hh, p->retained, r, tmp){
+		HASH_DEL(p->retained, r);
+		free(r->topic);
+		free(r->data);
+		free(r->payload);
+		free(r);
+	}
+	DL_FOREACH_SAFE(p->outbox, it, itmp){
+		DL_DELETE(p->outbox, it);
+		outbox_free_item(it);
+	}
+}
+
+static char *envelope(const char *type, cJSON *data, int64_t wall_ms)
+{
+	char ts[40];
+	cJSON *root = cJSON_CreateObject();
+	char *out = NULL;
+
+	if(root == NULL){
+		cJSON_Delete(data);
+		return NULL;
+	}
+	nabz_timefmt__rfc3339(wall_ms, ts, sizeof(ts));
+	cJSON_AddStringToObject(root, "type", type);
+	cJSON_AddItemToObject(root, "data", data);
+	if(cJSON_AddStringToObject(root, "ts", ts)) out = cJSON_PrintUnformatted(root);
+	cJSON_Delete(root);
+	return out;
+}
+
+static int send_retained(struct nabz_publisher *p, const char *topic, const char *type, cJSON *data, int64_t wall_ms)
+{
+	struct nabz_retained *r;
+	char *text = cJSON_PrintUnformatted(data);
+	char *payload;
+
+	if(text == NULL){
+		cJSON_Delete(data);
+		return -1;
+	}
+	HASH_FIND_STR(p->retained, topic, r);
+	if(r && strcmp(r->data, text) == 0){
+		/* Unchanged: nothing goes out. */
+		free(text);
+		cJSON_Delete(data);
+		return 0;
+	}
+	payload = envelope(type, data, wall_ms);
+	if(payload == NULL){
+		free(text);
+		return -1;
+	}
+	if(r == NULL){
+		r = calloc(1, sizeof(*r));
+		if(r == NULL || (r->topic = strdup(topic)) == NULL){
+			free(r);
+			free(text);
+			free(payload);
+			return -1;
+		}
+		HASH_ADD_KEYPTR(hh, p->retained, r->topic, strlen(r->topic), r);
+	}
+	free(r->data);
+	free(r->payload);
+	r->data = text;
+	r->payload = payload;
+	r->sent = false;
+	if(p->once){
+		printf("%s %s\n", topic, payload);
+		r->sent = true;
+	}else if(p->connected && mosquitto_publish(p->mosq, NULL, topic, (int)strlen(payload), payload, 0, true) == MOSQ_ERR_SUCCESS){
+		r->sent = true;
+		p->published++;
+	}
+	return 0;
+}
+
+static int send_qos1(struct nabz_publisher *p, const char *topic, const char *type, cJSON *data, int64_t wall_ms)
+{
+	struct nabz_outbox_item *it;
+	char *payload = envelope(type, data, wall_ms);
+
+	if(payload == NULL) return -1;
+	if(p->once){
+		printf("%s %s\n", topic, payload);
+		free(payload);
+		return 0;
+	}
+	if(p->outbox_len >= (size_t)p->cfg->outbox_max){
+		/* Bounded: the oldest goes, said once per burst in the count. */
+		it = p->outbox;
+		DL_DELETE(p->outbox, it);
+		outbox_free_item(it);
+		p->outbox_len--;
+		if(p->outbox_dropped++ == 0){
+			nabz_log(LOG_WARNING, "mqtt: outbox full (%ld messages); dropping the oldest", p->cfg->outbox_max);
+		}
+	}
+	it = calloc(1, sizeof(*it));
+	if(it == NULL || (it->topic = strdup(topic)) == NULL){
+		free(it);
+		free(payload);
+		return -1;
+	}
+	it->payload = payload;
+	DL_APPEND(p->outbox, it);
+	p->outbox_len++;
+	if(p->connected){
+		mosquitto_publish(p->mosq, &it->mid, topic, (int)strlen(payload), payload, 1, false);
+	}
+	return 0;
+}
+
+int nabz_publisher__send(struct nabz_publisher *p, const char *subtopic, const char *type,
+		cJSON *data, bool retained, int64_t wall_ms)
+{
+	char topic[256];
+
+	snprintf(topic, sizeof(topic), "%s/%s", p->cfg->topic_prefix, subtopic);
+	return retained ? send_retained(p, topic, type, data, wall_ms) : send_qos1(p, topic, type, data, wall_ms);
+}
+
+static void schedule_reconnect(struct nabz_publisher *p, int64_t now_ms)
+{
+	uint32_t rnd = 0;
+
+	p->backoff_ms = p->backoff_ms ? p->backoff_ms * 2 : BACKOFF_MIN_MS;
+	if(p->backoff_ms > BACKOFF_MAX_MS) p->backoff_ms = BACKOFF_MAX_MS;
+	if(getrandom(&rnd, sizeof(rnd), 0) != sizeof(rnd)) rnd = 0;
+	/* Full jitter: many bridges must not come back in lock-step. */
+	p->next_connect_ms = now_ms + 1 + (int64_t)(rnd % (uint32_t)p->backoff_ms);
+}
+
+void nabz_publisher__service(struct nabz_publisher *p, bool readable, bool writable, int64_t now_ms)
+{
+	int rc;
+
+	if(p->mosq == NULL) return;
+	if(!p->connected && !p->connecting){
+		if(now_ms < p->next_connect_ms) return;
+		rc = mosquitto_connect_async(p->mosq, p->cfg->mqtt_host, (int)p->cfg->mqtt_port,
+				(int)p->cfg->mqtt_keepalive_s);
+		if(rc != MOSQ_ERR_SUCCESS){
+			const char *why = rc == MOSQ_ERR_ERRNO ? strerror(errno) : mosquitto_strerror(rc);
+			if(strcmp(p->last_error, why) != 0){
+				snprintf(p->last_error, sizeof(p->last_error), "%s", why);
+				nabz_log(LOG_WARNING, "mqtt: cannot connect to %s:%ld: %s; retrying with backoff",
+						p->cfg->mqtt_host, p->cfg->mqtt_port, why);
+			}
+			schedule_reconnect(p, now_ms);
+			return;
+		}
+		p->connecting = true;
+		schedule_reconnect(p, now_ms);   /* the next try, should this one fail */
+	}
+	if(readable) rc = mosquitto_loop_read(p->mosq, 1);
+	else rc = MOSQ_ERR_SUCCESS;
+	if(rc == MOSQ_ERR_SUCCESS && (writable || mosquitto_want_write(p->mosq))) rc = mosquitto_loop_write(p->mosq, 1);
+	if(rc == MOSQ_ERR_SUCCESS) rc = mosquitto_loop_misc(p->mosq);
+	if(rc != MOSQ_ERR_SUCCESS && rc != MOSQ_ERR_NO_CONN){
+		/* The socket is gone; callbacks have run. */
+		p->connected = false;
+		p->connecting = false;
+	}else if(rc == MOSQ_ERR_NO_CONN){
+		p->connected = false;
+		p->connecting = false;
+	}
+}
+
+int nabz_publisher__socket(struct nabz_publisher *p, bool *want_write)
+{
+	*want_write = false;
+	if(p->mosq == NULL || (!p->connected && !p->connecting)) return -1;
+	*want_write = mosquitto_want_write(p->mosq);
+	return mosquitto_socket(p->mosq);
+}

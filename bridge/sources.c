@@ -1,0 +1,453 @@
+#include "sources.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include "log.h"
+#include "parse_binance.h"
+#include "parse_coinbase.h"
+#include "parse_coingecko.h"
+#include "parse_kraken.h"
+#include "parse_nobitex.h"
+#include "parse_wallex.h"
+#include "timefmt.h"
+
+#define BACKOFF_MAX_MS (10 * 60 * 1000)
+
+enum job_kind { JOB_PRICES, JOB_MARKET };
+
+struct job {
+	struct nabz_bridge *b;
+	enum nabz_source_id source;
+	enum job_kind kind;
+	char symbol[NABZ_SYMBOL_MAX];    /* coinbase: one product per job */
+	int64_t started_ms;
+};
+
+/* CoinGecko ids of the symbols people watch most; discovery adds more. */
+static const struct { const char *symbol, *id; } known_ids[] = {
+	{"BTC", "bitcoin"}, {"ETH", "ethereum"}, {"USDT", "tether"}, {"BNB", "binancecoin"},
+	{"SOL", "solana"}, {"XRP", "ripple"}, {"DOGE", "dogecoin"}, {"ADA", "cardano"},
+	{"TRX", "tron"}, {"TON", "the-open-network"}, {"USDC", "usd-coin"}, {"AVAX", "avalanche-2"},
+	{"SHIB", "shiba-inu"}, {"DOT", "polkadot"}, {"LINK", "chainlink"}, {"LTC", "litecoin"},
+	{"BCH", "bitcoin-cash"}, {"XLM", "stellar"}, {"NOT", "notcoin"}, {"PEPE", "pepe"},
+};
+
+/* Sources this bridge knows how to ask (news, feeds and the stream come
+ * with the next step). */
+static bool implemented(enum nabz_source_id id)
+{
+	return id <= NABZ_SRC_WALLEX;
+}
+
+int nabz_sources__init(struct nabz_bridge *b)
+{
+	for(int i = 0; i < NABZ_SRC_COUNT; i++){
+		b->src[i].id = (enum nabz_source_id)i;
+	}
+	b->market.total_market_cap_usd = b->market.total_volume_usd = NAN;
+	b->market.btc_dominance_pct = b->market.usdt_irt = NAN;
+	for(size_t i = 0; i < b->cfg->symbol_count; i++){
+		const char *sym = b->cfg->symbols[i];
+		if(nabz_prices__get(&b->prices, sym, true) == NULL) return -1;
+		for(size_t k = 0; k < sizeof(known_ids) / sizeof(known_ids[0]); k++){
+			struct nabz_coin_id c;
+			if(strcmp(known_ids[k].symbol, sym) == 0 && nabz_coin_id__init(&c, known_ids[k].id, sym) == 0){
+				if(nabz_coin_ids__push(&b->coin_ids, &c) != 0) return -1;
+			}
+		}
+	}
+	return 0;
+}
+
+void nabz_sources__cleanup(struct nabz_bridge *b)
+{
+	nabz_coin_ids__free(&b->coin_ids);
+}
+
+bool nabz_sources__busy(const struct nabz_bridge *b)
+{
+	for(int i = 0; i < NABZ_SRC_COUNT; i++){
+		if(b->src[i].in_flight) return true;
+	}
+	return false;
+}
+
+static int64_t jitter(int64_t ms)
+{
+	uint32_t rnd = 0;
+
+	if(ms <= 1) return ms;
+	if(getrandom(&rnd, sizeof(rnd), 0) != sizeof(rnd)) rnd = 0;
+	/* Between half and all of it: spread, but never much earlier. */
+	return ms / 2 + (int64_t)(rnd % (uint32_t)(ms / 2 + 1));
+}
+
+static void failed(struct nabz_bridge *b, struct nabz_source_state *s, const char *why,
+		long retry_after_s, int64_t now_ms)
+{
+	const struct nabz_source_cfg *sc = &b->cfg->sources[s->id];
+	int64_t delay = sc->interval_s * 1000;
+
+	s->errors_total++;
+	s->failures++;
+	if(s->ok || strcmp(s->last_error, why) != 0){
+		/* Logged once, and again only when the reason changes. */
+		nabz_log(LOG_WARNING, "%s: %s", nabz_source__name(s->id), why);
+	}
+	s->ok = false;
+	snprintf(s->last_error, sizeof(s->last_error), "%s", why);
+	for(unsigned i = 1; i < s->failures && delay < BACKOFF_MAX_MS; i++) delay *= 2;
+	if(delay > BACKOFF_MAX_MS) delay = BACKOFF_MAX_MS;
+	delay = jitter(delay);
+	if(retry_after_s >= 0){
+		s->blocked_until_ms = now_ms + retry_after_s * 1000;
+		if(s->blocked_until_ms - now_ms > delay) delay = s->blocked_until_ms - now_ms;
+	}
+	if(now_ms + delay > s->next_poll_ms) s->next_poll_ms = now_ms + delay;
+	b->sources_dirty = true;
+}
+
+static void succeeded(struct nabz_bridge *b, struct nabz_source_state *s, int64_t now_ms)
+{
+	if(!s->ok && s->ever_tried && s->last_error[0]){
+		nabz_log(LOG_NOTICE, "%s: working again", nabz_source__name(s->id));
+	}
+	if(!s->ok) b->sources_dirty = true;
+	s->ok = true;
+	s->failures = 0;
+	s->last_success_wall_ms = nabz_timefmt__wall_ms();
+	(void)now_ms;
+}
+
+/* Feeds the quotes of watched symbols to the consensus. */
+static void take_quotes(struct nabz_bridge *b, enum nabz_source_id source, const struct nabz_quote_list *q,
+		int64_t now_ms)
+{
+	for(size_t i = 0; i < q->count; i++){
+		if(nabz_prices__get(&b->prices, q->items[i].symbol, false) == NULL) continue;
+		if(nabz_prices__update(&b->prices, source, &q->items[i], now_ms) == 1){
+			nabz_log(LOG_WARNING, "%s: %s refused: %g is 1000x off the other sources",
+					nabz_source__name(source), q->items[i].symbol,
+					isfinite(q->items[i].price_usd) ? q->items[i].price_usd : q->items[i].price_irt);
+		}
+	}
+}
+
+static void set_usdt_irt(struct nabz_bridge *b, double usdt_irt)
+{
+	if(isfinite(usdt_irt) && usdt_irt != b->market.usdt_irt){
+		b->market.usdt_irt = usdt_irt;
+		b->market_dirty = true;
+	}
+}
+
+/* Returns NULL on success or the reason the body was refused. */
+static const char *parse_body(struct nabz_bridge *b, const struct job *j, const char *body, size_t len,
+		int64_t now_ms, char *err, size_t errlen)
+{
+	struct nabz_quote_list q = {0};
+	size_t skipped = 0;
+	double usdt_irt = NAN;
+	int rc = 0;
+
+	switch(j->source){
+		case NABZ_SRC_COINGECKO:
+			if(j->kind == JOB_MARKET){
+				struct nabz_market m;
+				rc = nabz_parse__coingecko_global(body, len, &m, err, errlen);
+				if(rc == 0){
+					m.usdt_irt = b->market.usdt_irt;
+					if(memcmp(&m, &b->market, sizeof(m)) != 0) b->market_dirty = true;
+					b->market = m;
+				}
+			}else{
+				rc = nabz_parse__coingecko_simple_price(body, len, b->coin_ids.items, b->coin_ids.count,
+						&q, &skipped, err, errlen);
+			}
+			break;
+		case NABZ_SRC_BINANCE:
+			rc = nabz_parse__binance_ticker_24hr(body, len, &q, &skipped, err, errlen);
+			break;
+		case NABZ_SRC_KRAKEN:
+			rc = nabz_parse__kraken_ticker(body, len, &q, &skipped, err, errlen);
+			break;
+		case NABZ_SRC_COINBASE: {
+			struct nabz_quote one;
+			rc = nabz_parse__coinbase_ticker(body, len, j->symbol, &one, err, errlen);
+			if(rc == 0 && nabz_quotes__push(&q, &one) != 0) rc = -1;
+			break;
+		}
+		case NABZ_SRC_NOBITEX:
+			rc = nabz_parse__nobitex_stats(body, len, &q, &usdt_irt, &skipped, err, errlen);
+			break;
+		case NABZ_SRC_WALLEX:
+			rc = nabz_parse__wallex_markets(body, len, &q, &usdt_irt, &skipped, err, errlen);
+			break;
+		default:
+			break;
+	}
+	if(rc == 0){
+		take_quotes(b, j->source, &q, now_ms);
+		set_usdt_irt(b, usdt_irt);
+		if(skipped){
+			nabz_log(LOG_INFO, "%s: %zu items with bad values skipped", nabz_source__name(j->source), skipped);
+		}
+	}
+	nabz_quotes__free(&q);
+	return rc == 0 ? NULL : err;
+}
+
+static void on_done(void *ctx, const struct nabz_http_result *r)
+{
+	struct job *j = ctx;
+	struct nabz_bridge *b = j->b;
+	struct nabz_source_state *s = &b->src[j->source];
+	int64_t now_ms = nabz_timefmt__mono_ms();
+	char why[200], err[160];
+
+	s->in_flight--;
+	s->last_latency_ms = r->seconds * 1000.0;
+	if(r->error && strcmp(r->error, NABZ_HTTP_CANCELLED) == 0){
+		/* shutting down */
+	}else if(r->error){
+		failed(b, s, r->error, -1, now_ms);
+	}else if(r->status == 429 || r->status == 418){
+		snprintf(why, sizeof(why), "HTTP %ld: rate limited%s", r->status,
+				r->retry_after_s >= 0 ? " (Retry-After honoured)" : "");
+		failed(b, s, why, r->retry_after_s >= 0 ? r->retry_after_s : -1, now_ms);
+	}else if(r->status == 304){
+		succeeded(b, s, now_ms);
+	}else if(r->status != 200 && r->status != 0){
+		snprintf(why, sizeof(why), "HTTP %ld", r->status);
+		failed(b, s, why, r->retry_after_s, now_ms);
+	}else{
+		const char *bad = parse_body(b, j, r->body, r->len, now_ms, err, sizeof(err));
+		if(bad){
+			failed(b, s, bad, -1, now_ms);
+		}else{
+			if(r->etag) snprintf(s->etag[j->kind], sizeof(s->etag[j->kind]), "%s", r->etag);
+			succeeded(b, s, now_ms);
+		}
+	}
+	free(j);
+}
+
+static int start_job(struct nabz_bridge *b, enum nabz_source_id source, enum job_kind kind,
+		const char *symbol, const char *url, int64_t now_ms)
+{
+	struct nabz_source_state *s = &b->src[source];
+	struct job *j = calloc(1, sizeof(*j));
+
+	if(j == NULL) return -1;
+	j->b = b;
+	j->source = source;
+	j->kind = kind;
+	j->started_ms = now_ms;
+	if(symbol) snprintf(j->symbol, sizeof(j->symbol), "%s", symbol);
+	if(nabz_http__get(&b->http, url, s->etag[kind], on_done, j) != 0){
+		free(j);
+		return -1;
+	}
+	s->in_flight++;
+	s->requests_total++;
+	s->window_requests++;
+	return 0;
+}
+
+/* Appends s to buf with a separator; lower case when lower. */
+static void append(char *buf, size_t cap, const char *sep, const char *s, bool lower)
+{
+	size_t n = strlen(buf);
+
+	if(n && n + strlen(sep) < cap){
+		strcat(buf, sep);
+		n = strlen(buf);
+	}
+	for(; *s && n + 1 < cap; s++) buf[n++] = lower ? (char)tolower((unsigned char)*s) : *s;
+	buf[n] = '\0';
+}
+
+static unsigned jobs_for(const struct nabz_bridge *b, enum nabz_source_id id)
+{
+	if(id == NABZ_SRC_COINGECKO) return 2;
+	if(id == NABZ_SRC_COINBASE) return (unsigned)b->cfg->symbol_count;
+	return 1;
+}
+
+static void start_round(struct nabz_bridge *b, enum nabz_source_id id, int64_t now_ms)
+{
+	const struct nabz_source_cfg *sc = &b->cfg->sources[id];
+	const char *base = sc->base_url;
+	char list[2048] = "", url[4096];
+	int rc = 0;
+
+	switch(id){
+		case NABZ_SRC_COINGECKO:
+			for(size_t i = 0; i < b->coin_ids.count; i++) append(list, sizeof(list), ",", b->coin_ids.items[i].id, false);
+			snprintf(url, sizeof(url), "%s/api/v3/simple/price?ids=%s&vs_currencies=usd"
+					"&include_24hr_change=true&include_last_updated_at=true", base, list);
+			rc |= start_job(b, id, JOB_PRICES, NULL, url, now_ms);
+			snprintf(url, sizeof(url), "%s/api/v3/global", base);
+			rc |= start_job(b, id, JOB_MARKET, NULL, url, now_ms);
+			break;
+		case NABZ_SRC_BINANCE:
+			for(size_t i = 0; i < b->cfg->symbol_count; i++){
+				char pair[40];
+				if(strcmp(b->cfg->symbols[i], "USDT") == 0) continue;
+				snprintf(pair, sizeof(pair), "%%22%sUSDT%%22", b->cfg->symbols[i]);
+				append(list, sizeof(list), ",", pair, false);
+			}
+			snprintf(url, sizeof(url), "%s/api/v3/ticker/24hr?symbols=%%5B%s%%5D", base, list);
+			rc |= start_job(b, id, JOB_PRICES, NULL, url, now_ms);
+			break;
+		case NABZ_SRC_KRAKEN:
+			for(size_t i = 0; i < b->cfg->symbol_count; i++){
+				const char *sym = b->cfg->symbols[i];
+				char pair[40];
+				snprintf(pair, sizeof(pair), "%sUSD", strcmp(sym, "BTC") == 0 ? "XBT" : strcmp(sym, "DOGE") == 0 ? "XDG" : sym);
+				append(list, sizeof(list), ",", pair, false);
+			}
+			snprintf(url, sizeof(url), "%s/0/public/Ticker?pair=%s", base, list);
+			rc |= start_job(b, id, JOB_PRICES, NULL, url, now_ms);
+			break;
+		case NABZ_SRC_COINBASE:
+			for(size_t i = 0; i < b->cfg->symbol_count; i++){
+				snprintf(url, sizeof(url), "%s/products/%s-USD/ticker", base, b->cfg->symbols[i]);
+				rc |= start_job(b, id, JOB_PRICES, b->cfg->symbols[i], url, now_ms);
+			}
+			break;
+		case NABZ_SRC_NOBITEX:
+			for(size_t i = 0; i < b->cfg->symbol_count; i++) append(list, sizeof(list), ",", b->cfg->symbols[i], true);
+			if(strstr(list, "usdt") == NULL) append(list, sizeof(list), ",", "usdt", false);
+			snprintf(url, sizeof(url), "%s/market/stats?srcCurrency=%s&dstCurrency=rls", base, list);
+			rc |= start_job(b, id, JOB_PRICES, NULL, url, now_ms);
+			break;
+		case NABZ_SRC_WALLEX:
+			snprintf(url, sizeof(url), "%s/v1/markets", base);
+			rc |= start_job(b, id, JOB_PRICES, NULL, url, now_ms);
+			break;
+		default:
+			break;
+	}
+	b->src[id].ever_tried = true;
+	b->src[id].next_poll_ms = now_ms + sc->interval_s * 1000;
+	if(rc) nabz_log(LOG_ERR, "%s: cannot start a request (out of memory?)", nabz_source__name(id));
+}
+
+int64_t nabz_sources__poll(struct nabz_bridge *b, int64_t now_ms)
+{
+	int64_t next = 1000;
+
+	for(int i = 0; i < NABZ_SRC_COUNT; i++){
+		struct nabz_source_state *s = &b->src[i];
+		const struct nabz_source_cfg *sc = &b->cfg->sources[i];
+		int64_t due;
+
+		if(!sc->enabled || !implemented((enum nabz_source_id)i)) continue;
+		if(s->in_flight || (b->once && s->ever_tried)) continue;
+		if(now_ms - s->window_start_ms >= 60000){
+			s->window_start_ms = now_ms;
+			s->window_requests = 0;
+		}
+		due = s->next_poll_ms > s->blocked_until_ms ? s->next_poll_ms : s->blocked_until_ms;
+		if(s->window_requests + jobs_for(b, (enum nabz_source_id)i) > (unsigned)sc->budget_per_min){
+			/* Over budget: wait for the next minute's. */
+			due = s->window_start_ms + 60000;
+		}
+		if(now_ms >= due){
+			start_round(b, (enum nabz_source_id)i, now_ms);
+			continue;
+		}
+		if(due - now_ms < next) next = due - now_ms;
+	}
+	return next;
+}
+
+static cJSON *market_json(const struct nabz_bridge *b)
+{
+	cJSON *d = cJSON_CreateObject();
+	const struct nabz_market *m = &b->market;
+	char ts[40];
+
+	if(d == NULL) return NULL;
+	if(isfinite(m->total_market_cap_usd)) cJSON_AddNumberToObject(d, "total_market_cap_usd", m->total_market_cap_usd);
+	if(isfinite(m->total_volume_usd)) cJSON_AddNumberToObject(d, "total_volume_usd", m->total_volume_usd);
+	if(isfinite(m->btc_dominance_pct)) cJSON_AddNumberToObject(d, "btc_dominance_pct", m->btc_dominance_pct);
+	if(isfinite(m->usdt_irt)) cJSON_AddNumberToObject(d, "usdt_irt", m->usdt_irt);
+	nabz_timefmt__rfc3339(m->source_ts_ms ? m->source_ts_ms : nabz_timefmt__wall_ms(), ts, sizeof(ts));
+	cJSON_AddStringToObject(d, "source_ts", ts);
+	cJSON_AddStringToObject(d, "source", b->cfg->demo ? "demo" : "coingecko");
+	return d;
+}
+
+static cJSON *sources_json(const struct nabz_bridge *b, int64_t now_ms)
+{
+	cJSON *d = cJSON_CreateObject();
+	cJSON *all = d ? cJSON_AddObjectToObject(d, "sources") : NULL;
+
+	if(all == NULL){
+		cJSON_Delete(d);
+		return NULL;
+	}
+	for(int i = 0; i < NABZ_SRC_COUNT; i++){
+		const struct nabz_source_state *s = &b->src[i];
+		const struct nabz_source_cfg *sc = &b->cfg->sources[i];
+		cJSON *o;
+		char ts[40];
+
+		if(!sc->enabled || !implemented((enum nabz_source_id)i)) continue;
+		o = cJSON_AddObjectToObject(all, nabz_source__name((enum nabz_source_id)i));
+		if(o == NULL) continue;
+		cJSON_AddStringToObject(o, "status", !s->ever_tried ? "unknown" : s->ok ? "ok" : "down");
+		if(s->last_success_wall_ms){
+			nabz_timefmt__rfc3339(s->last_success_wall_ms, ts, sizeof(ts));
+			cJSON_AddStringToObject(o, "last_success", ts);
+		}
+		if(s->last_error[0]) cJSON_AddStringToObject(o, "last_error", s->last_error);
+		cJSON_AddNumberToObject(o, "latency_ms", round(s->last_latency_ms * 10) / 10);
+		cJSON_AddNumberToObject(o, "next_poll_s", (double)((s->next_poll_ms > now_ms ? s->next_poll_ms - now_ms : 0) / 1000));
+		cJSON_AddNumberToObject(o, "errors_total", (double)s->errors_total);
+		cJSON_AddNumberToObject(o, "requests_total", (double)s->requests_total);
+	}
+	return d;
+}
+
+void nabz_sources__publish(struct nabz_bridge *b, int64_t now_ms)
+{
+	struct nabz_symbol *s, *tmp;
+	int64_t wall = nabz_timefmt__wall_ms();
+
+	HASH_ITER(hh, b->prices.symbols, s, tmp){
+		struct nabz_consensus c;
+		char sub[64];
+		cJSON *d;
+
+		nabz_prices__consensus(&b->prices, s, now_ms, &c);
+		if(!nabz_prices__changed(s, &c)) continue;
+		d = nabz_prices__to_json(&b->prices, s, &c, now_ms, wall, b->cfg->demo);
+		if(d == NULL) continue;
+		snprintf(sub, sizeof(sub), "prices/%s", s->symbol);
+		if(nabz_publisher__send(&b->pub, sub, "price_update", d, true, wall) == 0){
+			s->published = c;
+			s->ever_published = true;
+		}
+	}
+	if(b->market_dirty && isfinite(b->market.total_market_cap_usd)){
+		cJSON *d = market_json(b);
+		if(d && nabz_publisher__send(&b->pub, "market", "market_update", d, true, wall) == 0){
+			b->market_dirty = false;
+		}
+	}
+	if(b->sources_dirty && now_ms - b->last_sources_publish_ms >= 1000){
+		cJSON *d = sources_json(b, now_ms);
+		if(d && nabz_publisher__send(&b->pub, "sources", "sources_update", d, true, wall) == 0){
+			b->sources_dirty = false;
+			b->last_sources_publish_ms = now_ms;
+		}
+	}
+}

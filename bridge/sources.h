@@ -1,0 +1,61 @@
+/*
+ * The fetch side: when each source is asked, what is asked, and what
+ * happens to the answer. Per-source request budgets, Retry-After on 429
+ * and 418, exponential backoff with full jitter on failures; every
+ * failure counted and logged once (again only when it changes); health
+ * published on <prefix>/sources. Single-threaded.
+ */
+#ifndef NABZ_BRIDGE_SOURCES_H
+#define NABZ_BRIDGE_SOURCES_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "http.h"
+#include "parse_util.h"
+#include "prices.h"
+#include "publish.h"
+
+struct nabz_source_state {
+	enum nabz_source_id id;
+	int64_t next_poll_ms;
+	int64_t blocked_until_ms;        /* Retry-After */
+	unsigned failures;               /* in a row */
+	unsigned in_flight;
+	int64_t window_start_ms;         /* request budget, per minute */
+	unsigned window_requests;
+	bool ok;
+	bool ever_tried;
+	int64_t last_success_wall_ms;
+	double last_latency_ms;
+	char last_error[160];
+	uint64_t errors_total;
+	uint64_t requests_total;
+	char etag[8][128];               /* per job kind */
+};
+
+struct nabz_bridge {
+	struct nabz_bridge_cfg *cfg;
+	struct nabz_http http;
+	struct nabz_prices prices;
+	struct nabz_publisher pub;
+	struct nabz_source_state src[NABZ_SRC_COUNT];
+	struct nabz_coin_id_list coin_ids;  /* CoinGecko ids of the watched symbols */
+	struct nabz_market market;
+	bool market_dirty;
+	bool sources_dirty;
+	int64_t last_sources_publish_ms;
+	bool once;
+};
+
+int nabz_sources__init(struct nabz_bridge *b);
+void nabz_sources__cleanup(struct nabz_bridge *b);
+/* Starts the fetches that are due; returns ms until the next one. */
+int64_t nabz_sources__poll(struct nabz_bridge *b, int64_t now_ms);
+/* Publishes what changed: prices (and stale marks), market, source health. */
+void nabz_sources__publish(struct nabz_bridge *b, int64_t now_ms);
+/* True while any fetch is in flight (--once waits for them). */
+bool nabz_sources__busy(const struct nabz_bridge *b);
+
+#endif

@@ -1,0 +1,141 @@
+"""nabz-bridge against fake APIs (real formats) and the real broker."""
+import json
+import math
+import subprocess
+import time
+
+import pytest
+
+from bridge_helpers import Bridge, bridge_config, bridge_path, broker_for_bridge
+from fake_apis import FakeApis
+from nabz_broker import Watcher
+
+
+@pytest.fixture
+def fake():
+    f = FakeApis()
+    yield f
+    f.close()
+
+
+@pytest.fixture
+def running(broker_factory, fake):
+    broker = broker_for_bridge(broker_factory)
+    w = Watcher(broker, topics=("crypto/#",), client_id="api-watcher")
+    bridge = Bridge(bridge_config(broker, fake)).start()
+    yield broker, fake, w, bridge
+    rc = bridge.stop()
+    w.close()
+    if rc not in (0, None):
+        print(bridge.read_log())
+    assert rc == 0, bridge.read_log()
+
+
+def test_prices_from_every_source_become_one_consensus(running):
+    broker, fake, w, bridge = running
+    btc = w.wait_for(lambda d: len(d.get("sources", {})) == 6, topic="crypto/prices/BTC", timeout=15)
+    assert btc["agreeing"] == 4
+    assert btc["symbol"] == "BTC"
+    assert btc["price_usd"] == pytest.approx(97000.0)
+    assert btc["price_irt"] == pytest.approx(97000.0 * 70000)          # toman, from rials / 10 and toman
+    assert set(btc["sources"]) == {"coingecko", "binance", "kraken", "coinbase", "nobitex", "wallex"}
+    assert btc["sources"]["nobitex"]["price_irt"] == pytest.approx(97000.0 * 70000)
+    assert btc["stale"] is False and btc["divergent"] is False
+    assert btc["source"] == "consensus"
+    market = w.wait_for(lambda d: d.get("usdt_irt") == 70000, topic="crypto/market", timeout=10)
+    assert market["total_market_cap_usd"] == pytest.approx(3.3e12)
+    assert market["btc_dominance_pct"] == pytest.approx(58.12)
+    sources = w.wait_for(lambda d: all(s["status"] == "ok" for s in d["sources"].values()),
+                         topic="crypto/sources", timeout=10)
+    assert set(sources["sources"]) == {"coingecko", "binance", "kraken", "coinbase", "nobitex", "wallex"}
+
+
+def test_failover_and_recovery(running):
+    broker, fake, w, bridge = running
+    w.wait_for(lambda d: d.get("agreeing") == 4, topic="crypto/prices/ETH", timeout=15)
+    fake.set_mode("binance", "status", status=503)
+    fake.set_mode("kraken", "html")
+    fake.set_mode("coinbase", "garbage")
+    # the others go on: ETH keeps updating from CoinGecko alone
+    fake.prices["ETH"] = 3700.0
+    eth = w.wait_for(lambda d: d.get("price_usd") == 3700.0 and d.get("agreeing") == 1,
+                     topic="crypto/prices/ETH", timeout=20)
+    assert eth["stale"] is False
+    src = w.wait_for(lambda d: d["sources"]["binance"]["status"] == "down", topic="crypto/sources", timeout=10)
+    assert src["sources"]["binance"]["last_error"] == "HTTP 503"
+    assert src["sources"]["kraken"]["last_error"] == "HTML instead of JSON"
+    log = bridge.read_log()
+    assert log.count("binance: HTTP 503") == 1          # logged once, however often it fails
+    fake.set_mode("binance")
+    w.wait_for(lambda d: d["sources"]["binance"]["status"] == "ok", topic="crypto/sources", timeout=30)
+    assert "binance: working again" in bridge.read_log()
+
+
+def test_retry_after_is_honoured(running):
+    broker, fake, w, bridge = running
+    w.wait_for(lambda d: d.get("agreeing", 0) >= 1, topic="crypto/prices/BTC", timeout=15)
+    fake.set_mode("wallex", "status", status=429, retry_after=4)
+    time.sleep(1.5)                                     # the next poll meets the 429
+    first_429 = fake.requests_of("wallex")[-1]
+    fake.set_mode("wallex")
+    time.sleep(4.5)
+    after = [t for t in fake.requests_of("wallex") if t > first_429]
+    assert after, "never asked again"
+    assert after[0] - first_429 >= 3.9                  # not before Retry-After expired
+
+
+def test_garbage_is_never_published(running):
+    broker, fake, w, bridge = running
+    w.wait_for(lambda d: d.get("agreeing") == 4, topic="crypto/prices/SOL", timeout=15)
+    for source in ("coingecko", "binance", "kraken", "coinbase"):
+        fake.set_mode(source, "truncated")
+    fake.set_mode("nobitex", "empty")
+    fake.set_mode("wallex", "garbage")
+    data = w.wait_for(lambda d: d.get("stale") is True, topic="crypto/prices/SOL", timeout=20)
+    assert data["price_usd"] == pytest.approx(238.0)     # the last good value, marked stale
+    assert bridge.proc.poll() is None                    # and the bridge lives on
+
+
+def test_a_1000x_jump_from_one_source_is_refused(running):
+    broker, fake, w, bridge = running
+    w.wait_for(lambda d: d.get("agreeing") == 4, topic="crypto/prices/DOGE", timeout=15)
+    fake.overrides["kraken"] = {"DOGE": 0.4 * 5000}
+    time.sleep(3)
+    doge = w.latest["crypto/prices/DOGE"]["data"]
+    assert doge["price_usd"] == pytest.approx(0.4)
+    assert "kraken" not in doge["sources"] or doge["sources"]["kraken"]["price_usd"] == pytest.approx(0.4)
+    assert "DOGE refused" in bridge.read_log()
+
+
+def test_bad_config_reports_the_json_path(tmp_path):
+    cases = [
+        ({"sources": {"kraken": {"interval_s": 0}}}, "sources.kraken.interval_s: must be a whole number in 1..86400"),
+        ({"mqtt": {"port": "1883"}}, "mqtt.port: must be a whole number in 1..65535"),
+        ({"symbols": ["BTC", "bad symbol"]}, "symbols[1]: \"bad symbol\" is not a symbol"),
+        ({"sources": {"krakn": {}}}, "sources.krakn: unknown key"),
+        ({"alerts": [{"symbol": "BTC"}]}, "alerts[0]: needs exactly one of above, below, move_pct"),
+    ]
+    for cfg, message in cases:
+        p = tmp_path / "c.json"
+        p.write_text(json.dumps(cfg))
+        out = subprocess.run([bridge_path(), "-c", str(p), "--check-config"], capture_output=True, text=True)
+        assert out.returncode == 1
+        assert message in out.stderr, out.stderr
+    p.write_text("{not json")
+    out = subprocess.run([bridge_path(), "-c", str(p), "--check-config"], capture_output=True, text=True)
+    assert out.returncode == 1 and "not a JSON object" in out.stderr
+    p.write_text("{}")
+    out = subprocess.run([bridge_path(), "-c", str(p), "--check-config"], capture_output=True, text=True)
+    assert out.returncode == 0
+
+
+def test_once_prints_what_would_be_published(broker_factory, fake):
+    broker = broker_for_bridge(broker_factory)
+    bridge = Bridge(bridge_config(broker, fake), args=["--once"]).start()
+    out, _ = bridge.proc.communicate(timeout=20)
+    bridge.log.close()
+    lines = out.decode().splitlines()
+    topics = {l.split(" ", 1)[0] for l in lines}
+    assert "crypto/prices/BTC" in topics and "crypto/market" in topics
+    btc = json.loads(next(l for l in lines if l.startswith("crypto/prices/BTC ")).split(" ", 1)[1])
+    assert btc["type"] == "price_update" and btc["data"]["price_usd"] == pytest.approx(97000.0)
