@@ -21,6 +21,7 @@
 #include "timefmt.h"
 
 static volatile sig_atomic_t stop_requested;
+static volatile sig_atomic_t reload_requested;
 static struct nabz_http *wake_http;
 
 static void on_stop_signal(int sig)
@@ -28,6 +29,35 @@ static void on_stop_signal(int sig)
 	(void)sig;
 	stop_requested = 1;
 	if(wake_http) nabz_http__wakeup(wake_http);   /* async-signal-safe in libcurl */
+}
+
+static void on_reload_signal(int sig)
+{
+	(void)sig;
+	reload_requested = 1;
+	if(wake_http) nabz_http__wakeup(wake_http);
+}
+
+/* SIGHUP: the alert rules are read again; a bad file keeps the old ones. */
+static void reload_rules(struct nabz_bridge *b, const char *path, struct nabz_bridge_cfg *rules_cfg)
+{
+	struct nabz_bridge_cfg fresh;
+	struct nabz_alerts alerts;
+	char err[512];
+
+	if(nabz_bridge_cfg__load(&fresh, path, err, sizeof(err)) != 0){
+		nabz_log(LOG_ERR, "reload: keeping the current rules: %s", err);
+		return;
+	}
+	if(nabz_alerts__init(&alerts, fresh.rules, fresh.rule_count, fresh.hysteresis_pct, fresh.cooldown_s * 1000) != 0){
+		nabz_bridge_cfg__free(&fresh);
+		return;
+	}
+	nabz_alerts__cleanup(&b->alerts);
+	b->alerts = alerts;
+	nabz_bridge_cfg__free(rules_cfg);
+	*rules_cfg = fresh;          /* owns the rules the alerts point into */
+	nabz_log(LOG_NOTICE, "reload: %zu alert rules", b->alerts.count);
 }
 
 static void usage(FILE *out)
@@ -51,6 +81,7 @@ int main(int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	struct nabz_bridge_cfg cfg;
+	struct nabz_bridge_cfg rules_cfg;
 	struct nabz_bridge b;
 	const char *config_path = NULL;
 	bool check_only = false, once = false;
@@ -85,12 +116,14 @@ int main(int argc, char **argv)
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	xmlInitParser();
 	memset(&b, 0, sizeof(b));
+	memset(&rules_cfg, 0, sizeof(rules_cfg));
 	b.cfg = &cfg;
 	b.once = once;
 	nabz_prices__init(&b.prices, cfg.divergence_pct, cfg.stale_after_s * 1000);
 	if(nabz_http__init(&b.http, cfg.connect_timeout_ms, cfg.timeout_ms, (size_t)cfg.max_body_bytes) != 0
 			|| nabz_publisher__init(&b.pub, &cfg, once) != 0
-			|| nabz_sources__init(&b) != 0){
+			|| nabz_sources__init(&b) != 0
+			|| nabz_alerts__init(&b.alerts, cfg.rules, cfg.rule_count, cfg.hysteresis_pct, cfg.cooldown_s * 1000) != 0){
 		fprintf(stderr, "nabz-bridge: cannot start (out of memory)\n");
 		rc = 1;
 		goto done;
@@ -100,6 +133,8 @@ int main(int argc, char **argv)
 	sa.sa_handler = on_stop_signal;
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	sa.sa_handler = on_reload_signal;
+	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	nabz_log(LOG_NOTICE, "started: %zu symbols, publishing to %s:%ld under %s/", cfg.symbol_count,
 			cfg.mqtt_host, cfg.mqtt_port, cfg.topic_prefix);
@@ -110,6 +145,10 @@ int main(int argc, char **argv)
 		bool want_write, ready = false;
 		int sock;
 
+		if(reload_requested){
+			reload_requested = 0;
+			reload_rules(&b, config_path, &rules_cfg);
+		}
 		nabz_sources__publish(&b, now);
 		if(once && !nabz_sources__busy(&b)) break;
 		nabz_publisher__service(&b.pub, false, false, now);
@@ -128,6 +167,8 @@ done:
 	nabz_sources__cleanup(&b);
 	nabz_publisher__cleanup(&b.pub);
 	nabz_prices__cleanup(&b.prices);
+	nabz_alerts__cleanup(&b.alerts);
+	nabz_bridge_cfg__free(&rules_cfg);
 	nabz_bridge_cfg__free(&cfg);
 	xmlCleanupParser();
 	curl_global_cleanup();

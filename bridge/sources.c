@@ -417,6 +417,34 @@ static cJSON *sources_json(const struct nabz_bridge *b, int64_t now_ms)
 	return d;
 }
 
+static const char *rule_kind(enum nabz_rule_kind k)
+{
+	return k == NABZ_RULE_ABOVE ? "above" : k == NABZ_RULE_BELOW ? "below" : "move";
+}
+
+/* An alert goes out QoS 1 through the outbox: it must not be lost. */
+static void fire_alert(void *ctx, const struct nabz_alert *al)
+{
+	struct nabz_bridge *b = ctx;
+	cJSON *d = cJSON_CreateObject();
+
+	if(d == NULL) return;
+	cJSON_AddStringToObject(d, "symbol", al->rule->symbol);
+	cJSON_AddStringToObject(d, "rule", al->rule->name);
+	cJSON_AddStringToObject(d, "kind", rule_kind(al->rule->kind));
+	cJSON_AddNumberToObject(d, "threshold", al->rule->threshold);
+	cJSON_AddNumberToObject(d, "price_usd", al->price);
+	if(al->rule->kind == NABZ_RULE_MOVE){
+		cJSON_AddNumberToObject(d, "move_pct", round(al->move_pct * 100) / 100);
+		cJSON_AddNumberToObject(d, "reference_usd", al->reference);
+		cJSON_AddNumberToObject(d, "window_s", (double)al->rule->window_s);
+	}
+	cJSON_AddStringToObject(d, "message", al->message);
+	if(b->cfg->demo) cJSON_AddStringToObject(d, "source", "demo");
+	nabz_log(LOG_NOTICE, "alert: %s", al->message);
+	nabz_publisher__send(&b->pub, "alerts", "alert", d, false, nabz_timefmt__wall_ms());
+}
+
 void nabz_sources__publish(struct nabz_bridge *b, int64_t now_ms)
 {
 	struct nabz_symbol *s, *tmp;
@@ -435,6 +463,7 @@ void nabz_sources__publish(struct nabz_bridge *b, int64_t now_ms)
 		if(nabz_publisher__send(&b->pub, sub, "price_update", d, true, wall) == 0){
 			s->published = c;
 			s->ever_published = true;
+			if(!c.stale) nabz_alerts__feed(&b->alerts, s->symbol, c.price_usd, now_ms, fire_alert, b);
 		}
 	}
 	if(b->market_dirty && isfinite(b->market.total_market_cap_usd)){

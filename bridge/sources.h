@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "alerts.h"
 #include "config.h"
 #include "http.h"
 #include "parse_util.h"
@@ -42,6 +43,7 @@ struct nabz_bridge {
 	struct nabz_publisher pub;
 	struct nabz_source_state src[NABZ_SRC_COUNT];
 	struct nabz_coin_id_list coin_ids;  /* CoinGecko ids of the watched symbols */
+	struct nabz_alerts alerts;
 	struct nabz_market market;
 	bool market_dirty;
 	bool sources_dirty;

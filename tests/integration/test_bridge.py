@@ -139,3 +139,66 @@ def test_once_prints_what_would_be_published(broker_factory, fake):
     assert "crypto/prices/BTC" in topics and "crypto/market" in topics
     btc = json.loads(next(l for l in lines if l.startswith("crypto/prices/BTC ")).split(" ", 1)[1])
     assert btc["type"] == "price_update" and btc["data"]["price_usd"] == pytest.approx(97000.0)
+
+
+def collect(broker, topic):
+    """A QoS 1 subscriber that keeps every message on topic."""
+    import threading
+    got = []
+    c = broker.client(client_id="api-collector-%d" % time.monotonic_ns(), connect=False)
+    c.on_message = lambda cl, u, m: got.append(json.loads(m.payload))
+    done = threading.Event()
+    c.on_subscribe = lambda *a: done.set()
+    c.connect("127.0.0.1", broker.port)
+    c.loop_start()
+    assert c.nabz_connected.wait(5)
+    c.subscribe(topic, qos=1)
+    assert done.wait(5)
+    return c, got
+
+
+def wait_until(pred, timeout=15):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if pred():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_alerts_fire_once_per_crossing_and_reload(broker_factory, fake):
+    broker = broker_for_bridge(broker_factory)
+    cfg = bridge_config(broker, fake, alerts=[{"symbol": "BTC", "above": 98000}], alert_hysteresis_pct=0.5,
+                        alert_cooldown_s=0)
+    c, alerts = collect(broker, "crypto/alerts")
+    w = Watcher(broker, topics=("crypto/prices/BTC",), client_id="api-w")
+    bridge = Bridge(cfg).start()
+    try:
+        w.wait_for(lambda d: d.get("agreeing") == 4 and d["price_usd"] == 97000.0, topic="crypto/prices/BTC")
+        for price in (98500.0, 97900.0, 98600.0, 97950.0, 98700.0):   # hovering inside the 0.5 % band
+            fake.prices["BTC"] = price
+            w.wait_for(lambda d, p=price: d["price_usd"] == p, topic="crypto/prices/BTC")
+        assert wait_until(lambda: len(alerts) >= 1)
+        time.sleep(1)
+        assert len(alerts) == 1
+        a = alerts[0]
+        assert a["type"] == "alert"
+        assert a["data"]["symbol"] == "BTC" and a["data"]["rule"] == "BTC above 98000"
+        assert a["data"]["price_usd"] == 98500.0 and "above 98000" in a["data"]["message"]
+        for price in (97000.0, 98800.0):                               # back below the band, then over
+            fake.prices["BTC"] = price
+            w.wait_for(lambda d, p=price: d["price_usd"] == p, topic="crypto/prices/BTC")
+        assert wait_until(lambda: len(alerts) == 2)
+        # SIGHUP: a new rule from the edited file
+        cfg["alerts"].append({"symbol": "BTC", "below": 96000})
+        with open(bridge.cfg_path, "w") as f:
+            json.dump(cfg, f)
+        bridge.proc.send_signal(1)
+        assert wait_until(lambda: "reload: 2 alert rules" in bridge.read_log(), 5)
+        fake.prices["BTC"] = 95000.0
+        assert wait_until(lambda: len(alerts) == 3)
+        assert alerts[2]["data"]["rule"] == "BTC below 96000"
+    finally:
+        assert bridge.stop() == 0, bridge.read_log()
+        c.loop_stop()
+        w.close()
