@@ -25,6 +25,24 @@ void nabz_alerts__cleanup(struct nabz_alerts *a)
 	memset(a, 0, sizeof(*a));
 }
 
+static bool same_rule(const struct nabz_rule *a, const struct nabz_rule *b)
+{
+	return strcmp(a->symbol, b->symbol) == 0 && a->kind == b->kind && a->threshold == b->threshold
+		&& a->window_s == b->window_s;
+}
+
+void nabz_alerts__adopt(struct nabz_alerts *fresh, const struct nabz_alerts *old)
+{
+	for(size_t i = 0; i < fresh->count; i++){
+		for(size_t j = 0; j < old->count; j++){
+			if(same_rule(&fresh->rules[i], &old->rules[j])){
+				fresh->state[i] = old->state[j];
+				break;
+			}
+		}
+	}
+}
+
 static bool cooling(const struct nabz_alerts *a, const struct nabz_rule_state *st, int64_t now_ms)
 {
 	return st->last_fired_ms && now_ms - st->last_fired_ms < a->cooldown_ms;

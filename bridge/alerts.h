@@ -47,6 +47,10 @@ int nabz_alerts__init(struct nabz_alerts *a, const struct nabz_rule *rules, size
 		double hysteresis_pct, int64_t cooldown_ms);
 void nabz_alerts__cleanup(struct nabz_alerts *a);
 
+/* After a reload: rules that did not change keep their state (armed,
+ * cooldown, move window) from old. */
+void nabz_alerts__adopt(struct nabz_alerts *fresh, const struct nabz_alerts *old);
+
 /* Feeds a new consensus price of symbol; fire(ctx, alert) runs for each
  * rule that fires. */
 void nabz_alerts__feed(struct nabz_alerts *a, const char *symbol, double price_usd, int64_t now_ms,

@@ -53,6 +53,7 @@ static void reload_rules(struct nabz_bridge *b, const char *path, struct nabz_br
 		nabz_bridge_cfg__free(&fresh);
 		return;
 	}
+	nabz_alerts__adopt(&alerts, &b->alerts);
 	nabz_alerts__cleanup(&b->alerts);
 	b->alerts = alerts;
 	nabz_bridge_cfg__free(rules_cfg);

@@ -25,25 +25,11 @@ struct nabz_retained {
 	UT_hash_handle hh;
 };
 
-struct nabz_outbox_item {
-	char *topic;
-	char *payload;
-	int mid;                            /* 0: not handed to libmosquitto yet */
-	struct nabz_outbox_item *next, *prev;
-};
-
-static void outbox_free_item(struct nabz_outbox_item *it)
-{
-	free(it->topic);
-	free(it->payload);
-	free(it);
-}
-
 static void on_connect(struct mosquitto *mosq, void *userdata, int rc)
 {
 	struct nabz_publisher *p = userdata;
 	struct nabz_retained *r, *tmp;
-	struct nabz_outbox_item *it;
+	struct nabz_spool_msg *m;
 
 	(void)mosq;
 	p->connecting = false;
@@ -64,9 +50,9 @@ static void on_connect(struct mosquitto *mosq, void *userdata, int rc)
 			r->sent = true;
 		}
 	}
-	DL_FOREACH(p->outbox, it){
-		it->mid = 0;
-		mosquitto_publish(p->mosq, &it->mid, it->topic, (int)strlen(it->payload), it->payload, 1, false);
+	DL_FOREACH(p->spool.head, m){
+		m->mid = 0;
+		mosquitto_publish(p->mosq, &m->mid, m->topic, (int)strlen(m->payload), m->payload, 1, false);
 	}
 }
 
@@ -85,29 +71,22 @@ static void on_disconnect(struct mosquitto *mosq, void *userdata, int rc)
 static void on_publish(struct mosquitto *mosq, void *userdata, int mid)
 {
 	struct nabz_publisher *p = userdata;
-	struct nabz_outbox_item *it, *tmp;
+	struct nabz_spool_msg *m;
 
 	(void)mosq;
-	DL_FOREACH_SAFE(p->outbox, it, tmp){
-		if(it->mid == mid){
-			DL_DELETE(p->outbox, it);
-			outbox_free_item(it);
-			p->outbox_len--;
+	DL_FOREACH(p->spool.head, m){
+		if(m->mid == mid){
+			nabz_spool__done(&p->spool, m);
 			p->published++;
 			return;
 		}
 	}
 }
 
-int nabz_publisher__init(struct nabz_publisher *p, const struct nabz_bridge_cfg *cfg, bool once)
+static void setup_client(struct nabz_publisher *p)
 {
-	memset(p, 0, sizeof(*p));
-	p->cfg = cfg;
-	p->once = once;
-	if(once) return 0;
-	mosquitto_lib_init();
-	p->mosq = mosquitto_new(cfg->mqtt_client_id, true, p);
-	if(p->mosq == NULL) return -1;
+	const struct nabz_bridge_cfg *cfg = p->cfg;
+
 	mosquitto_int_option(p->mosq, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V311);
 	if(cfg->mqtt_username[0]){
 		mosquitto_username_pw_set(p->mosq, cfg->mqtt_username, cfg->mqtt_password[0] ? cfg->mqtt_password : NULL);
@@ -117,13 +96,29 @@ int nabz_publisher__init(struct nabz_publisher *p, const struct nabz_bridge_cfg 
 	mosquitto_connect_callback_set(p->mosq, on_connect);
 	mosquitto_disconnect_callback_set(p->mosq, on_disconnect);
 	mosquitto_publish_callback_set(p->mosq, on_publish);
+}
+
+int nabz_publisher__init(struct nabz_publisher *p, const struct nabz_bridge_cfg *cfg, bool once)
+{
+	char err[256];
+
+	memset(p, 0, sizeof(*p));
+	p->cfg = cfg;
+	p->once = once;
+	if(once) return 0;
+	if(nabz_spool__open(&p->spool, cfg->state_dir, (size_t)cfg->outbox_max, err, sizeof(err)) != 0){
+		nabz_log(LOG_ERR, "spool: %s; QoS 1 messages are kept in memory only", err);
+	}
+	mosquitto_lib_init();
+	p->mosq = mosquitto_new(cfg->mqtt_client_id, true, p);
+	if(p->mosq == NULL) return -1;
+	setup_client(p);
 	return 0;
 }
 
 void nabz_publisher__cleanup(struct nabz_publisher *p)
 {
 	struct nabz_retained *r, *tmp;
-	struct nabz_outbox_item *it, *itmp;
 
 	if(p->mosq){
 		if(p->connected) mosquitto_disconnect(p->mosq);
@@ -137,10 +132,7 @@ void nabz_publisher__cleanup(struct nabz_publisher *p)
 		free(r->payload);
 		free(r);
 	}
-	DL_FOREACH_SAFE(p->outbox, it, itmp){
-		DL_DELETE(p->outbox, it);
-		outbox_free_item(it);
-	}
+	nabz_spool__close(&p->spool);
 }
 
 static char *envelope(const char *type, cJSON *data, int64_t wall_ms)
@@ -210,7 +202,7 @@ static int send_retained(struct nabz_publisher *p, const char *topic, const char
 
 static int send_qos1(struct nabz_publisher *p, const char *topic, const char *type, cJSON *data, int64_t wall_ms)
 {
-	struct nabz_outbox_item *it;
+	struct nabz_spool_msg *m;
 	char *payload = envelope(type, data, wall_ms);
 
 	if(payload == NULL) return -1;
@@ -219,27 +211,12 @@ static int send_qos1(struct nabz_publisher *p, const char *topic, const char *ty
 		free(payload);
 		return 0;
 	}
-	if(p->outbox_len >= (size_t)p->cfg->outbox_max){
-		/* Bounded: the oldest goes, said once per burst in the count. */
-		it = p->outbox;
-		DL_DELETE(p->outbox, it);
-		outbox_free_item(it);
-		p->outbox_len--;
-		if(p->outbox_dropped++ == 0){
-			nabz_log(LOG_WARNING, "mqtt: outbox full (%ld messages); dropping the oldest", p->cfg->outbox_max);
-		}
-	}
-	it = calloc(1, sizeof(*it));
-	if(it == NULL || (it->topic = strdup(topic)) == NULL){
-		free(it);
-		free(payload);
-		return -1;
-	}
-	it->payload = payload;
-	DL_APPEND(p->outbox, it);
-	p->outbox_len++;
+	/* On disk before anything else: from here on it survives a crash. */
+	m = nabz_spool__add(&p->spool, topic, payload);
+	free(payload);
+	if(m == NULL) return -1;
 	if(p->connected){
-		mosquitto_publish(p->mosq, &it->mid, topic, (int)strlen(payload), payload, 1, false);
+		mosquitto_publish(p->mosq, &m->mid, m->topic, (int)strlen(m->payload), m->payload, 1, false);
 	}
 	return 0;
 }
@@ -271,6 +248,10 @@ void nabz_publisher__service(struct nabz_publisher *p, bool readable, bool writa
 	if(p->mosq == NULL) return;
 	if(!p->connected && !p->connecting){
 		if(now_ms < p->next_connect_ms) return;
+		/* A fresh client each time: libmosquitto would otherwise resend
+		 * its own copies of unacknowledged messages besides the spool's. */
+		mosquitto_reinitialise(p->mosq, p->cfg->mqtt_client_id, true, p);
+		setup_client(p);
 		rc = mosquitto_connect_async(p->mosq, p->cfg->mqtt_host, (int)p->cfg->mqtt_port,
 				(int)p->cfg->mqtt_keepalive_s);
 		if(rc != MOSQ_ERR_SUCCESS){

@@ -14,10 +14,10 @@
 #include <cjson/cJSON.h>
 
 #include "config.h"
+#include "spool.h"
 
 struct mosquitto;
 struct nabz_retained;
-struct nabz_outbox_item;
 
 struct nabz_publisher {
 	struct mosquitto *mosq;
@@ -27,9 +27,7 @@ struct nabz_publisher {
 	int64_t next_connect_ms;
 	int64_t backoff_ms;
 	struct nabz_retained *retained;     /* topic -> last payload, uthash */
-	struct nabz_outbox_item *outbox;    /* QoS 1 not yet acknowledged, in order */
-	size_t outbox_len;
-	uint64_t outbox_dropped;
+	struct nabz_spool spool;            /* QoS 1 not yet acknowledged, on disk */
 	uint64_t published;
 	char last_error[160];
 	bool once;                          /* --once: print, do not connect */

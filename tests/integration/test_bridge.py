@@ -195,6 +195,10 @@ def test_alerts_fire_once_per_crossing_and_reload(broker_factory, fake):
             json.dump(cfg, f)
         bridge.proc.send_signal(1)
         assert wait_until(lambda: "reload: 2 alert rules" in bridge.read_log(), 5)
+        fake.prices["BTC"] = 97000.0                                   # the new rule sees the quiet side
+        w.wait_for(lambda d: d["price_usd"] == 97000.0, topic="crypto/prices/BTC")
+        time.sleep(0.5)
+        assert len(alerts) == 2                                        # the kept rule did not re-fire
         fake.prices["BTC"] = 95000.0
         assert wait_until(lambda: len(alerts) == 3)
         assert alerts[2]["data"]["rule"] == "BTC below 96000"
@@ -202,3 +206,81 @@ def test_alerts_fire_once_per_crossing_and_reload(broker_factory, fake):
         assert bridge.stop() == 0, bridge.read_log()
         c.loop_stop()
         w.close()
+
+
+def persistent_collector(broker, topic, client_id):
+    import threading
+    got = []
+    c = broker.client(client_id=client_id, clean_session=False, connect=False)
+    c.on_message = lambda cl, u, m: got.append(json.loads(m.payload))
+    done = threading.Event()
+    c.on_subscribe = lambda *a: done.set()
+    c.connect("127.0.0.1", broker.port)
+    c.loop_start()
+    assert c.nabz_connected.wait(5)
+    c.subscribe(topic, qos=1)
+    assert done.wait(5)
+    return c, got
+
+
+def persistent_broker(broker_factory):
+    b = broker_factory(accounts={"nabz-bridge": "bridge-pw"},
+                       options={"publishers": "nabz-bridge", "services": "nabz-bridge"})
+    b.extra_conf = "persistence true\npersistence_location %s/\nautosave_interval 1" % b.dir
+    return b.start()
+
+
+def crossings(fake, n, low=97000.0, high=99000.0, pause=1.6):
+    """n upward crossings of 98000 (each re-arms the rule below the band)."""
+    for _ in range(n):
+        fake.prices["BTC"] = low
+        time.sleep(pause)
+        fake.prices["BTC"] = high
+        time.sleep(pause)
+
+
+def test_alerts_made_while_the_broker_is_away_all_arrive_once(broker_factory, fake):
+    broker = persistent_broker(broker_factory)
+    cfg = bridge_config(broker, fake, alerts=[{"symbol": "BTC", "above": 98000}], alert_cooldown_s=0)
+    c, alerts = persistent_collector(broker, "crypto/alerts", "bot-alerts-test")
+    bridge = Bridge(cfg).start()
+    try:
+        crossings(fake, 1)
+        assert wait_until(lambda: len(alerts) == 1)
+        broker.stop()                                   # away for ~10 s
+        crossings(fake, 3)
+        time.sleep(10 - 3 * 3.2)
+        broker.start()
+        assert wait_until(lambda: len(alerts) == 4, timeout=40), (alerts, bridge.read_log())
+        time.sleep(2)
+        assert len(alerts) == 4                          # none twice
+        prices = [a["data"]["price_usd"] for a in alerts]
+        assert prices == [99000.0] * 4
+    finally:
+        assert bridge.stop() == 0, bridge.read_log()
+        c.loop_stop()
+
+
+def test_kill_9_loses_no_queued_alert(broker_factory, fake):
+    broker = persistent_broker(broker_factory)
+    cfg = bridge_config(broker, fake, alerts=[{"symbol": "BTC", "above": 98000}], alert_cooldown_s=0)
+    c, alerts = persistent_collector(broker, "crypto/alerts", "bot-alerts-kill")
+    bridge = Bridge(cfg).start()
+    w = Watcher(broker, topics=("crypto/prices/BTC",), client_id="api-w9")
+    w.wait_for(lambda d: d.get("agreeing") == 4, topic="crypto/prices/BTC")
+    w.close()
+    broker.stop()
+    crossings(fake, 2)
+    assert wait_until(lambda: bridge.read_log().count("alert: BTC is above") == 2, 10), bridge.read_log()
+    bridge.proc.kill()                                   # -9, the alerts still queued
+    bridge.proc.wait()
+    bridge.log.close()
+    broker.start()
+    fake.prices["BTC"] = 97000.0                          # no new crossing after the restart
+    again = Bridge(cfg).start()
+    try:
+        assert wait_until(lambda: len(alerts) == 2, timeout=40), (alerts, again.read_log())
+        assert "2 messages from before are still to be delivered" in again.read_log()
+    finally:
+        assert again.stop() == 0, again.read_log()
+        c.loop_stop()

@@ -1,0 +1,198 @@
+#include "spool.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <utlist.h>
+
+#include "log.h"
+
+static void msg_free(struct nabz_spool_msg *m)
+{
+	free(m->topic);
+	free(m->payload);
+	free(m);
+}
+
+static struct nabz_spool_msg *msg_new(uint64_t seq, const char *topic, const char *payload)
+{
+	struct nabz_spool_msg *m = calloc(1, sizeof(*m));
+
+	if(m == NULL) return NULL;
+	m->seq = seq;
+	m->topic = strdup(topic);
+	m->payload = strdup(payload);
+	if(m->topic == NULL || m->payload == NULL){
+		msg_free(m);
+		return NULL;
+	}
+	return m;
+}
+
+static int write_line(FILE *f, const struct nabz_spool_msg *m)
+{
+	return fprintf(f, "A %llu %s %s\n", (unsigned long long)m->seq, m->topic, m->payload) < 0 ? -1 : 0;
+}
+
+static int sync_file(FILE *f)
+{
+	return fflush(f) == 0 && fsync(fileno(f)) == 0 ? 0 : -1;
+}
+
+/* Rewrites the file with the pending messages only. */
+static int compact(struct nabz_spool *s)
+{
+	char tmp[4096];
+	FILE *f;
+	struct nabz_spool_msg *m;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", s->path);
+	f = fopen(tmp, "w");
+	if(f == NULL) return -1;
+	DL_FOREACH(s->head, m){
+		if(write_line(f, m) != 0){
+			fclose(f);
+			unlink(tmp);
+			return -1;
+		}
+	}
+	if(sync_file(f) != 0 || fclose(f) != 0 || rename(tmp, s->path) != 0){
+		unlink(tmp);
+		return -1;
+	}
+	if(s->file) fclose(s->file);
+	s->file = fopen(s->path, "a");
+	s->lines = s->count;
+	return s->file ? 0 : -1;
+}
+
+static void load(struct nabz_spool *s)
+{
+	FILE *f = fopen(s->path, "r");
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	size_t lineno = 0, bad = 0;
+
+	if(f == NULL) return;
+	while((n = getline(&line, &cap, f)) > 0){
+		unsigned long long seq;
+		char *p, *end;
+
+		lineno++;
+		s->lines++;
+		if(line[n - 1] != '\n'){
+			nabz_log(LOG_WARNING, "spool %s: line %zu is torn (a crash mid-write); skipped", s->path, lineno);
+			bad++;
+			break;
+		}
+		line[n - 1] = '\0';
+		seq = strtoull(line + 2, &end, 10);
+		if(line[0] == 'D' && line[1] == ' ' && *end == '\0'){
+			struct nabz_spool_msg *m, *tmp;
+			DL_FOREACH_SAFE(s->head, m, tmp){
+				if(m->seq == seq){
+					DL_DELETE(s->head, m);
+					msg_free(m);
+					s->count--;
+				}
+			}
+		}else if(line[0] == 'A' && line[1] == ' ' && *end == ' ' && (p = strchr(end + 1, ' '))){
+			struct nabz_spool_msg *m;
+			*p = '\0';
+			m = msg_new(seq, end + 1, p + 1);
+			if(m){
+				DL_APPEND(s->head, m);
+				s->count++;
+			}
+		}else{
+			bad++;
+			continue;
+		}
+		if(seq >= s->next_seq) s->next_seq = seq + 1;
+	}
+	free(line);
+	fclose(f);
+	if(bad) nabz_log(LOG_WARNING, "spool %s: %zu unreadable lines skipped", s->path, bad);
+	if(s->count) nabz_log(LOG_NOTICE, "spool: %zu messages from before are still to be delivered", s->count);
+}
+
+int nabz_spool__open(struct nabz_spool *s, const char *dir, size_t max, char *err, size_t errlen)
+{
+	size_t len = strlen(dir) + 16;
+
+	memset(s, 0, sizeof(*s));
+	s->max = max;
+	s->next_seq = 1;
+	if(dir[0] == '\0') return 0;
+	if(mkdir(dir, 0750) != 0 && errno != EEXIST){
+		snprintf(err, errlen, "cannot create %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	s->path = malloc(len);
+	if(s->path == NULL) return -1;
+	snprintf(s->path, len, "%s/outbox.log", dir);
+	load(s);
+	/* Start from a clean file: pending messages only, no torn tail. */
+	if(compact(s) != 0){
+		snprintf(err, errlen, "cannot write %s: %s", s->path, strerror(errno));
+		free(s->path);
+		s->path = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+void nabz_spool__close(struct nabz_spool *s)
+{
+	struct nabz_spool_msg *m, *tmp;
+
+	if(s->file) fclose(s->file);
+	DL_FOREACH_SAFE(s->head, m, tmp){
+		DL_DELETE(s->head, m);
+		msg_free(m);
+	}
+	free(s->path);
+	memset(s, 0, sizeof(*s));
+}
+
+struct nabz_spool_msg *nabz_spool__add(struct nabz_spool *s, const char *topic, const char *payload)
+{
+	struct nabz_spool_msg *m;
+
+	if(s->count >= s->max && s->head){
+		struct nabz_spool_msg *old = s->head;
+		if(s->dropped++ == 0) nabz_log(LOG_WARNING, "spool full (%zu messages): dropping the oldest", s->max);
+		nabz_spool__done(s, old);
+	}
+	m = msg_new(s->next_seq++, topic, payload);
+	if(m == NULL) return NULL;
+	if(s->file){
+		if(write_line(s->file, m) != 0 || sync_file(s->file) != 0){
+			nabz_log(LOG_ERR, "spool %s: cannot write: %s; this message is kept in memory only",
+					s->path, strerror(errno));
+		}
+		s->lines++;
+	}
+	DL_APPEND(s->head, m);
+	s->count++;
+	return m;
+}
+
+void nabz_spool__done(struct nabz_spool *s, struct nabz_spool_msg *m)
+{
+	if(s->file){
+		/* No fsync: losing this line only means one more delivery after
+		 * a crash, never a lost message. */
+		fprintf(s->file, "D %llu\n", (unsigned long long)m->seq);
+		fflush(s->file);
+		s->lines++;
+	}
+	DL_DELETE(s->head, m);
+	msg_free(m);
+	s->count--;
+	if(s->file && s->lines > 1000 && s->lines > 4 * s->count) compact(s);
+}
