@@ -12,19 +12,21 @@
 #include "parse_coinbase.h"
 #include "parse_coingecko.h"
 #include "parse_kraken.h"
+#include "parse_news.h"
 #include "parse_nobitex.h"
 #include "parse_wallex.h"
 #include "timefmt.h"
 
 #define BACKOFF_MAX_MS (10 * 60 * 1000)
 
-enum job_kind { JOB_PRICES, JOB_MARKET };
+enum job_kind { JOB_PRICES, JOB_MARKET, JOB_NEWS, JOB_FEED };
 
 struct job {
 	struct nabz_bridge *b;
 	enum nabz_source_id source;
 	enum job_kind kind;
 	char symbol[NABZ_SYMBOL_MAX];    /* coinbase: one product per job */
+	size_t feed;                     /* rss: which feed */
 	int64_t started_ms;
 };
 
@@ -37,15 +39,23 @@ static const struct { const char *symbol, *id; } known_ids[] = {
 	{"BCH", "bitcoin-cash"}, {"XLM", "stellar"}, {"NOT", "notcoin"}, {"PEPE", "pepe"},
 };
 
-/* Sources this bridge knows how to ask (news, feeds and the stream come
- * with the next step). */
 static bool implemented(enum nabz_source_id id)
 {
-	return id <= NABZ_SRC_WALLEX;
+	return id < NABZ_SRC_COUNT;
+}
+
+/* The ETag slot of a job: one per kind, one per feed (up to eight). */
+static size_t etag_slot(const struct job *j)
+{
+	size_t slot = j->kind == JOB_FEED ? 3 + j->feed : (size_t)j->kind;
+	return slot < 8 ? slot : 7;
 }
 
 int nabz_sources__init(struct nabz_bridge *b)
 {
+	if(nabz_news_seen__open(&b->news_seen, b->once ? "" : b->cfg->state_dir, (size_t)b->cfg->news_seen_max) != 0){
+		return -1;
+	}
 	for(int i = 0; i < NABZ_SRC_COUNT; i++){
 		b->src[i].id = (enum nabz_source_id)i;
 	}
@@ -66,6 +76,7 @@ int nabz_sources__init(struct nabz_bridge *b)
 
 void nabz_sources__cleanup(struct nabz_bridge *b)
 {
+	nabz_news_seen__close(&b->news_seen);
 	nabz_coin_ids__free(&b->coin_ids);
 }
 
@@ -146,6 +157,52 @@ static void set_usdt_irt(struct nabz_bridge *b, double usdt_irt)
 	}
 }
 
+static int by_time(const void *a, const void *b)
+{
+	const struct nabz_news_item *x = a, *y = b;
+	return (x->published_ms > y->published_ms) - (x->published_ms < y->published_ms);
+}
+
+/* Publishes the items not seen before, oldest first, QoS 1. */
+static void take_news(struct nabz_bridge *b, enum nabz_source_id source, struct nabz_news_list *list)
+{
+	size_t fresh = 0, skip = 0;
+
+	qsort(list->items, list->count, sizeof(list->items[0]), by_time);
+	for(size_t i = 0; i < list->count; i++){
+		if(!nabz_news_seen__has(&b->news_seen, list->items[i].id)) fresh++;
+	}
+	/* A first run publishes the newest few only. */
+	if(b->news_seen.first_run && fresh > NABZ_NEWS_FIRST_RUN_MAX) skip = fresh - NABZ_NEWS_FIRST_RUN_MAX;
+	for(size_t i = 0; i < list->count; i++){
+		const struct nabz_news_item *it = &list->items[i];
+		cJSON *d;
+		char ts[40];
+
+		if(nabz_news_seen__has(&b->news_seen, it->id)) continue;
+		nabz_news_seen__add(&b->news_seen, it->id);
+		if(skip){
+			skip--;
+			continue;
+		}
+		d = cJSON_CreateObject();
+		if(d == NULL) continue;
+		cJSON_AddStringToObject(d, "id", it->id);
+		cJSON_AddStringToObject(d, "title", it->title);
+		if(it->url) cJSON_AddStringToObject(d, "url", it->url);
+		cJSON_AddStringToObject(d, "source", b->cfg->demo ? "demo" : it->source ? it->source : nabz_source__name(source));
+		if(it->summary) cJSON_AddStringToObject(d, "summary", it->summary);
+		if(it->published_ms){
+			nabz_timefmt__rfc3339(it->published_ms, ts, sizeof(ts));
+			cJSON_AddStringToObject(d, "published_at", ts);
+		}
+		if(nabz_publisher__send(&b->pub, "news", "news", d, false, nabz_timefmt__wall_ms()) == 0){
+			b->news_published++;
+		}
+	}
+	b->news_seen.first_run = false;
+}
+
 /* Returns NULL on success or the reason the body was refused. */
 static const char *parse_body(struct nabz_bridge *b, const struct job *j, const char *body, size_t len,
 		int64_t now_ms, char *err, size_t errlen)
@@ -188,6 +245,16 @@ static const char *parse_body(struct nabz_bridge *b, const struct job *j, const 
 		case NABZ_SRC_WALLEX:
 			rc = nabz_parse__wallex_markets(body, len, &q, &usdt_irt, &skipped, err, errlen);
 			break;
+		case NABZ_SRC_NEWS:
+		case NABZ_SRC_RSS: {
+			struct nabz_news_list news = {0};
+			rc = j->source == NABZ_SRC_NEWS
+				? nabz_parse__cryptocompare_news(body, len, &news, &skipped, err, errlen)
+				: nabz_parse__feed(body, len, NULL, &news, &skipped, err, errlen);
+			if(rc == 0) take_news(b, j->source, &news);
+			nabz_news__free(&news);
+			break;
+		}
 		default:
 			break;
 	}
@@ -230,7 +297,7 @@ static void on_done(void *ctx, const struct nabz_http_result *r)
 		if(bad){
 			failed(b, s, bad, -1, now_ms);
 		}else{
-			if(r->etag) snprintf(s->etag[j->kind], sizeof(s->etag[j->kind]), "%s", r->etag);
+			if(r->etag) snprintf(s->etag[etag_slot(j)], sizeof(s->etag[0]), "%s", r->etag);
 			succeeded(b, s, now_ms);
 		}
 	}
@@ -238,7 +305,7 @@ static void on_done(void *ctx, const struct nabz_http_result *r)
 }
 
 static int start_job(struct nabz_bridge *b, enum nabz_source_id source, enum job_kind kind,
-		const char *symbol, const char *url, int64_t now_ms)
+		const char *symbol, size_t feed, const char *url, int64_t now_ms)
 {
 	struct nabz_source_state *s = &b->src[source];
 	struct job *j = calloc(1, sizeof(*j));
@@ -248,8 +315,9 @@ static int start_job(struct nabz_bridge *b, enum nabz_source_id source, enum job
 	j->source = source;
 	j->kind = kind;
 	j->started_ms = now_ms;
+	j->feed = feed;
 	if(symbol) snprintf(j->symbol, sizeof(j->symbol), "%s", symbol);
-	if(nabz_http__get(&b->http, url, s->etag[kind], on_done, j) != 0){
+	if(nabz_http__get(&b->http, url, s->etag[etag_slot(j)], on_done, j) != 0){
 		free(j);
 		return -1;
 	}
@@ -276,6 +344,7 @@ static unsigned jobs_for(const struct nabz_bridge *b, enum nabz_source_id id)
 {
 	if(id == NABZ_SRC_COINGECKO) return 2;
 	if(id == NABZ_SRC_COINBASE) return (unsigned)b->cfg->symbol_count;
+	if(id == NABZ_SRC_RSS) return (unsigned)b->cfg->sources[id].feed_count;
 	return 1;
 }
 
@@ -291,9 +360,9 @@ static void start_round(struct nabz_bridge *b, enum nabz_source_id id, int64_t n
 			for(size_t i = 0; i < b->coin_ids.count; i++) append(list, sizeof(list), ",", b->coin_ids.items[i].id, false);
 			snprintf(url, sizeof(url), "%s/api/v3/simple/price?ids=%s&vs_currencies=usd"
 					"&include_24hr_change=true&include_last_updated_at=true", base, list);
-			rc |= start_job(b, id, JOB_PRICES, NULL, url, now_ms);
+			rc |= start_job(b, id, JOB_PRICES, NULL, 0, url, now_ms);
 			snprintf(url, sizeof(url), "%s/api/v3/global", base);
-			rc |= start_job(b, id, JOB_MARKET, NULL, url, now_ms);
+			rc |= start_job(b, id, JOB_MARKET, NULL, 0, url, now_ms);
 			break;
 		case NABZ_SRC_BINANCE:
 			for(size_t i = 0; i < b->cfg->symbol_count; i++){
@@ -303,7 +372,7 @@ static void start_round(struct nabz_bridge *b, enum nabz_source_id id, int64_t n
 				append(list, sizeof(list), ",", pair, false);
 			}
 			snprintf(url, sizeof(url), "%s/api/v3/ticker/24hr?symbols=%%5B%s%%5D", base, list);
-			rc |= start_job(b, id, JOB_PRICES, NULL, url, now_ms);
+			rc |= start_job(b, id, JOB_PRICES, NULL, 0, url, now_ms);
 			break;
 		case NABZ_SRC_KRAKEN:
 			for(size_t i = 0; i < b->cfg->symbol_count; i++){
@@ -313,23 +382,32 @@ static void start_round(struct nabz_bridge *b, enum nabz_source_id id, int64_t n
 				append(list, sizeof(list), ",", pair, false);
 			}
 			snprintf(url, sizeof(url), "%s/0/public/Ticker?pair=%s", base, list);
-			rc |= start_job(b, id, JOB_PRICES, NULL, url, now_ms);
+			rc |= start_job(b, id, JOB_PRICES, NULL, 0, url, now_ms);
 			break;
 		case NABZ_SRC_COINBASE:
 			for(size_t i = 0; i < b->cfg->symbol_count; i++){
 				snprintf(url, sizeof(url), "%s/products/%s-USD/ticker", base, b->cfg->symbols[i]);
-				rc |= start_job(b, id, JOB_PRICES, b->cfg->symbols[i], url, now_ms);
+				rc |= start_job(b, id, JOB_PRICES, b->cfg->symbols[i], 0, url, now_ms);
 			}
 			break;
 		case NABZ_SRC_NOBITEX:
 			for(size_t i = 0; i < b->cfg->symbol_count; i++) append(list, sizeof(list), ",", b->cfg->symbols[i], true);
 			if(strstr(list, "usdt") == NULL) append(list, sizeof(list), ",", "usdt", false);
 			snprintf(url, sizeof(url), "%s/market/stats?srcCurrency=%s&dstCurrency=rls", base, list);
-			rc |= start_job(b, id, JOB_PRICES, NULL, url, now_ms);
+			rc |= start_job(b, id, JOB_PRICES, NULL, 0, url, now_ms);
 			break;
 		case NABZ_SRC_WALLEX:
 			snprintf(url, sizeof(url), "%s/v1/markets", base);
-			rc |= start_job(b, id, JOB_PRICES, NULL, url, now_ms);
+			rc |= start_job(b, id, JOB_PRICES, NULL, 0, url, now_ms);
+			break;
+		case NABZ_SRC_NEWS:
+			snprintf(url, sizeof(url), "%s/data/v2/news/?lang=EN", base);
+			rc |= start_job(b, id, JOB_NEWS, NULL, 0, url, now_ms);
+			break;
+		case NABZ_SRC_RSS:
+			for(size_t i = 0; i < sc->feed_count; i++){
+				rc |= start_job(b, id, JOB_FEED, NULL, i, sc->feeds[i], now_ms);
+			}
 			break;
 		default:
 			break;

@@ -14,6 +14,7 @@
 #include "alerts.h"
 #include "config.h"
 #include "http.h"
+#include "news.h"
 #include "parse_util.h"
 #include "prices.h"
 #include "publish.h"
@@ -44,6 +45,8 @@ struct nabz_bridge {
 	struct nabz_source_state src[NABZ_SRC_COUNT];
 	struct nabz_coin_id_list coin_ids;  /* CoinGecko ids of the watched symbols */
 	struct nabz_alerts alerts;
+	struct nabz_news_seen news_seen;
+	uint64_t news_published;
 	struct nabz_market market;
 	bool market_dirty;
 	bool sources_dirty;

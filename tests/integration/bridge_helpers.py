@@ -15,8 +15,8 @@ def bridge_path():
 def bridge_config(broker, fake, **overrides):
     sources = {name: {"base_url": fake.base, "interval_s": 1, "budget_per_min": 600}
                for name in ("coingecko", "binance", "kraken", "coinbase", "nobitex", "wallex")}
-    sources["news"] = {"enabled": False}
-    sources["rss"] = {"enabled": False}
+    sources["news"] = {"enabled": False, "base_url": fake.base, "interval_s": 1}
+    sources["rss"] = {"enabled": False, "feeds": [fake.base + "/feed.xml"], "interval_s": 1}
     cfg = {
         "mqtt": {"host": "127.0.0.1", "port": broker.port, "username": "nabz-bridge", "password": "bridge-pw",
                  "client_id": "nabz-bridge-test"},

@@ -19,6 +19,8 @@ ROUTES = {
     "coinbase": ("/products/",),
     "nobitex": ("/market/stats",),
     "wallex": ("/v1/markets",),
+    "news": ("/data/v2/news/",),
+    "rss": ("/feed.xml",),
 }
 
 
@@ -30,6 +32,8 @@ class FakeApis:
         self.usdt_toman = 70000.0
         self.overrides = {}        # source -> {symbol: usd}
         self.modes = {}            # source -> mode dict
+        self.news = [self.news_item(i) for i in range(3)]
+        self.feed = [self.news_item(100 + i) for i in range(2)]
         self.requests = []         # (time, source, path)
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
@@ -55,6 +59,12 @@ class FakeApis:
     def requests_of(self, source):
         with self.lock:
             return [t for t, s, p in self.requests if s == source]
+
+    @staticmethod
+    def news_item(i):
+        return {"id": str(9000 + i), "title": "Headline %d: Bitcoin moves" % i,
+                "url": "https://news.example/a/%d" % i, "published_on": 1795770000 + i * 60,
+                "body": "Story %d body." % i, "source": "examplenews"}
 
     def price(self, source, sym):
         return self.overrides.get(source, {}).get(sym, self.prices[sym])
@@ -117,6 +127,21 @@ class FakeApis:
                                 "stats": {"lastPrice": "%d" % toman if toman >= 1 else "%.4f" % toman,
                                           "24h_ch": self.change[sym], "bidPrice": "1", "askPrice": "1"}}
             return {"result": {"symbols": symbols}, "message": "The operation was successful", "success": True}
+        if source == "news":
+            items = [dict(it, guid=it["url"], source_info={"name": "Example News"}, categories="BTC")
+                     for it in reversed(self.news)]
+            return {"Type": 100, "Message": "News list successfully returned", "Promoted": [], "Data": items}
+        if source == "rss":
+            entries = "".join(
+                "<item><title>%s</title><link>%s</link><guid>%s</guid><pubDate>%s</pubDate>"
+                "<description>%s</description></item>" % (
+                    it["title"], it["url"], it["url"],
+                    time.strftime("%a, %d %b %Y %H:%M:%S GMT", time.gmtime(it["published_on"])), it["body"])
+                for it in self.feed)
+            return ("raw", 200, ('<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>'
+                                 "<title>Example Feed</title><link>https://feed.example/</link>"
+                                 "<description>x</description>%s</channel></rss>" % entries).encode(),
+                    "application/rss+xml")
         return ("status", 404, {"error": "unknown path"})
 
     def _handler(self):
@@ -163,6 +188,8 @@ class FakeApis:
                     time.sleep(mode.get("seconds", 30))
                 with fake.lock:
                     body = fake.body(source, url)
+                if isinstance(body, tuple) and body[0] == "raw":
+                    return self.send(body[1], body[2], body[3])
                 if isinstance(body, tuple):
                     return self.send(body[1], body[2])
                 data = json.dumps(body, ensure_ascii=False).encode()

@@ -284,3 +284,33 @@ def test_kill_9_loses_no_queued_alert(broker_factory, fake):
     finally:
         assert again.stop() == 0, again.read_log()
         c.loop_stop()
+
+
+def test_news_deduplicated_across_restarts(broker_factory, fake):
+    broker = broker_for_bridge(broker_factory)
+    cfg = bridge_config(broker, fake)
+    cfg["sources"]["news"]["enabled"] = True
+    cfg["sources"]["rss"]["enabled"] = True
+    c, news = collect(broker, "crypto/news")
+    bridge = Bridge(cfg).start()
+    try:
+        assert wait_until(lambda: len(news) == 5)
+        time.sleep(2.5)                                   # more polls, nothing new
+        assert len(news) == 5
+        ids = sorted(n["data"]["id"] for n in news)
+        assert ids == sorted(["9000", "9001", "9002"] + ["https://news.example/a/100", "https://news.example/a/101"])
+        first = next(n for n in news if n["data"]["id"] == "9000")["data"]
+        assert first["title"] == "Headline 0: Bitcoin moves" and first["url"] == "https://news.example/a/0"
+        assert first["source"] == "Example News" and first["published_at"].startswith("2026-11-27T")
+    finally:
+        assert bridge.stop() == 0, bridge.read_log()
+    fake.news.append(fake.news_item(3))
+    again = Bridge(cfg).start()
+    try:
+        assert wait_until(lambda: len(news) == 6)
+        time.sleep(2.5)
+        assert len(news) == 6                             # the restart republished nothing
+        assert news[-1]["data"]["id"] == "9003"
+    finally:
+        assert again.stop() == 0, again.read_log()
+        c.loop_stop()
