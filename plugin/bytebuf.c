@@ -3,7 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define BYTEBUF_KEEP 16384   /* an empty buffer up to this size is kept */
+/* An emptied buffer is always freed: an idle connection then holds none
+ * (measured: keeping 4 KiB each way cost 8 KiB per idle WebSocket client). */
+#define BYTEBUF_KEEP 0
 
 int nabz_bytebuf__append(struct nabz_bytebuf *b, const void *p, size_t n, size_t limit)
 {

@@ -22,7 +22,7 @@
 #include "timeutil.h"
 #include "ws_internal.h"
 
-#define WAKE_RETRY_US (1000 * LWS_US_PER_MS)
+#define WAKE_RETRY_US (200 * LWS_US_PER_MS)
 
 static void wake_dial(struct nabz_ws *ws);
 

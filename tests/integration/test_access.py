@@ -108,5 +108,8 @@ def test_the_plugins_wake_link_name_cannot_be_borrowed(broker_factory):
     resp = control(admin, [{"command": "listSessions"}, {"command": "getStats"}])
     assert [s["client_id"] for s in resp["responses"][0]["data"]["sessions"]] == ["api-ops"]
     assert resp["responses"][1]["data"]["active_connections"] == 1
+    deadline = time.time() + 10
+    while "as nabz-wake-" not in b.read_log() and time.time() < deadline:
+        time.sleep(0.1)
     assert "as nabz-wake-" in b.read_log()
     stop_client(admin)
