@@ -357,7 +357,7 @@ int nabz_bridge_cfg__parse(struct nabz_bridge_cfg *cfg, const char *json, size_t
 {
 	static const char *const keys[] = {"mqtt", "symbols", "discovery", "sources", "consensus",
 		"http", "state_dir", "outbox_max", "news_seen_max", "alerts", "alert_hysteresis_pct",
-		"alert_cooldown_s", "demo", NULL};
+		"alert_cooldown_s", "demo", "demo_dir", NULL};
 	static const char *const discovery_keys[] = {"top_n", "interval_s", NULL};
 	static const char *const consensus_keys[] = {"divergence_pct", "stale_after_s", NULL};
 	static const char *const http_keys[] = {"connect_timeout_ms", "timeout_ms", "max_body_bytes", NULL};
@@ -407,6 +407,7 @@ int nabz_bridge_cfg__parse(struct nabz_bridge_cfg *cfg, const char *json, size_t
 	read_double(&r, root, "", "alert_hysteresis_pct", 0, 50, 0.5, &cfg->hysteresis_pct);
 	read_long(&r, root, "", "alert_cooldown_s", 0, 86400, 300, &cfg->cooldown_s);
 	read_bool(&r, root, "", "demo", false, &cfg->demo);
+	read_string(&r, root, "", "demo_dir", "/usr/local/share/nabz/demo", &cfg->demo_dir);
 	cJSON_Delete(root);
 	if(r.failed){
 		nabz_bridge_cfg__free(cfg);
@@ -460,6 +461,7 @@ void nabz_bridge_cfg__free(struct nabz_bridge_cfg *cfg)
 		free_strings(cfg->sources[i].feeds, cfg->sources[i].feed_count);
 	}
 	free(cfg->state_dir);
+	free(cfg->demo_dir);
 	for(size_t i = 0; i < cfg->rule_count; i++) free(cfg->rules[i].name);
 	free(cfg->rules);
 	memset(cfg, 0, sizeof(*cfg));

@@ -75,7 +75,8 @@ struct nabz_bridge_cfg {
 	double hysteresis_pct;
 	long cooldown_s;
 	/* demo data */
-	bool demo;
+	bool demo;                   /* replay demo_dir instead of the live APIs */
+	char *demo_dir;
 };
 
 /* Reads path into cfg. On failure returns -1 with "json.path: reason" in

@@ -68,6 +68,7 @@ static void usage(FILE *out)
 		"  -c, --config FILE   the JSON configuration\n"
 		"      --check-config  validate the configuration and exit (0: valid)\n"
 		"      --once          one fetch round; print what would be published; exit\n"
+		"      --demo          replay the recorded responses in demo_dir (no internet)\n"
 		"  -v, --verbose       more log lines (twice: debug)\n");
 }
 
@@ -78,6 +79,7 @@ int main(int argc, char **argv)
 		{"check-config", no_argument, NULL, 'k'},
 		{"once", no_argument, NULL, 'o'},
 		{"verbose", no_argument, NULL, 'v'},
+		{"demo", no_argument, NULL, 'd'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -85,7 +87,7 @@ int main(int argc, char **argv)
 	struct nabz_bridge_cfg rules_cfg;
 	struct nabz_bridge b;
 	const char *config_path = NULL;
-	bool check_only = false, once = false;
+	bool check_only = false, once = false, demo = false;
 	char err[512];
 	int opt, rc = 0;
 	struct sigaction sa;
@@ -95,6 +97,7 @@ int main(int argc, char **argv)
 			case 'c': config_path = optarg; break;
 			case 'k': check_only = true; break;
 			case 'o': once = true; break;
+			case 'd': demo = true; break;
 			case 'v': nabz_log_level = nabz_log_level >= LOG_INFO ? LOG_DEBUG : LOG_INFO; break;
 			case 'h': usage(stdout); return 0;
 			default: usage(stderr); return 2;
@@ -107,6 +110,10 @@ int main(int argc, char **argv)
 	if(nabz_bridge_cfg__load(&cfg, config_path, err, sizeof(err)) != 0){
 		fprintf(stderr, "nabz-bridge: bad configuration: %s\n", err);
 		return 1;
+	}
+	if(demo){
+		cfg.demo = true;
+		cfg.sources[NABZ_SRC_RSS].enabled = true;
 	}
 	if(check_only){
 		printf("nabz-bridge: configuration %s is valid\n", config_path);

@@ -51,8 +51,34 @@ static size_t etag_slot(const struct job *j)
 	return slot < 8 ? slot : 7;
 }
 
+/* Demo mode: how many snapshots demo_dir holds. */
+static unsigned count_demo_rounds(const char *dir)
+{
+	unsigned n = 0;
+	char path[4096];
+	FILE *f;
+
+	while(n < 1000){
+		snprintf(path, sizeof(path), "%s/coingecko/prices-%u.json", dir, n);
+		f = fopen(path, "r");
+		if(f == NULL) break;
+		fclose(f);
+		n++;
+	}
+	return n;
+}
+
 int nabz_sources__init(struct nabz_bridge *b)
 {
+	if(b->cfg->demo){
+		b->demo_rounds = count_demo_rounds(b->cfg->demo_dir);
+		if(b->demo_rounds == 0){
+			nabz_log(LOG_ERR, "demo: no recorded responses in %s", b->cfg->demo_dir);
+			return -1;
+		}
+		nabz_log(LOG_NOTICE, "DEMO DATA: replaying %u recorded snapshots from %s, not live prices",
+				b->demo_rounds, b->cfg->demo_dir);
+	}
 	if(nabz_news_seen__open(&b->news_seen, b->once ? "" : b->cfg->state_dir, (size_t)b->cfg->news_seen_max) != 0){
 		return -1;
 	}
@@ -348,12 +374,50 @@ static unsigned jobs_for(const struct nabz_bridge *b, enum nabz_source_id id)
 	return 1;
 }
 
+/* Demo mode: the recorded response instead of the API. */
+static int start_demo(struct nabz_bridge *b, enum nabz_source_id id, int64_t now_ms)
+{
+	static const char *const jobs[][2] = {
+		[NABZ_SRC_COINGECKO] = {"prices", "market"}, [NABZ_SRC_BINANCE] = {"prices", NULL},
+		[NABZ_SRC_KRAKEN] = {"prices", NULL}, [NABZ_SRC_COINBASE] = {NULL, NULL},
+		[NABZ_SRC_NOBITEX] = {"prices", NULL}, [NABZ_SRC_WALLEX] = {"prices", NULL},
+		[NABZ_SRC_NEWS] = {"news", NULL}, [NABZ_SRC_RSS] = {"feed", NULL},
+	};
+	unsigned n = b->demo_round[id]++ % b->demo_rounds;
+	const char *dir = nabz_source__name(id);
+	char url[4200];
+	int rc = 0;
+
+	if(id == NABZ_SRC_COINBASE){
+		for(size_t i = 0; i < b->cfg->symbol_count; i++){
+			snprintf(url, sizeof(url), "file://%s/%s/%s-%u.json", b->cfg->demo_dir, dir, b->cfg->symbols[i], n);
+			rc |= start_job(b, id, JOB_PRICES, b->cfg->symbols[i], 0, url, now_ms);
+		}
+		return rc;
+	}
+	for(int k = 0; k < 2 && jobs[id][k]; k++){
+		enum job_kind kind = id == NABZ_SRC_NEWS ? JOB_NEWS : id == NABZ_SRC_RSS ? JOB_FEED : k ? JOB_MARKET : JOB_PRICES;
+		snprintf(url, sizeof(url), "file://%s/%s/%s-%u.%s", b->cfg->demo_dir, dir, jobs[id][k], n,
+				id == NABZ_SRC_RSS ? "xml" : "json");
+		rc |= start_job(b, id, kind, NULL, 0, url, now_ms);
+	}
+	return rc;
+}
+
 static void start_round(struct nabz_bridge *b, enum nabz_source_id id, int64_t now_ms)
 {
 	const struct nabz_source_cfg *sc = &b->cfg->sources[id];
 	const char *base = sc->base_url;
 	char list[2048] = "", url[4096];
 	int rc = 0;
+
+	if(b->cfg->demo){
+		rc = start_demo(b, id, now_ms);
+		b->src[id].ever_tried = true;
+		b->src[id].next_poll_ms = now_ms + sc->interval_s * 1000;
+		if(rc) nabz_log(LOG_ERR, "%s: cannot start a request (out of memory?)", nabz_source__name(id));
+		return;
+	}
 
 	switch(id){
 		case NABZ_SRC_COINGECKO:

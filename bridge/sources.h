@@ -52,6 +52,8 @@ struct nabz_bridge {
 	bool sources_dirty;
 	int64_t last_sources_publish_ms;
 	bool once;
+	unsigned demo_rounds;            /* demo: snapshots in demo_dir */
+	unsigned demo_round[NABZ_SRC_COUNT];
 };
 
 int nabz_sources__init(struct nabz_bridge *b);

@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
-# Runs nabz: the stock mosquitto with nabz_plugin.so, as mosquitto.conf says
-# (MQTT on 1883; the WebSocket listener and the bridge join in later
-# releases). Installs what is missing, builds, installs the plugin under
-# /usr/local/lib/nabz, and runs the broker in the foreground.
+# Runs nabz: the stock mosquitto with nabz_plugin.so (MQTT on 1883; the
+# dashboard, /health, /api/stats, /metrics and MQTT over WebSocket on
+# 8000) and nabz-bridge feeding it. Installs what is missing, builds,
+# installs under /usr/local, creates the bridge's account on first run,
+# and runs both in the foreground; Ctrl-C stops both.
+#
+# With internet the bridge asks the live APIs; without, it replays the
+# recorded demo data, and every payload says "source": "demo".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,9 +21,39 @@ elif pgrep -x mosquitto >/dev/null && [ -x /etc/init.d/mosquitto ]; then
   /etc/init.d/mosquitto stop || true
 fi
 
-# The broker drops to user mosquitto before loading the plugin: its state
-# directory and the proxy socket directory must be that user's.
+# The broker drops to user mosquitto before loading the plugin and reading
+# the password file: its state, socket directory and password file must be
+# that user's to read.
 install -d -o mosquitto -g mosquitto -m 0750 /var/lib/nabz
 install -d -o mosquitto -g mosquitto -m 0700 /run/nabz
+install -d -m 0750 /var/lib/nabz/bridge
+install -d -m 0755 /etc/nabz
+if [ ! -s /etc/nabz/bridge.pass ]; then
+  (umask 077; head -c 32 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 32 > /etc/nabz/bridge.pass)
+fi
+if [ ! -f /etc/nabz/passwd ] || ! grep -q '^nabz-bridge:' /etc/nabz/passwd; then
+  touch /etc/nabz/passwd
+  mosquitto_passwd -b /etc/nabz/passwd nabz-bridge "$(cat /etc/nabz/bridge.pass)"
+fi
+chown root:mosquitto /etc/nabz/passwd
+chmod 0640 /etc/nabz/passwd
+[ -f /etc/nabz/bridge.json ] || install -m 0644 bridge/nabz-bridge.json /etc/nabz/bridge.json
 
-exec mosquitto -c "$PWD/mosquitto.conf"
+demo=()
+if ! curl -fsS -m 5 -o /dev/null https://api.coingecko.com/api/v3/ping 2>/dev/null; then
+  echo "nabz: the public APIs cannot be reached: the bridge replays DEMO data (source \"demo\")"
+  demo=(--demo)
+fi
+
+mosquitto -c "$PWD/mosquitto.conf" &
+broker=$!
+trap 'kill $broker ${bridge:-} 2>/dev/null; wait' INT TERM EXIT
+for _ in $(seq 100); do
+  (exec 3<>/dev/tcp/127.0.0.1/1883) 2>/dev/null && break
+  kill -0 $broker 2>/dev/null || { echo "nabz: the broker did not start" >&2; exit 1; }
+  sleep 0.1
+done
+/usr/local/bin/nabz-bridge -c /etc/nabz/bridge.json "${demo[@]}" &
+bridge=$!
+echo "nabz: running — dashboard http://localhost:8000/, MQTT 127.0.0.1:1883 (Ctrl-C stops)"
+wait -n $broker $bridge

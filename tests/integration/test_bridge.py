@@ -314,3 +314,26 @@ def test_news_deduplicated_across_restarts(broker_factory, fake):
     finally:
         assert again.stop() == 0, again.read_log()
         c.loop_stop()
+
+
+def test_demo_mode_replays_recorded_data_labelled_demo(broker_factory, fake):
+    import os
+    broker = broker_for_bridge(broker_factory)
+    cfg = bridge_config(broker, fake)
+    cfg["demo_dir"] = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "bridge", "demo")
+    cfg["sources"]["news"]["enabled"] = True
+    w = Watcher(broker, topics=("crypto/#",), client_id="api-demo")
+    bridge = Bridge(cfg, args=["--demo"]).start()
+    try:
+        btc = w.wait_for(lambda d: d.get("agreeing", 0) >= 3, topic="crypto/prices/BTC", timeout=15)
+        assert btc["source"] == "demo"
+        assert 80000 < btc["price_usd"] < 110000 and btc["price_irt"] > 1e9
+        market = w.wait_for(lambda d: "usdt_irt" in d, topic="crypto/market")
+        assert market["source"] == "demo"
+        news = w.wait_for(lambda d: "title" in d, topic="crypto/news")
+        assert news["source"] == "demo"
+        assert fake.requests == []                        # nothing asked of any API
+        assert "DEMO DATA: replaying" in bridge.read_log()
+    finally:
+        assert bridge.stop() == 0, bridge.read_log()
+        w.close()
