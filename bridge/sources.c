@@ -19,7 +19,7 @@
 
 #define BACKOFF_MAX_MS (10 * 60 * 1000)
 
-enum job_kind { JOB_PRICES, JOB_MARKET, JOB_NEWS, JOB_FEED };
+enum job_kind { JOB_PRICES, JOB_MARKET, JOB_NEWS, JOB_FEED, JOB_DISCOVERY };
 
 struct job {
 	struct nabz_bridge *b;
@@ -47,7 +47,7 @@ static bool implemented(enum nabz_source_id id)
 /* The ETag slot of a job: one per kind, one per feed (up to eight). */
 static size_t etag_slot(const struct job *j)
 {
-	size_t slot = j->kind == JOB_FEED ? 3 + j->feed : (size_t)j->kind;
+	size_t slot = j->kind == JOB_FEED ? 4 + j->feed : (size_t)j->kind;
 	return slot < 8 ? slot : 7;
 }
 
@@ -66,6 +66,39 @@ static unsigned count_demo_rounds(const char *dir)
 		n++;
 	}
 	return n;
+}
+
+static bool watching(const struct nabz_bridge *b, const char *sym)
+{
+	for(size_t i = 0; i < b->watch_count; i++){
+		if(strcmp(b->watch[i], sym) == 0) return true;
+	}
+	return false;
+}
+
+/* Adds sym to the watch list and the consensus; its CoinGecko id when
+ * known (id may be NULL). Returns 1 when added, 0 when already watched. */
+static int watch_add(struct nabz_bridge *b, const char *sym, const char *id)
+{
+	struct nabz_coin_id c;
+
+	if(watching(b, sym)) return 0;
+	if(b->watch_count == b->watch_cap){
+		size_t cap = b->watch_cap ? b->watch_cap * 2 : 32;
+		char (*grown)[NABZ_SYMBOL_MAX] = realloc(b->watch, cap * sizeof(*grown));
+		if(grown == NULL) return -1;
+		b->watch = grown;
+		b->watch_cap = cap;
+	}
+	if(nabz_prices__get(&b->prices, sym, true) == NULL) return -1;
+	snprintf(b->watch[b->watch_count++], NABZ_SYMBOL_MAX, "%s", sym);
+	if(id == NULL){
+		for(size_t k = 0; k < sizeof(known_ids) / sizeof(known_ids[0]); k++){
+			if(strcmp(known_ids[k].symbol, sym) == 0) id = known_ids[k].id;
+		}
+	}
+	if(id && nabz_coin_id__init(&c, id, sym) == 0 && nabz_coin_ids__push(&b->coin_ids, &c) != 0) return -1;
+	return 1;
 }
 
 int nabz_sources__init(struct nabz_bridge *b)
@@ -88,20 +121,14 @@ int nabz_sources__init(struct nabz_bridge *b)
 	b->market.total_market_cap_usd = b->market.total_volume_usd = NAN;
 	b->market.btc_dominance_pct = b->market.usdt_irt = NAN;
 	for(size_t i = 0; i < b->cfg->symbol_count; i++){
-		const char *sym = b->cfg->symbols[i];
-		if(nabz_prices__get(&b->prices, sym, true) == NULL) return -1;
-		for(size_t k = 0; k < sizeof(known_ids) / sizeof(known_ids[0]); k++){
-			struct nabz_coin_id c;
-			if(strcmp(known_ids[k].symbol, sym) == 0 && nabz_coin_id__init(&c, known_ids[k].id, sym) == 0){
-				if(nabz_coin_ids__push(&b->coin_ids, &c) != 0) return -1;
-			}
-		}
+		if(watch_add(b, b->cfg->symbols[i], NULL) < 0) return -1;
 	}
 	return 0;
 }
 
 void nabz_sources__cleanup(struct nabz_bridge *b)
 {
+	free(b->watch);
 	nabz_news_seen__close(&b->news_seen);
 	nabz_coin_ids__free(&b->coin_ids);
 }
@@ -240,7 +267,19 @@ static const char *parse_body(struct nabz_bridge *b, const struct job *j, const 
 
 	switch(j->source){
 		case NABZ_SRC_COINGECKO:
-			if(j->kind == JOB_MARKET){
+			if(j->kind == JOB_DISCOVERY){
+				struct nabz_coin_id_list ids = {0};
+				rc = nabz_parse__coingecko_markets(body, len, &q, &ids, &skipped, err, errlen);
+				for(size_t i = 0; rc == 0 && i < ids.count; i++){
+					if(watch_add(b, ids.items[i].symbol, ids.items[i].id) == 1){
+						b->discovered++;
+						b->sources_dirty = true;
+						nabz_log(LOG_NOTICE, "discovery: now watching %s (%s), rank %zu by market cap",
+								ids.items[i].symbol, ids.items[i].id, i + 1);
+					}
+				}
+				nabz_coin_ids__free(&ids);
+			}else if(j->kind == JOB_MARKET){
 				struct nabz_market m;
 				rc = nabz_parse__coingecko_global(body, len, &m, err, errlen);
 				if(rc == 0){
@@ -368,8 +407,8 @@ static void append(char *buf, size_t cap, const char *sep, const char *s, bool l
 
 static unsigned jobs_for(const struct nabz_bridge *b, enum nabz_source_id id)
 {
-	if(id == NABZ_SRC_COINGECKO) return 2;
-	if(id == NABZ_SRC_COINBASE) return (unsigned)b->cfg->symbol_count;
+	if(id == NABZ_SRC_COINGECKO) return 3;
+	if(id == NABZ_SRC_COINBASE) return (unsigned)b->watch_count;
 	if(id == NABZ_SRC_RSS) return (unsigned)b->cfg->sources[id].feed_count;
 	return 1;
 }
@@ -389,9 +428,9 @@ static int start_demo(struct nabz_bridge *b, enum nabz_source_id id, int64_t now
 	int rc = 0;
 
 	if(id == NABZ_SRC_COINBASE){
-		for(size_t i = 0; i < b->cfg->symbol_count; i++){
-			snprintf(url, sizeof(url), "file://%s/%s/%s-%u.json", b->cfg->demo_dir, dir, b->cfg->symbols[i], n);
-			rc |= start_job(b, id, JOB_PRICES, b->cfg->symbols[i], 0, url, now_ms);
+		for(size_t i = 0; i < b->watch_count; i++){
+			snprintf(url, sizeof(url), "file://%s/%s/%s-%u.json", b->cfg->demo_dir, dir, b->watch[i], n);
+			rc |= start_job(b, id, JOB_PRICES, b->watch[i], 0, url, now_ms);
 		}
 		return rc;
 	}
@@ -427,20 +466,27 @@ static void start_round(struct nabz_bridge *b, enum nabz_source_id id, int64_t n
 			rc |= start_job(b, id, JOB_PRICES, NULL, 0, url, now_ms);
 			snprintf(url, sizeof(url), "%s/api/v3/global", base);
 			rc |= start_job(b, id, JOB_MARKET, NULL, 0, url, now_ms);
+			if(b->cfg->discovery_top_n > 0 && now_ms >= b->next_discovery_ms){
+				/* The top N by market cap: newly listed coins join by themselves. */
+				snprintf(url, sizeof(url), "%s/api/v3/coins/markets?vs_currency=usd&order=market_cap_desc"
+						"&per_page=%ld&page=1", base, b->cfg->discovery_top_n);
+				rc |= start_job(b, id, JOB_DISCOVERY, NULL, 0, url, now_ms);
+				b->next_discovery_ms = now_ms + b->cfg->discovery_interval_s * 1000;
+			}
 			break;
 		case NABZ_SRC_BINANCE:
-			for(size_t i = 0; i < b->cfg->symbol_count; i++){
+			for(size_t i = 0; i < b->watch_count; i++){
 				char pair[40];
-				if(strcmp(b->cfg->symbols[i], "USDT") == 0) continue;
-				snprintf(pair, sizeof(pair), "%%22%sUSDT%%22", b->cfg->symbols[i]);
+				if(strcmp(b->watch[i], "USDT") == 0) continue;
+				snprintf(pair, sizeof(pair), "%%22%sUSDT%%22", b->watch[i]);
 				append(list, sizeof(list), ",", pair, false);
 			}
 			snprintf(url, sizeof(url), "%s/api/v3/ticker/24hr?symbols=%%5B%s%%5D", base, list);
 			rc |= start_job(b, id, JOB_PRICES, NULL, 0, url, now_ms);
 			break;
 		case NABZ_SRC_KRAKEN:
-			for(size_t i = 0; i < b->cfg->symbol_count; i++){
-				const char *sym = b->cfg->symbols[i];
+			for(size_t i = 0; i < b->watch_count; i++){
+				const char *sym = b->watch[i];
 				char pair[40];
 				snprintf(pair, sizeof(pair), "%sUSD", strcmp(sym, "BTC") == 0 ? "XBT" : strcmp(sym, "DOGE") == 0 ? "XDG" : sym);
 				append(list, sizeof(list), ",", pair, false);
@@ -449,13 +495,13 @@ static void start_round(struct nabz_bridge *b, enum nabz_source_id id, int64_t n
 			rc |= start_job(b, id, JOB_PRICES, NULL, 0, url, now_ms);
 			break;
 		case NABZ_SRC_COINBASE:
-			for(size_t i = 0; i < b->cfg->symbol_count; i++){
-				snprintf(url, sizeof(url), "%s/products/%s-USD/ticker", base, b->cfg->symbols[i]);
-				rc |= start_job(b, id, JOB_PRICES, b->cfg->symbols[i], 0, url, now_ms);
+			for(size_t i = 0; i < b->watch_count; i++){
+				snprintf(url, sizeof(url), "%s/products/%s-USD/ticker", base, b->watch[i]);
+				rc |= start_job(b, id, JOB_PRICES, b->watch[i], 0, url, now_ms);
 			}
 			break;
 		case NABZ_SRC_NOBITEX:
-			for(size_t i = 0; i < b->cfg->symbol_count; i++) append(list, sizeof(list), ",", b->cfg->symbols[i], true);
+			for(size_t i = 0; i < b->watch_count; i++) append(list, sizeof(list), ",", b->watch[i], true);
 			if(strstr(list, "usdt") == NULL) append(list, sizeof(list), ",", "usdt", false);
 			snprintf(url, sizeof(url), "%s/market/stats?srcCurrency=%s&dstCurrency=rls", base, list);
 			rc |= start_job(b, id, JOB_PRICES, NULL, 0, url, now_ms);
@@ -531,11 +577,14 @@ static cJSON *sources_json(const struct nabz_bridge *b, int64_t now_ms)
 {
 	cJSON *d = cJSON_CreateObject();
 	cJSON *all = d ? cJSON_AddObjectToObject(d, "sources") : NULL;
+	cJSON *watch = d ? cJSON_AddArrayToObject(d, "watching") : NULL;
 
-	if(all == NULL){
+	if(all == NULL || watch == NULL){
 		cJSON_Delete(d);
 		return NULL;
 	}
+	for(size_t i = 0; i < b->watch_count; i++) cJSON_AddItemToArray(watch, cJSON_CreateString(b->watch[i]));
+	cJSON_AddNumberToObject(d, "discovered", (double)b->discovered);
 	for(int i = 0; i < NABZ_SRC_COUNT; i++){
 		const struct nabz_source_state *s = &b->src[i];
 		const struct nabz_source_cfg *sc = &b->cfg->sources[i];

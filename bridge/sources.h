@@ -52,6 +52,12 @@ struct nabz_bridge {
 	bool sources_dirty;
 	int64_t last_sources_publish_ms;
 	bool once;
+	/* the watch list: configured symbols, then discovered ones */
+	char (*watch)[NABZ_SYMBOL_MAX];
+	size_t watch_count;
+	size_t watch_cap;
+	size_t discovered;
+	int64_t next_discovery_ms;
 	unsigned demo_rounds;            /* demo: snapshots in demo_dir */
 	unsigned demo_round[NABZ_SRC_COUNT];
 };

@@ -13,7 +13,7 @@ GECKO_IDS = {"BTC": "bitcoin", "ETH": "ethereum", "USDT": "tether", "SOL": "sola
 KRAKEN = {"BTC": "XXBTZUSD", "ETH": "XETHZUSD", "DOGE": "XDGUSD", "SOL": "SOLUSD", "USDT": "USDTZUSD"}
 
 ROUTES = {
-    "coingecko": ("/api/v3/simple/price", "/api/v3/global"),
+    "coingecko": ("/api/v3/simple/price", "/api/v3/global", "/api/v3/coins/markets"),
     "binance": ("/api/v3/ticker/24hr",),
     "kraken": ("/0/public/Ticker",),
     "coinbase": ("/products/",),
@@ -33,6 +33,8 @@ class FakeApis:
         self.overrides = {}        # source -> {symbol: usd}
         self.modes = {}            # source -> mode dict
         self.news = [self.news_item(i) for i in range(3)]
+        # CoinGecko's listing by market cap beyond the watched symbols
+        self.listed = [("bitcoin", "BTC"), ("ethereum", "ETH"), ("tether", "USDT"), ("solana", "SOL")]
         self.feed = [self.news_item(100 + i) for i in range(2)]
         self.requests = []         # (time, source, path)
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -79,6 +81,16 @@ class FakeApis:
                              "total_volume": {"usd": 1.55e11},
                              "market_cap_percentage": {"btc": 58.12, "eth": 13.3},
                              "market_cap_change_percentage_24h_usd": 1.1, "updated_at": int(now)}}
+        if source == "coingecko" and url.path == "/api/v3/coins/markets":
+            n = int(q.get("per_page", ["100"])[0])
+            out = []
+            for rank, (gid, sym) in enumerate(self.listed[:n], 1):
+                price = self.prices.get(sym, 1.5)
+                out.append({"id": gid, "symbol": sym.lower(), "name": sym.title(), "current_price": price,
+                            "market_cap": 1e12 / rank, "market_cap_rank": rank, "total_volume": 1e9,
+                            "price_change_percentage_24h": self.change.get(sym, 0.5),
+                            "last_updated": time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime(now))})
+            return out
         if source == "coingecko":
             ids = q.get("ids", [""])[0].split(",")
             out = {}

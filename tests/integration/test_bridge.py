@@ -337,3 +337,21 @@ def test_demo_mode_replays_recorded_data_labelled_demo(broker_factory, fake):
     finally:
         assert bridge.stop() == 0, bridge.read_log()
         w.close()
+
+
+def test_discovery_adds_newly_listed_coins(broker_factory, fake):
+    broker = broker_for_bridge(broker_factory)
+    cfg = bridge_config(broker, fake, discovery={"top_n": 5, "interval_s": 60})
+    cfg["symbols"] = ["BTC", "ETH"]
+    fake.listed.insert(2, ("newcoin-token", "NEWC"))
+    w = Watcher(broker, topics=("crypto/#",), client_id="api-disc")
+    bridge = Bridge(cfg).start()
+    try:
+        newc = w.wait_for(lambda d: d.get("symbol") == "NEWC", topic="crypto/prices/NEWC", timeout=15)
+        assert newc["price_usd"] == pytest.approx(1.5)
+        src = w.wait_for(lambda d: "NEWC" in d.get("watching", []), topic="crypto/sources")
+        assert src["discovered"] >= 2                    # NEWC and the others in the top 5
+        assert "discovery: now watching NEWC (newcoin-token)" in bridge.read_log()
+    finally:
+        assert bridge.stop() == 0, bridge.read_log()
+        w.close()
