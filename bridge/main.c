@@ -18,6 +18,7 @@
 #include "config.h"
 #include "log.h"
 #include "sources.h"
+#include "stream.h"
 #include "timefmt.h"
 
 static volatile sig_atomic_t stop_requested;
@@ -86,6 +87,7 @@ int main(int argc, char **argv)
 	struct nabz_bridge_cfg cfg;
 	struct nabz_bridge_cfg rules_cfg;
 	struct nabz_bridge b;
+	struct nabz_stream *stream = NULL;
 	const char *config_path = NULL;
 	bool check_only = false, once = false, demo = false;
 	char err[512];
@@ -144,6 +146,11 @@ int main(int argc, char **argv)
 	sa.sa_handler = on_reload_signal;
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	if(!once && !cfg.demo && cfg.sources[NABZ_SRC_BINANCE].enabled && cfg.sources[NABZ_SRC_BINANCE].stream_url[0]){
+		stream = nabz_stream__start(cfg.sources[NABZ_SRC_BINANCE].stream_url, (size_t)cfg.max_body_bytes,
+				b.http.multi, err, sizeof(err));
+		if(stream == NULL) nabz_log(LOG_ERR, "binance stream off: %s", err);
+	}
 	nabz_log(LOG_NOTICE, "started: %zu symbols, publishing to %s:%ld under %s/", cfg.symbol_count,
 			cfg.mqtt_host, cfg.mqtt_port, cfg.topic_prefix);
 
@@ -165,12 +172,21 @@ int main(int argc, char **argv)
 		if(next < 0) next = 0;
 		nabz_http__wait(&b.http, sock, (short)(POLLIN | (want_write ? POLLOUT : 0)), (int)next, &ready);
 		nabz_http__perform(&b.http);
+		if(stream){
+			char *msg;
+			size_t len;
+			while((msg = nabz_stream__take(stream, &len)) != NULL){
+				nabz_sources__stream_message(&b, msg, len, nabz_timefmt__mono_ms());
+				free(msg);
+			}
+		}
 		if(ready) nabz_publisher__service(&b.pub, true, want_write, nabz_timefmt__mono_ms());
 	}
 	if(once) nabz_sources__publish(&b, nabz_timefmt__mono_ms());
 	nabz_log(LOG_NOTICE, "stopping");
 
 done:
+	nabz_stream__stop(stream);
 	nabz_http__cleanup(&b.http);      /* first: its callbacks use the rest */
 	nabz_sources__cleanup(&b);
 	nabz_publisher__cleanup(&b.pub);

@@ -141,6 +141,8 @@ bool nabz_sources__busy(const struct nabz_bridge *b)
 	return false;
 }
 
+void nabz_sources__stream_message(struct nabz_bridge *b, const char *body, size_t len, int64_t now_ms);
+
 static int64_t jitter(int64_t ms)
 {
 	uint32_t rnd = 0;
@@ -670,4 +672,25 @@ void nabz_sources__publish(struct nabz_bridge *b, int64_t now_ms)
 			b->last_sources_publish_ms = now_ms;
 		}
 	}
+}
+
+void nabz_sources__stream_message(struct nabz_bridge *b, const char *body, size_t len, int64_t now_ms)
+{
+	struct nabz_source_state *s = &b->src[NABZ_SRC_BINANCE];
+	struct nabz_quote_list q = {0};
+	size_t skipped = 0;
+	char err[160];
+
+	if(nabz_parse__binance_mini_ticker(body, len, &q, &skipped, err, sizeof(err)) != 0){
+		char why[sizeof(s->last_error)];
+		snprintf(why, sizeof(why), "stream: %.140s", err);
+		s->errors_total++;
+		if(strcmp(s->last_error, why) != 0){
+			nabz_log(LOG_WARNING, "binance: %s", why);
+			snprintf(s->last_error, sizeof(s->last_error), "%s", why);
+		}
+	}else{
+		take_quotes(b, NABZ_SRC_BINANCE, &q, now_ms);
+	}
+	nabz_quotes__free(&q);
 }

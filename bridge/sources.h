@@ -68,6 +68,9 @@ void nabz_sources__cleanup(struct nabz_bridge *b);
 int64_t nabz_sources__poll(struct nabz_bridge *b, int64_t now_ms);
 /* Publishes what changed: prices (and stale marks), market, source health. */
 void nabz_sources__publish(struct nabz_bridge *b, int64_t now_ms);
+/* A message of Binance's miniTicker stream (main thread). */
+void nabz_sources__stream_message(struct nabz_bridge *b, const char *body, size_t len, int64_t now_ms);
+
 /* True while any fetch is in flight (--once waits for them). */
 bool nabz_sources__busy(const struct nabz_bridge *b);
 

@@ -210,3 +210,74 @@ class FakeApis:
                 return self.send(200, data)
 
         return Handler
+
+
+class FakeBinanceStream:
+    """Binance's !miniTicker@arr WebSocket stream: every `period` seconds a
+    text frame with the mini tickers of `prices` (close "c", open "o")."""
+
+    def __init__(self, prices, period=0.2):
+        import base64
+        import hashlib
+        import socket
+        import struct
+        self.prices = prices
+        self.period = period
+        self.sock = socket.socket()
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(8)
+        self.port = self.sock.getsockname()[1]
+        self.url = "ws://127.0.0.1:%d/ws/!miniTicker@arr" % self.port
+        self.connections = 0
+        self.stopping = False
+
+        def frame(payload):
+            n = len(payload)
+            head = bytes([0x81])
+            if n < 126:
+                head += bytes([n])
+            elif n < 65536:
+                head += bytes([126]) + struct.pack("!H", n)
+            else:
+                head += bytes([127]) + struct.pack("!Q", n)
+            return head + payload
+
+        def serve(conn):
+            try:
+                req = b""
+                while b"\r\n\r\n" not in req:
+                    chunk = conn.recv(4096)
+                    if not chunk:
+                        return
+                    req += chunk
+                key = [l.split(b":", 1)[1].strip() for l in req.split(b"\r\n") if l.lower().startswith(b"sec-websocket-key")][0]
+                accept = base64.b64encode(hashlib.sha1(key + b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11").digest())
+                conn.sendall(b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                             b"Sec-WebSocket-Accept: " + accept + b"\r\n\r\n")
+                self.connections += 1
+                while not self.stopping:
+                    now = int(time.time() * 1000)
+                    msg = [{"e": "24hrMiniTicker", "E": now, "s": sym + "USDT", "c": "%.8f" % p,
+                            "o": "%.8f" % (p / 1.01), "h": "%.8f" % p, "l": "%.8f" % p, "v": "1000", "q": "1000000"}
+                           for sym, p in list(self.prices.items())]
+                    conn.sendall(frame(json.dumps(msg).encode()))
+                    time.sleep(self.period)
+            except OSError:
+                pass
+            finally:
+                conn.close()
+
+        def accept_loop():
+            while not self.stopping:
+                try:
+                    conn, _ = self.sock.accept()
+                except OSError:
+                    return
+                threading.Thread(target=serve, args=(conn,), daemon=True).start()
+
+        threading.Thread(target=accept_loop, daemon=True).start()
+
+    def close(self):
+        self.stopping = True
+        self.sock.close()

@@ -355,3 +355,26 @@ def test_discovery_adds_newly_listed_coins(broker_factory, fake):
     finally:
         assert bridge.stop() == 0, bridge.read_log()
         w.close()
+
+
+def test_binance_stream_gives_sub_second_prices(broker_factory, fake):
+    from fake_apis import FakeBinanceStream
+    broker = broker_for_bridge(broker_factory)
+    stream = FakeBinanceStream({"BTC": 97123.5, "ETH": 3650.0})
+    cfg = bridge_config(broker, fake)
+    cfg["sources"]["binance"]["stream_url"] = stream.url
+    cfg["sources"]["binance"]["interval_s"] = 3600          # REST out of the way
+    w = Watcher(broker, topics=("crypto/prices/BTC",), client_id="api-stream")
+    bridge = Bridge(cfg).start()
+    try:
+        btc = w.wait_for(lambda d: d.get("sources", {}).get("binance", {}).get("price_usd") == 97123.5
+                         and "coingecko" in d["sources"], topic="crypto/prices/BTC", timeout=15)
+        assert btc["sources"]["coingecko"]["price_usd"] == 97000.0
+        stream.prices["BTC"] = 97200.25                       # moves within a second
+        w.wait_for(lambda d: d["sources"]["binance"]["price_usd"] == 97200.25, topic="crypto/prices/BTC",
+                   timeout=3)
+        assert stream.connections == 1
+    finally:
+        assert bridge.stop() == 0, bridge.read_log()
+        stream.close()
+        w.close()
