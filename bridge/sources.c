@@ -449,7 +449,9 @@ static void start_round(struct nabz_bridge *b, enum nabz_source_id id, int64_t n
 {
 	const struct nabz_source_cfg *sc = &b->cfg->sources[id];
 	const char *base = sc->base_url;
-	char list[2048] = "", url[4096];
+	/* Room for hundreds of symbols in one request (Binance, Kraken,
+	 * Nobitex take a list). */
+	char list[16384] = "", url[20000];
 	int rc = 0;
 
 	if(b->cfg->demo){
