@@ -141,11 +141,13 @@ def test_once_prints_what_would_be_published(broker_factory, fake):
     assert btc["type"] == "price_update" and btc["data"]["price_usd"] == pytest.approx(97000.0)
 
 
-def collect(broker, topic):
-    """A QoS 1 subscriber that keeps every message on topic."""
+def collect(broker, topic, client_id=None, persistent=False):
+    """A QoS 1 subscriber that keeps every message on topic; persistent:
+    clean session off, so the broker keeps its messages while it is away."""
     import threading
     got = []
-    c = broker.client(client_id="api-collector-%d" % time.monotonic_ns(), connect=False)
+    c = broker.client(client_id=client_id or "api-collector-%d" % time.monotonic_ns(),
+                      clean_session=not persistent, connect=False)
     c.on_message = lambda cl, u, m: got.append(json.loads(m.payload))
     done = threading.Event()
     c.on_subscribe = lambda *a: done.set()
@@ -208,21 +210,6 @@ def test_alerts_fire_once_per_crossing_and_reload(broker_factory, fake):
         w.close()
 
 
-def persistent_collector(broker, topic, client_id):
-    import threading
-    got = []
-    c = broker.client(client_id=client_id, clean_session=False, connect=False)
-    c.on_message = lambda cl, u, m: got.append(json.loads(m.payload))
-    done = threading.Event()
-    c.on_subscribe = lambda *a: done.set()
-    c.connect("127.0.0.1", broker.port)
-    c.loop_start()
-    assert c.nabz_connected.wait(5)
-    c.subscribe(topic, qos=1)
-    assert done.wait(5)
-    return c, got
-
-
 def persistent_broker(broker_factory):
     b = broker_factory(accounts={"nabz-bridge": "bridge-pw"},
                        options={"publishers": "nabz-bridge", "services": "nabz-bridge"})
@@ -242,7 +229,7 @@ def crossings(fake, n, low=97000.0, high=99000.0, pause=1.6):
 def test_alerts_made_while_the_broker_is_away_all_arrive_once(broker_factory, fake):
     broker = persistent_broker(broker_factory)
     cfg = bridge_config(broker, fake, alerts=[{"symbol": "BTC", "above": 98000}], alert_cooldown_s=0)
-    c, alerts = persistent_collector(broker, "crypto/alerts", "bot-alerts-test")
+    c, alerts = collect(broker, "crypto/alerts", "bot-alerts-test", persistent=True)
     bridge = Bridge(cfg).start()
     try:
         crossings(fake, 1)
@@ -264,7 +251,7 @@ def test_alerts_made_while_the_broker_is_away_all_arrive_once(broker_factory, fa
 def test_kill_9_loses_no_queued_alert(broker_factory, fake):
     broker = persistent_broker(broker_factory)
     cfg = bridge_config(broker, fake, alerts=[{"symbol": "BTC", "above": 98000}], alert_cooldown_s=0)
-    c, alerts = persistent_collector(broker, "crypto/alerts", "bot-alerts-kill")
+    c, alerts = collect(broker, "crypto/alerts", "bot-alerts-kill", persistent=True)
     bridge = Bridge(cfg).start()
     w = Watcher(broker, topics=("crypto/prices/BTC",), client_id="api-w9")
     w.wait_for(lambda d: d.get("agreeing") == 4, topic="crypto/prices/BTC")
