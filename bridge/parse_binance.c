@@ -61,6 +61,29 @@ static int ticker_24hr_item(const cJSON *t, void *ctx, struct nabz_quote *q)
 	return NABZ_ITEM_OK;
 }
 
+/* Binance answers with one ticker object (recognised by its marker key)
+ * or an array of them. Returns 0 or -1 with err set. */
+static int one_or_many(const cJSON *msg, const char *marker, nabz_item_fn fn, struct nabz_quote_list *out,
+		size_t start, size_t *bad, char *err, size_t errlen)
+{
+	if(cJSON_IsObject(msg) && cJSON_GetObjectItemCaseSensitive(msg, marker) != NULL){
+		struct nabz_quote q;
+		int item = fn(msg, NULL, &q);
+
+		if(item == NABZ_ITEM_BAD) (*bad)++;
+		if(item == NABZ_ITEM_OK && nabz_quotes__push(out, &q) != 0){
+			nabz_parse__err(err, errlen, "out of memory");
+			return -1;
+		}
+		return 0;
+	}
+	if(!cJSON_IsArray(msg)){
+		nabz_parse__err(err, errlen, "expected an array");
+		return -1;
+	}
+	return nabz_parse__each_quote(msg, fn, NULL, out, start, bad, err, errlen);
+}
+
 int nabz_parse__binance_ticker_24hr(const char *body, size_t len,
 		struct nabz_quote_list *out, size_t *skipped, char *err, size_t errlen)
 {
@@ -71,23 +94,7 @@ int nabz_parse__binance_ticker_24hr(const char *body, size_t len,
 	if(skipped) *skipped = 0;
 	if(root == NULL) return -1;
 	if(binance_error(root, err, errlen)) goto done;
-	if(cJSON_IsObject(root) && cJSON_GetObjectItemCaseSensitive(root, "symbol") != NULL){
-		struct nabz_quote q;
-		int item = ticker_24hr_item(root, NULL, &q);
-
-		if(item == NABZ_ITEM_BAD) bad++;
-		if(item == NABZ_ITEM_OK && nabz_quotes__push(out, &q) != 0){
-			nabz_parse__err(err, errlen, "out of memory");
-			goto done;
-		}
-		rc = 0;
-		goto done;
-	}
-	if(!cJSON_IsArray(root)){
-		nabz_parse__err(err, errlen, "expected an array");
-		goto done;
-	}
-	rc = nabz_parse__each_quote(root, ticker_24hr_item, NULL, out, start, &bad, err, errlen);
+	rc = one_or_many(root, "symbol", ticker_24hr_item, out, start, &bad, err, errlen);
 done:
 	if(rc != 0) nabz_parse__quotes_truncate(out, start);
 	if(skipped && rc == 0) *skipped = bad;
@@ -142,23 +149,7 @@ int nabz_parse__binance_mini_ticker(const char *body, size_t len,
 			goto done;
 		}
 	}
-	if(cJSON_IsObject(msg) && cJSON_GetObjectItemCaseSensitive(msg, "e") != NULL){
-		struct nabz_quote q;
-		int item = mini_ticker_item(msg, NULL, &q);
-
-		if(item == NABZ_ITEM_BAD) bad++;
-		if(item == NABZ_ITEM_OK && nabz_quotes__push(out, &q) != 0){
-			nabz_parse__err(err, errlen, "out of memory");
-			goto done;
-		}
-		rc = 0;
-		goto done;
-	}
-	if(!cJSON_IsArray(msg)){
-		nabz_parse__err(err, errlen, "expected an array");
-		goto done;
-	}
-	rc = nabz_parse__each_quote(msg, mini_ticker_item, NULL, out, start, &bad, err, errlen);
+	rc = one_or_many(msg, "e", mini_ticker_item, out, start, &bad, err, errlen);
 done:
 	if(rc != 0) nabz_parse__quotes_truncate(out, start);
 	if(skipped && rc == 0) *skipped = bad;
