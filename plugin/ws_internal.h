@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <uv.h>
 
 #include "bytebuf.h"
 #include "config.h"
@@ -29,6 +30,12 @@ struct nabz_ws {
 	pthread_t thread;
 	bool thread_started;
 	atomic_bool stop;                /* set by the broker thread */
+	/* The service thread's event loop: libuv, so that thousands of
+	 * sockets cost epoll's O(ready) per wake-up instead of poll()'s O(all).
+	 * Ours ("foreign" to lws), so lws installs no signal handlers: the
+	 * signals are the broker's. */
+	uv_loop_t loop;
+	uv_async_t stop_async;           /* uv_async_send from the broker thread */
 
 	/* mounts built from web_root */
 	struct lws_http_mount mounts[5];

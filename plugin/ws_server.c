@@ -2,6 +2,7 @@
  * The listener's life: context and vhosts (broker thread, at plugin init),
  * the service thread, and the stop (broker thread, at plugin cleanup).
  */
+#define _GNU_SOURCE              /* pthread_setname_np */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -175,13 +176,50 @@ static int add_listeners(struct nabz_ws *ws, const struct nabz_namelist *list, b
 	return 0;
 }
 
+/* Service thread: the broker asked us to stop. Runs inside the loop but
+ * outside any lws callback, where lws_context_destroy() may be called: it
+ * closes every connection (their close callbacks run now, on this thread)
+ * and finishes as libuv closes its handles; the loop then runs dry. */
+static void stop_async_cb(uv_async_t *handle)
+{
+	struct nabz_ws *ws = handle->data;
+
+	lws_context_destroy(ws->context);
+	uv_close((uv_handle_t *)handle, NULL);
+}
+
+/* Closes whatever handles are left (none unless lws left one open). */
+static void close_leftover(uv_handle_t *handle, void *arg)
+{
+	(void)arg;
+	if(!uv_is_closing(handle)) uv_close(handle, NULL);
+}
+
+/* Runs the loop until everything on it is closed, then closes the loop.
+ * With a foreign loop lws_context_destroy() works in steps: the first
+ * closes every handle and returns; once the loop has run those closes,
+ * the next call frees the context (and NULLs ws->context: info.pcontext). */
+static void drain_loop(struct nabz_ws *ws)
+{
+	int steps;
+
+	uv_run(&ws->loop, UV_RUN_DEFAULT);
+	for(steps = 0; ws->context && steps < 3; steps++){
+		lws_context_destroy(ws->context);
+		uv_run(&ws->loop, UV_RUN_DEFAULT);
+	}
+	if(uv_loop_close(&ws->loop) == UV_EBUSY){
+		uv_walk(&ws->loop, close_leftover, NULL);
+		uv_run(&ws->loop, UV_RUN_DEFAULT);
+		uv_loop_close(&ws->loop);
+	}
+}
+
 static void *service_thread(void *arg)
 {
 	struct nabz_ws *ws = arg;
 
-	while(!atomic_load(&ws->stop)){
-		if(lws_service(ws->context, 0) < 0) break;
-	}
+	drain_loop(ws);
 	return NULL;
 }
 
@@ -190,6 +228,7 @@ struct nabz_ws *nabz_ws__start(const struct nabz_config *cfg, struct nabz_seam *
 {
 	struct lws_context_creation_info info;
 	struct lws_context_creation_info ui;
+	void *foreign_loops[1];
 	struct nabz_ws *ws;
 	sigset_t all, old;
 	int vhosts = 0;
@@ -207,8 +246,19 @@ struct nabz_ws *nabz_ws__start(const struct nabz_config *cfg, struct nabz_seam *
 	log_seam = seam;
 	lws_set_log_level(LLL_ERR | LLL_WARN, lws_log_to_seam);
 
+	if(uv_loop_init(&ws->loop) != 0){
+		snprintf(err, errlen, "cannot create the WebSocket event loop");
+		free(ws);
+		return NULL;
+	}
+	uv_async_init(&ws->loop, &ws->stop_async, stop_async_cb);
+	ws->stop_async.data = ws;
+
 	memset(&info, 0, sizeof(info));
-	info.options = LWS_SERVER_OPTION_EXPLICIT_VHOSTS;
+	info.options = LWS_SERVER_OPTION_EXPLICIT_VHOSTS | LWS_SERVER_OPTION_LIBUV;
+	foreign_loops[0] = &ws->loop;
+	info.foreign_loops = foreign_loops;
+	info.pcontext = &ws->context;
 	if(cfg->ws_tls_listeners.count) info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
 	info.port = CONTEXT_PORT_NO_LISTEN;
 	info.user = ws;
@@ -244,6 +294,7 @@ struct nabz_ws *nabz_ws__start(const struct nabz_config *cfg, struct nabz_seam *
 		goto error;
 	}
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	pthread_setname_np(ws->thread, "nabz-ws");   /* for top -H, perf */
 	ws->thread_started = true;
 	/* The first wake-up also dials the wake link. */
 	lws_cancel_service(ws->context);
@@ -251,6 +302,8 @@ struct nabz_ws *nabz_ws__start(const struct nabz_config *cfg, struct nabz_seam *
 
 error:
 	if(ws->context) lws_context_destroy(ws->context);
+	uv_close((uv_handle_t *)&ws->stop_async, NULL);
+	drain_loop(ws);
 	log_seam = NULL;
 	free(ws);
 	return NULL;
@@ -268,12 +321,10 @@ void nabz_ws__stop(struct nabz_ws *ws)
 	if(ws == NULL) return;
 	if(ws->thread_started){
 		atomic_store(&ws->stop, true);
-		lws_cancel_service(ws->context);
+		uv_async_send(&ws->stop_async);
 		pthread_join(ws->thread, NULL);
 	}
-	/* Closes every connection; their close callbacks run here, on this
-	 * thread, now that the service thread is gone. */
-	lws_context_destroy(ws->context);
+	/* lws_context_destroy() ran on the service thread (stop_async_cb) */
 	HASH_ITER(hh, ws->per_ip, ip, tmp){
 		HASH_DEL(ws->per_ip, ip);
 		free(ip);
