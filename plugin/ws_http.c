@@ -153,10 +153,12 @@ int nabz_ws__http_callback(struct lws *wsi, enum lws_callback_reasons reason, vo
 			}
 			return 0;
 
+		case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE:
+			return nabz_ws__confirm_upgrade(wsi, ws);
+
 		case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
-			/* A WebSocket upgrade that named no subprotocol is bound to
-			 * the first protocol, this one: MQTT needs "mqtt". */
-			ws->metrics.refused[NABZ_REFUSED_SUBPROTOCOL]++;
+			/* Bound to this protocol means no subprotocol of ours, which
+			 * the upgrade's confirmation already refused. */
 			return -1;
 
 		case LWS_CALLBACK_HTTP:

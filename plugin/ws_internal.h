@@ -16,6 +16,12 @@
 #define NABZ_WS_CHUNK 65536          /* most bytes per write */
 #define NABZ_WS_MAX_VHOSTS 16
 
+/* When a refusal reason was last logged, and how many since went unlogged. */
+struct nabz_refusal_log {
+	int64_t last_ms;
+	unsigned suppressed;
+};
+
 struct nabz_ip_count {
 	char ip[NABZ_ADDR_MAX];          /* key */
 	unsigned count;
@@ -44,6 +50,7 @@ struct nabz_ws {
 	/* lws thread only */
 	struct nabz_ws_metrics metrics;
 	struct nabz_ip_count *per_ip;
+	struct nabz_refusal_log refusal_log[NABZ_REFUSAL_COUNT];
 	unsigned connections;            /* WebSocket connections held */
 	uint64_t next_conn_id;
 	/* the wake link (ws_wake.c) */
@@ -120,6 +127,16 @@ struct lws *nabz_ws__dial_broker(struct nabz_ws *ws, const char *protocol);
 void nabz_ws__client_address(const struct nabz_namelist *trusted, const char *peer,
 		const char *forwarded_for, char *out, size_t outlen);
 int nabz_ws__ip_acquire(struct nabz_ws *ws, const char *ip);  /* -1 at the limit */
+unsigned nabz_ws__ip_count(struct nabz_ws *ws, const char *ip);
 void nabz_ws__ip_release(struct nabz_ws *ws, const char *ip);
+
+/* Admission (ws_admit.c). */
+/* HTTP_CONFIRM_UPGRADE: 0 lets the upgrade go on; 1 when it was refused
+ * with an HTTP status (lws ends the transaction); -1 to hang up. */
+int nabz_ws__confirm_upgrade(struct lws *wsi, struct nabz_ws *ws);
+/* Counts a refusal in /metrics and logs it (rate-limited per reason). */
+void nabz_ws__refuse(struct nabz_ws *ws, enum nabz_ws_refusal why, const char *address, const char *detail);
+/* The client's address as nabz_ws__client_address() sees it. */
+void nabz_ws__peer_address(struct lws *wsi, struct nabz_ws *ws, char *out, size_t outlen);
 
 #endif

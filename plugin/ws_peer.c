@@ -44,6 +44,14 @@ void nabz_ws__client_address(const struct nabz_namelist *trusted, const char *pe
 	}
 }
 
+unsigned nabz_ws__ip_count(struct nabz_ws *ws, const char *ip)
+{
+	struct nabz_ip_count *c;
+
+	HASH_FIND_STR(ws->per_ip, ip, c);
+	return c ? c->count : 0;
+}
+
 int nabz_ws__ip_acquire(struct nabz_ws *ws, const char *ip)
 {
 	struct nabz_ip_count *c;

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/un.h>
 
 #include "mqtt_connect.h"
 #include "timeutil.h"
@@ -47,11 +48,6 @@ static void close_upstream(struct nabz_conn *conn)
 	if(conn->upstream) lws_set_timeout(conn->upstream, PENDING_TIMEOUT_KILLED_BY_PARENT, LWS_TO_KILL_ASYNC);
 }
 
-static void refuse(struct nabz_ws *ws, enum nabz_ws_refusal why)
-{
-	ws->metrics.refused[why]++;
-}
-
 /* ---- the broker link ------------------------------------------------ */
 
 static void dial(struct nabz_conn *conn);
@@ -71,10 +67,10 @@ static void dial_failed(struct nabz_conn *conn, int err)
 	uint32_t rnd;
 
 	if(waited > ws->cfg->ws_handshake_timeout_s * 1000){
-		refuse(ws, NABZ_REFUSED_BROKER_DOWN);
-		nabz_seam__log(ws->seam, LOG_WARNING, "cannot reach the broker at %s for %s after %u tries "
-				"(%s); closing the WebSocket", ws->cfg->ws_broker_socket, conn->details.address,
-				conn->dial_attempts, strerror(err));
+		char detail[sizeof(((struct sockaddr_un *)0)->sun_path) + 96];
+		snprintf(detail, sizeof(detail), "cannot reach the broker at %s after %u tries (%s)",
+				ws->cfg->ws_broker_socket, conn->dial_attempts, strerror(err));
+		nabz_ws__refuse(ws, NABZ_REFUSED_BROKER_DOWN, conn->details.address, detail);
 		close_client(conn);
 		return;
 	}
@@ -153,9 +149,7 @@ static int on_first_bytes(struct nabz_conn *conn)
 	r = nabz_mqtt_connect__parse(data, n, (size_t)ws->cfg->ws_max_message_bytes, &info);
 	if(r == NABZ_CONNECT_NEED_MORE) return 0;
 	if(r == NABZ_CONNECT_INVALID){
-		refuse(ws, NABZ_REFUSED_BAD_CONNECT);
-		nabz_seam__log(ws->seam, LOG_NOTICE, "refused WebSocket client %s: %s",
-				conn->details.address, info.error);
+		nabz_ws__refuse(ws, NABZ_REFUSED_BAD_CONNECT, conn->details.address, info.error);
 		lws_close_reason(conn->client, LWS_CLOSE_STATUS_PROTOCOL_ERR,
 				(unsigned char *)"expected MQTT CONNECT", 21);
 		return -1;
@@ -183,59 +177,31 @@ static void connect_deadline_cb(lws_sorted_usec_list_t *sul)
 	struct nabz_conn *conn = lws_container_of(sul, struct nabz_conn, sul_connect);
 
 	if(conn->state != NABZ_CONN_AWAIT_CONNECT) return;
-	refuse(conn->ws, NABZ_REFUSED_TIMEOUT);
+	nabz_ws__refuse(conn->ws, NABZ_REFUSED_TIMEOUT, conn->details.address,
+			"no MQTT CONNECT within ws_handshake_timeout_s");
 	close_client(conn);
 }
 
 /* ---- the browser's WebSocket ---------------------------------------- */
-
-static int path_allowed(struct lws *wsi)
-{
-	char uri[32];
-
-	if(lws_hdr_copy(wsi, uri, sizeof(uri), WSI_TOKEN_GET_URI) < 0) return 0;
-	return strcmp(uri, "/mqtt") == 0 || strcmp(uri, "/ws") == 0;
-}
 
 static void copy_header(struct lws *wsi, enum lws_token_indexes h, char *out, size_t outlen)
 {
 	if(lws_hdr_copy(wsi, out, (int)outlen, h) < 0) out[0] = '\0';
 }
 
+/* The upgrade passed nabz_ws__confirm_upgrade(): path, subprotocol,
+ * Origin and limits are checked; here the connection is counted. */
 static int on_filter(struct lws *wsi, struct nabz_ws *ws, struct nabz_ws_pss *pss)
 {
 	struct nabz_conn *conn;
-	char peer[NABZ_ADDR_MAX], xff[512];
-	bool have_origin;
 
-	if(!path_allowed(wsi)){
-		refuse(ws, NABZ_REFUSED_PATH);
-		return -1;
-	}
 	conn = calloc(1, sizeof(*conn));
 	if(conn == NULL) return -1;
 	conn->ws = ws;
 	copy_header(wsi, WSI_TOKEN_ORIGIN, conn->details.origin, sizeof(conn->details.origin));
 	copy_header(wsi, WSI_TOKEN_HTTP_USER_AGENT, conn->details.user_agent, sizeof(conn->details.user_agent));
-	have_origin = conn->details.origin[0] != '\0';
-	if((!have_origin && !ws->cfg->ws_allow_missing_origin)
-			|| (have_origin && ws->cfg->ws_origins.count
-				&& !nabz_namelist__contains(&ws->cfg->ws_origins, conn->details.origin))){
-		refuse(ws, NABZ_REFUSED_ORIGIN);
-		free(conn);
-		return -1;
-	}
-	if(ws->connections >= (unsigned)ws->cfg->ws_max_connections){
-		refuse(ws, NABZ_REFUSED_CAPACITY);
-		free(conn);
-		return -1;
-	}
-	if(lws_get_peer_simple(wsi, peer, sizeof(peer)) == NULL) peer[0] = '\0';
-	if(lws_hdr_copy(wsi, xff, sizeof(xff), WSI_TOKEN_X_FORWARDED_FOR) <= 0) xff[0] = '\0';
-	nabz_ws__client_address(&ws->cfg->ws_trusted_proxies, peer, xff[0] ? xff : NULL,
-			conn->details.address, sizeof(conn->details.address));
+	nabz_ws__peer_address(wsi, ws, conn->details.address, sizeof(conn->details.address));
 	if(nabz_ws__ip_acquire(ws, conn->details.address) != 0){
-		refuse(ws, NABZ_REFUSED_PER_IP);
 		free(conn);
 		return -1;
 	}
@@ -256,12 +222,13 @@ static int on_receive(struct lws *wsi, struct nabz_ws *ws, struct nabz_conn *con
 	ws->metrics.bytes_in += len;
 	if(lws_is_final_fragment(wsi)) ws->metrics.frames_in++;
 	if(!lws_frame_is_binary(wsi)){
-		refuse(ws, NABZ_REFUSED_PROTOCOL);
+		nabz_ws__refuse(ws, NABZ_REFUSED_PROTOCOL, conn->details.address, "a text frame (MQTT needs binary frames)");
 		lws_close_reason(wsi, LWS_CLOSE_STATUS_UNACCEPTABLE_OPCODE, (unsigned char *)"MQTT needs binary frames", 24);
 		return -1;
 	}
 	if(conn->msg_len > (size_t)ws->cfg->ws_max_message_bytes){
-		refuse(ws, NABZ_REFUSED_TOO_LARGE);
+		nabz_ws__refuse(ws, NABZ_REFUSED_TOO_LARGE, conn->details.address,
+				"a message larger than ws_max_message_bytes");
 		lws_close_reason(wsi, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE, (unsigned char *)"message too large", 17);
 		return -1;
 	}
@@ -270,7 +237,8 @@ static int on_receive(struct lws *wsi, struct nabz_ws *ws, struct nabz_conn *con
 	}
 	if(nabz_bytebuf__append(&conn->up, in, len, limit) != 0){
 		/* Cannot happen with flow control on; refuse rather than grow. */
-		refuse(ws, NABZ_REFUSED_TOO_LARGE);
+		nabz_ws__refuse(ws, NABZ_REFUSED_TOO_LARGE, conn->details.address,
+				"more unforwarded bytes than ws_buffer_bytes");
 		return -1;
 	}
 	if(conn->state == NABZ_CONN_AWAIT_CONNECT) return on_first_bytes(conn);

@@ -33,8 +33,26 @@ def http_get(broker, path):
         return e.code, dict(e.headers), e.read()
 
 
+def wait_for_log(broker, text, timeout=5.0):
+    """The broker log gets plugin lines from the lws thread at the next
+    tick: wait for one instead of sleeping."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if text in broker.read_log():
+            return
+        time.sleep(0.05)
+    raise AssertionError("not in the broker log within %.0f s: %r" % (timeout, text))
+
+
 def assert_healthy(broker):
-    status, _, body = http_get(broker, "/health")
+    # /health is 503 until the broker's first tick proves its loop runs
+    # (a fresh broker, a few hundred ms): wait that out, no longer.
+    deadline = time.time() + 3.0
+    while True:
+        status, _, body = http_get(broker, "/health")
+        if status == 200 or time.time() > deadline:
+            break
+        time.sleep(0.05)
     assert status == 200, body
     assert json.loads(body)["status"] == "healthy"
     # and MQTT over WebSocket still works
@@ -123,7 +141,7 @@ def test_garbage_first_packet_is_refused(broker, first):
     op, payload = ws.recv_frame()
     assert op == 0x8 and payload[:2] == b"\x03\xea"      # close, 1002 protocol error
     ws.close()
-    assert "refused WebSocket client 127.0.0.1" in (time.sleep(0.3) or broker.read_log())
+    wait_for_log(broker, "refused WebSocket client 127.0.0.1")
     assert_healthy(broker)
 
 
@@ -148,26 +166,49 @@ def test_text_frames_and_oversized_messages_close_the_connection(broker_factory)
     assert_healthy(b)
 
 
-@pytest.mark.parametrize("kwargs,reason", [
-    ({"protocol": None}, "subprotocol"),
-    ({"protocol": "chat"}, None),
-    ({"path": "/other"}, "path"),
+@pytest.mark.parametrize("kwargs,reason,status", [
+    ({"protocol": None}, "subprotocol", 400),
+    ({"protocol": "chat"}, "subprotocol", 400),
+    ({"protocol": "chat, mqttv3.1"}, None, None),      # one of ours anywhere in the list will do
+    ({"path": "/other"}, "path", 404),
 ])
-def test_bad_handshakes_are_refused(broker, kwargs, reason):
-    with pytest.raises(HandshakeRefused):
+def test_bad_handshakes_are_refused(broker, kwargs, reason, status):
+    if reason is None:
+        ws = WsClient(broker.ws_port, **kwargs)
+        ws.send_frame(mqtt_connect("web-listed"))
+        assert ws.recv_mqtt(4)[:2] == b"\x20\x02"
+        ws.close()
+        return
+    with pytest.raises(HandshakeRefused) as refused:
         WsClient(broker.ws_port, **kwargs)
-    if reason:
-        _, _, body = http_get(broker, "/metrics")
-        assert ('nabz_ws_refused_total{reason="%s"} 1' % reason) in body.decode()
+    # an HTTP answer a browser's devtools (and a reverse proxy) can show
+    assert refused.value.status_line.split()[1] == str(status), refused.value.status_line
+    _, _, body = http_get(broker, "/metrics")
+    assert ('nabz_ws_refused_total{reason="%s"} 1' % reason) in body.decode()
+    wait_for_log(broker, "refused WebSocket client 127.0.0.1: ")
     assert_healthy(broker)
+
+
+def test_refusals_are_logged_once_per_reason_and_interval(broker):
+    for _ in range(20):
+        with pytest.raises(HandshakeRefused):
+            WsClient(broker.ws_port, path="/flood")
+    _, _, body = http_get(broker, "/metrics")
+    assert 'nabz_ws_refused_total{reason="path"} 20' in body.decode()
+    wait_for_log(broker, "served on /mqtt and /ws only")
+    time.sleep(0.3)
+    assert broker.read_log().count("served on /mqtt and /ws only") == 1
 
 
 def test_origin_allowlist(broker_factory):
     b = broker_factory(options={"ws_origins": "https://nabz.example", "ws_allow_missing_origin": "false"}).start()
-    with pytest.raises(HandshakeRefused):
+    with pytest.raises(HandshakeRefused) as refused:
         WsClient(b.ws_port, origin="https://evil.example")
-    with pytest.raises(HandshakeRefused):
+    assert " 403 " in refused.value.status_line + " "
+    wait_for_log(b, "Origin https://evil.example is not in ws_origins")
+    with pytest.raises(HandshakeRefused) as refused:
         WsClient(b.ws_port)                                   # no Origin
+    assert " 403 " in refused.value.status_line + " "
     ok = WsClient(b.ws_port, origin="https://nabz.example")
     ok.send_frame(mqtt_connect("web-ok"))
     assert ok.recv_mqtt(4)[:2] == b"\x20\x02"
@@ -180,8 +221,10 @@ def test_per_ip_limit_and_trusted_proxy(broker_factory):
     b = broker_factory(options={"ws_max_connections_per_ip": "3",
                                 "ws_trusted_proxies": "127.0.0.1"}).start()
     held = [WsClient(b.ws_port, headers={"X-Forwarded-For": "203.0.113.7"}) for _ in range(3)]
-    with pytest.raises(HandshakeRefused):
+    with pytest.raises(HandshakeRefused) as refused:
         WsClient(b.ws_port, headers={"X-Forwarded-For": "203.0.113.7"})
+    assert " 429 " in refused.value.status_line + " "
+    wait_for_log(b, "refused WebSocket client 203.0.113.7: ws_max_connections_per_ip (3) reached")
     # Another client behind the same proxy is someone else; a forged hop
     # left of the real one does not help either.
     other = WsClient(b.ws_port, headers={"X-Forwarded-For": "198.51.100.1, 203.0.113.9"})
@@ -402,8 +445,9 @@ def test_silent_clients_are_closed_after_the_handshake_timeout(broker_factory):
 def test_total_connection_limit(broker_factory):
     b = broker_factory(options={"ws_max_connections": "5"}).start()
     held = [WsClient(b.ws_port) for _ in range(5)]
-    with pytest.raises(HandshakeRefused):
+    with pytest.raises(HandshakeRefused) as refused:
         WsClient(b.ws_port)
+    assert " 503 " in refused.value.status_line + " "
     _, _, body = http_get(b, "/metrics")
     text = body.decode()
     assert 'nabz_ws_refused_total{reason="capacity"} 1' in text

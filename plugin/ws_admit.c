@@ -1,0 +1,114 @@
+/*
+ * Which WebSocket upgrades are let in, decided before the handshake is
+ * answered: path, subprotocol, Origin, capacity, connections per address.
+ * A refused browser gets an HTTP status it (and a reverse proxy) can show,
+ * the refusal is counted in /metrics, and logged: at most one line per
+ * reason every REFUSAL_LOG_EVERY_MS, so a flood cannot flood the log.
+ * lws thread only.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "timeutil.h"
+#include "ws_internal.h"
+
+#define REFUSAL_LOG_EVERY_MS 10000
+#define LOG_NOTICE 2 /* MOSQ_LOG_NOTICE */
+
+void nabz_ws__refuse(struct nabz_ws *ws, enum nabz_ws_refusal why, const char *address, const char *detail)
+{
+	struct nabz_refusal_log *rl = &ws->refusal_log[why];
+	int64_t now = nabz_time__mono_ms();
+
+	ws->metrics.refused[why]++;
+	if(rl->last_ms && now - rl->last_ms < REFUSAL_LOG_EVERY_MS){
+		rl->suppressed++;
+		return;
+	}
+	if(rl->suppressed){
+		nabz_seam__log(ws->seam, LOG_NOTICE, "refused WebSocket client %s: %s "
+				"(and %u more refused for this reason in the last %lld s)",
+				address && address[0] ? address : "?", detail, rl->suppressed,
+				(long long)((now - rl->last_ms) / 1000));
+	}else{
+		nabz_seam__log(ws->seam, LOG_NOTICE, "refused WebSocket client %s: %s",
+				address && address[0] ? address : "?", detail);
+	}
+	rl->last_ms = now;
+	rl->suppressed = 0;
+}
+
+void nabz_ws__peer_address(struct lws *wsi, struct nabz_ws *ws, char *out, size_t outlen)
+{
+	char peer[NABZ_ADDR_MAX], xff[512];
+
+	if(lws_get_peer_simple(wsi, peer, sizeof(peer)) == NULL) peer[0] = '\0';
+	if(lws_hdr_copy(wsi, xff, sizeof(xff), WSI_TOKEN_X_FORWARDED_FOR) <= 0) xff[0] = '\0';
+	nabz_ws__client_address(&ws->cfg->ws_trusted_proxies, peer, xff[0] ? xff : NULL, out, outlen);
+}
+
+/* Sec-WebSocket-Protocol is a comma-separated list; lws picks the first
+ * entry it knows, so one of ours anywhere in it will do. */
+static bool offers_mqtt(const char *list)
+{
+	const char *p = list;
+
+	while(*p){
+		size_t len;
+		while(*p == ' ' || *p == '\t' || *p == ',') p++;
+		len = strcspn(p, ", \t");
+		if((len == 4 && strncmp(p, "mqtt", 4) == 0) || (len == 8 && strncmp(p, "mqttv3.1", 8) == 0)){
+			return true;
+		}
+		p += len;
+	}
+	return false;
+}
+
+static int refuse_with_status(struct lws *wsi, struct nabz_ws *ws, enum nabz_ws_refusal why,
+		const char *address, unsigned status, const char *detail)
+{
+	nabz_ws__refuse(ws, why, address, detail);
+	if(lws_return_http_status(wsi, status, detail)) return -1;
+	return 1;   /* answered: lws ends the transaction */
+}
+
+int nabz_ws__confirm_upgrade(struct lws *wsi, struct nabz_ws *ws)
+{
+	char uri[32], protocols[256], origin[NABZ_HEADER_MAX], address[NABZ_ADDR_MAX];
+	char detail[NABZ_HEADER_MAX + 64];
+	bool have_origin;
+
+	nabz_ws__peer_address(wsi, ws, address, sizeof(address));
+	if(lws_hdr_copy(wsi, uri, sizeof(uri), WSI_TOKEN_GET_URI) < 0
+			|| (strcmp(uri, "/mqtt") != 0 && strcmp(uri, "/ws") != 0)){
+		return refuse_with_status(wsi, ws, NABZ_REFUSED_PATH, address, HTTP_STATUS_NOT_FOUND,
+				"WebSocket upgrades are served on /mqtt and /ws only");
+	}
+	if(lws_hdr_copy(wsi, protocols, sizeof(protocols), WSI_TOKEN_PROTOCOL) <= 0 || !offers_mqtt(protocols)){
+		return refuse_with_status(wsi, ws, NABZ_REFUSED_SUBPROTOCOL, address, HTTP_STATUS_BAD_REQUEST,
+				"the WebSocket subprotocol must be mqtt (or mqttv3.1)");
+	}
+	if(lws_hdr_copy(wsi, origin, sizeof(origin), WSI_TOKEN_ORIGIN) < 0) origin[0] = '\0';
+	have_origin = origin[0] != '\0';
+	if(!have_origin && !ws->cfg->ws_allow_missing_origin){
+		return refuse_with_status(wsi, ws, NABZ_REFUSED_ORIGIN, address, HTTP_STATUS_FORBIDDEN,
+				"no Origin header (ws_allow_missing_origin is false)");
+	}
+	if(have_origin && ws->cfg->ws_origins.count && !nabz_namelist__contains(&ws->cfg->ws_origins, origin)){
+		snprintf(detail, sizeof(detail), "Origin %s is not in ws_origins", origin);
+		return refuse_with_status(wsi, ws, NABZ_REFUSED_ORIGIN, address, HTTP_STATUS_FORBIDDEN, detail);
+	}
+	if(ws->connections >= (unsigned)ws->cfg->ws_max_connections){
+		snprintf(detail, sizeof(detail), "ws_max_connections (%ld) reached", ws->cfg->ws_max_connections);
+		return refuse_with_status(wsi, ws, NABZ_REFUSED_CAPACITY, address,
+				HTTP_STATUS_SERVICE_UNAVAILABLE, detail);
+	}
+	if(nabz_ws__ip_count(ws, address) >= (unsigned)ws->cfg->ws_max_connections_per_ip){
+		snprintf(detail, sizeof(detail), "ws_max_connections_per_ip (%ld) reached",
+				ws->cfg->ws_max_connections_per_ip);
+		/* 429 Too Many Requests */
+		return refuse_with_status(wsi, ws, NABZ_REFUSED_PER_IP, address, 429, detail);
+	}
+	return 0;
+}
