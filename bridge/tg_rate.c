@@ -62,7 +62,7 @@ int64_t nabz_tg_rate__next(const struct nabz_tg_rate *r, const struct nabz_tg_ch
 	int64_t t = now_ms, x;
 
 	if(r->paused_until_ms > t) t = r->paused_until_ms;
-	if(c->last_ms && c->last_ms + r->per_chat_ms > t) t = c->last_ms + r->per_chat_ms;
+	if(c->sent && c->last_ms + r->per_chat_ms > t) t = c->last_ms + r->per_chat_ms;
 	x = window_next(&r->global, now_ms);
 	if(x > t) t = x;
 	if(group){
@@ -76,7 +76,8 @@ int nabz_tg_rate__note(struct nabz_tg_rate *r, struct nabz_tg_chat_rate *c, bool
 {
 	int rc = 0;
 
-	c->last_ms = now_ms ? now_ms : 1;
+	c->last_ms = now_ms;
+	c->sent = true;
 	if(window_note(&r->global, now_ms) != 0) rc = -1;
 	if(group){
 		if(c->group.limit == 0) window_init(&c->group, (size_t)r->group_per_min, 60000);

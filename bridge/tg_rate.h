@@ -26,7 +26,8 @@ struct nabz_tg_window {
 
 /* Per chat. */
 struct nabz_tg_chat_rate {
-	int64_t last_ms;                /* last send, 0: never */
+	int64_t last_ms;                /* last send */
+	bool sent;                      /* last_ms is set */
 	struct nabz_tg_window group;    /* groups only */
 };
 
