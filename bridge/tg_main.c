@@ -74,8 +74,10 @@ static int start(struct nabz_tg *bot, const struct nabz_tg_cfg *cfg)
 	}
 	if(nabz_http__init(&bot->http, cfg->connect_timeout_ms, cfg->timeout_ms, 1024 * 1024) != 0) goto oom;
 	bot->http.proxy = cfg->proxy;
-	/* One connection stays in the getUpdates long poll. */
-	curl_multi_setopt(bot->http.multi, CURLMOPT_MAX_HOST_CONNECTIONS, 8L);
+	/* A connection for every send the rate allows at once, and one for the
+	 * getUpdates long poll: a send queued inside curl for a connection
+	 * would leave later than the schedule thinks, bunched with the next. */
+	curl_multi_setopt(bot->http.multi, CURLMOPT_MAX_HOST_CONNECTIONS, cfg->global_per_s > 62 ? 64L : cfg->global_per_s + 2);
 	if(nabz_tg_rate__init(&bot->rate, cfg->per_chat_interval_ms, cfg->group_per_min, cfg->global_per_s) != 0) goto oom;
 	if(nabz_tg_spool__open(&bot->spool, cfg->state_dir, (size_t)cfg->spool_max, err, sizeof(err)) != 0){
 		if(bot->spool.seen_slots == NULL) goto oom;
