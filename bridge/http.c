@@ -132,30 +132,22 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *userp)
 	return n;
 }
 
-int nabz_http__get(struct nabz_http *h, const char *url, const char *if_none_match,
-		nabz_http_done_fn fn, void *ctx)
+static struct transfer *transfer_new(struct nabz_http *h, const char *url, nabz_http_done_fn fn, void *ctx)
 {
 	struct transfer *t = calloc(1, sizeof(*t));
-	char hdr[192];
 
-	if(t == NULL) return -1;
+	if(t == NULL) return NULL;
 	t->easy = curl_easy_init();
 	if(t->easy == NULL){
 		free(t);
-		return -1;
+		return NULL;
 	}
 	t->max = h->max_body;
 	t->retry_after_s = -1;
 	t->fn = fn;
 	t->ctx = ctx;
-	t->headers = curl_slist_append(NULL, "Accept: application/json, application/rss+xml, application/atom+xml, */*;q=0.5");
-	if(if_none_match && if_none_match[0]){
-		snprintf(hdr, sizeof(hdr), "If-None-Match: %s", if_none_match);
-		t->headers = curl_slist_append(t->headers, hdr);
-	}
 	curl_easy_setopt(t->easy, CURLOPT_URL, url);
 	curl_easy_setopt(t->easy, CURLOPT_PRIVATE, t);
-	curl_easy_setopt(t->easy, CURLOPT_HTTPHEADER, t->headers);
 	curl_easy_setopt(t->easy, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(t->easy, CURLOPT_WRITEDATA, t);
 	curl_easy_setopt(t->easy, CURLOPT_HEADERFUNCTION, on_header);
@@ -163,13 +155,18 @@ int nabz_http__get(struct nabz_http *h, const char *url, const char *if_none_mat
 	curl_easy_setopt(t->easy, CURLOPT_ACCEPT_ENCODING, "");   /* every encoding libcurl has */
 	curl_easy_setopt(t->easy, CURLOPT_CONNECTTIMEOUT_MS, h->connect_timeout_ms);
 	curl_easy_setopt(t->easy, CURLOPT_TIMEOUT_MS, h->timeout_ms);
-	curl_easy_setopt(t->easy, CURLOPT_FOLLOWLOCATION, 1L);
-	curl_easy_setopt(t->easy, CURLOPT_MAXREDIRS, 3L);
-	curl_easy_setopt(t->easy, CURLOPT_PROTOCOLS_STR, "http,https,file");
-	curl_easy_setopt(t->easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(t->easy, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(t->easy, CURLOPT_USERAGENT, "nabz-bridge/0.1 (+https://github.com/nabz)");
 	curl_easy_setopt(t->easy, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)h->max_body);
+	/* Without one, libcurl's own environment variables (https_proxy,
+	 * all_proxy, no_proxy) apply. */
+	if(h->proxy && h->proxy[0]) curl_easy_setopt(t->easy, CURLOPT_PROXY, h->proxy);
+	return t;
+}
+
+static int transfer_start(struct nabz_http *h, struct transfer *t)
+{
+	curl_easy_setopt(t->easy, CURLOPT_HTTPHEADER, t->headers);
 	if(curl_multi_add_handle(h->multi, t->easy) != CURLM_OK){
 		transfer_free(t);
 		return -1;
@@ -179,6 +176,41 @@ int nabz_http__get(struct nabz_http *h, const char *url, const char *if_none_mat
 	h->transfers = t;
 	h->running++;
 	return 0;
+}
+
+int nabz_http__get(struct nabz_http *h, const char *url, const char *if_none_match,
+		nabz_http_done_fn fn, void *ctx)
+{
+	struct transfer *t = transfer_new(h, url, fn, ctx);
+	char hdr[192];
+
+	if(t == NULL) return -1;
+	t->headers = curl_slist_append(NULL, "Accept: application/json, application/rss+xml, application/atom+xml, */*;q=0.5");
+	if(if_none_match && if_none_match[0]){
+		snprintf(hdr, sizeof(hdr), "If-None-Match: %s", if_none_match);
+		t->headers = curl_slist_append(t->headers, hdr);
+	}
+	curl_easy_setopt(t->easy, CURLOPT_FOLLOWLOCATION, 1L);
+	curl_easy_setopt(t->easy, CURLOPT_MAXREDIRS, 3L);
+	curl_easy_setopt(t->easy, CURLOPT_PROTOCOLS_STR, "http,https,file");
+	curl_easy_setopt(t->easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	return transfer_start(h, t);
+}
+
+int nabz_http__post(struct nabz_http *h, const char *url, const char *content_type,
+		const char *body, long timeout_ms, nabz_http_done_fn fn, void *ctx)
+{
+	struct transfer *t = transfer_new(h, url, fn, ctx);
+	char hdr[128];
+
+	if(t == NULL) return -1;
+	snprintf(hdr, sizeof(hdr), "Content-Type: %s", content_type);
+	t->headers = curl_slist_append(NULL, hdr);
+	t->headers = curl_slist_append(t->headers, "Accept: application/json");
+	curl_easy_setopt(t->easy, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(t->easy, CURLOPT_COPYPOSTFIELDS, body);
+	if(timeout_ms > 0) curl_easy_setopt(t->easy, CURLOPT_TIMEOUT_MS, timeout_ms);
+	return transfer_start(h, t);
 }
 
 int nabz_http__wait(struct nabz_http *h, int extra_fd, short extra_events, int timeout_ms, bool *extra_ready)

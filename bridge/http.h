@@ -3,7 +3,8 @@
  * to its owner with CURLOPT_PRIVATE, bodies capped, connect and total
  * timeouts, gzip/brotli accepted, ETag for conditional requests, Retry-After
  * read. Proxies come from libcurl's own environment variables (http_proxy,
- * https_proxy, no_proxy). Single-threaded.
+ * https_proxy, all_proxy, no_proxy) or from h->proxy (http://, socks5h://
+ * ...). Error texts are libcurl's and never hold the URL. Single-threaded.
  */
 #ifndef NABZ_BRIDGE_HTTP_H
 #define NABZ_BRIDGE_HTTP_H
@@ -37,6 +38,7 @@ struct nabz_http {
 	long timeout_ms;
 	size_t max_body;
 	unsigned running;
+	const char *proxy;            /* CURLOPT_PROXY for every transfer; NULL or "": the environment's; not owned */
 };
 
 int nabz_http__init(struct nabz_http *h, long connect_timeout_ms, long timeout_ms, size_t max_body);
@@ -47,6 +49,11 @@ void nabz_http__cleanup(struct nabz_http *h);
  * if_none_match may be NULL. Returns 0 or -1. */
 int nabz_http__get(struct nabz_http *h, const char *url, const char *if_none_match,
 		nabz_http_done_fn fn, void *ctx);
+
+/* Starts a POST of body (copied) with that Content-Type; timeout_ms 0
+ * keeps the handle's. http and https only, no redirects. fn as for GET. */
+int nabz_http__post(struct nabz_http *h, const char *url, const char *content_type,
+		const char *body, long timeout_ms, nabz_http_done_fn fn, void *ctx);
 
 /* Waits up to timeout_ms for transfers or for extra_fd (the MQTT socket,
  * -1 for none) to be ready; *extra_ready says whether extra_fd is. */

@@ -6,6 +6,7 @@
 #include "timefmt.h"
 
 int nabz_log_level = LOG_NOTICE;
+const char *nabz_log_ident = "nabz-bridge";
 
 void nabz_log(int level, const char *fmt, ...)
 {
@@ -15,7 +16,7 @@ void nabz_log(int level, const char *fmt, ...)
 
 	if(level > nabz_log_level) return;
 	nabz_timefmt__rfc3339(nabz_timefmt__wall_ms(), ts, sizeof(ts));
-	fprintf(stderr, "%s nabz-bridge %s: ", ts, names[level & 7]);
+	fprintf(stderr, "%s %s %s: ", ts, nabz_log_ident, names[level & 7]);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);

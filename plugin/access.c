@@ -22,7 +22,8 @@ enum nabz_auth_decision nabz_access__authenticate(const struct nabz_config *cfg,
 {
 	if(username && (nabz_namelist__contains(&cfg->services, username)
 				|| nabz_namelist__contains(&cfg->publishers, username)
-				|| nabz_namelist__contains(&cfg->admins, username))){
+				|| nabz_namelist__contains(&cfg->admins, username)
+				|| nabz_namelist__contains(&cfg->bots, username))){
 		return NABZ_AUTH_DEFER;
 	}
 	if(cfg->allow_anonymous) return NABZ_AUTH_ACCEPT;

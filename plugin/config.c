@@ -47,6 +47,8 @@ static const struct opt_def opt_table[] = {
 		"usernames allowed to publish data topics"},
 	{"admins", OPT_NAMES, 0, 0, "", OFF(admins),
 		"usernames allowed to call listSessions"},
+	{"bots", OPT_NAMES, 0, 0, "", OFF(bots),
+		"usernames of bots: must log in with their password, counted as users"},
 	{"max_control_payload", OPT_LONG, 64, 1048576, "16384", OFF(max_control_payload),
 		"largest $CONTROL/nabz/v1 request in bytes"},
 	{"max_metadata_bytes", OPT_LONG, 16, 65536, "2048", OFF(max_metadata_bytes),
@@ -269,5 +271,6 @@ void nabz_config__free(struct nabz_config *cfg)
 	namelist_free(&cfg->services);
 	namelist_free(&cfg->publishers);
 	namelist_free(&cfg->admins);
+	namelist_free(&cfg->bots);
 	memset(cfg, 0, sizeof(*cfg));
 }

@@ -25,6 +25,7 @@ struct nabz_config {
 	struct nabz_namelist services;
 	struct nabz_namelist publishers;
 	struct nabz_namelist admins;
+	struct nabz_namelist bots;   /* must authenticate; otherwise ordinary users */
 	long max_control_payload;
 	long max_metadata_bytes;
 	long max_commands;

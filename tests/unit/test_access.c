@@ -27,6 +27,7 @@ static void parse_cfg(struct nabz_config *cfg, const char *allow_anonymous)
 		{(char *)"services", (char *)"bridge, telegram"},
 		{(char *)"publishers", (char *)"bridge pub"},
 		{(char *)"admins", (char *)"root"},
+		{(char *)"bots", (char *)"tgbot"},
 		{(char *)"allow_anonymous", (char *)allow_anonymous},
 	};
 	char err[256];
@@ -43,6 +44,7 @@ static void test_authenticate(void **state)
 	} rows[] = {
 		/* Named accounts: always the broker's password file. */
 		{true, "bridge", NABZ_AUTH_DEFER}, {false, "bridge", NABZ_AUTH_DEFER},
+		{true, "tgbot", NABZ_AUTH_DEFER}, {false, "tgbot", NABZ_AUTH_DEFER},
 		{true, "telegram", NABZ_AUTH_DEFER}, {false, "telegram", NABZ_AUTH_DEFER},
 		{true, "pub", NABZ_AUTH_DEFER}, {false, "pub", NABZ_AUTH_DEFER},
 		{true, "root", NABZ_AUTH_DEFER}, {false, "root", NABZ_AUTH_DEFER},

@@ -1,0 +1,63 @@
+#include "fileutil.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+int nabz_file__sync_dir(const char *path)
+{
+	char dir[4096];
+	char *slash;
+	int fd, rc, n = snprintf(dir, sizeof(dir), "%s", path);
+
+	if(n < 0 || (size_t)n >= sizeof(dir)) return -1;
+	slash = strrchr(dir, '/');
+	if(slash == NULL) return 0;
+	*slash = '\0';
+	fd = open(dir[0] ? dir : "/", O_RDONLY | O_DIRECTORY);
+	if(fd < 0) return -1;
+	rc = fsync(fd);
+	close(fd);
+	return rc;
+}
+
+int nabz_file__replace(const char *path, const char *data, size_t len)
+{
+	char tmp[4096];
+	int fd, saved, n = snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	size_t done = 0;
+
+	if(n < 0 || (size_t)n >= sizeof(tmp)){
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+	if(fd < 0) return -1;
+	while(done < len){
+		ssize_t w = write(fd, data + done, len - done);
+		if(w < 0){
+			if(errno == EINTR) continue;
+			goto fail;
+		}
+		done += (size_t)w;
+	}
+	if(fsync(fd) != 0) goto fail;
+	if(close(fd) != 0){
+		fd = -1;
+		goto fail;
+	}
+	if(rename(tmp, path) != 0){
+		fd = -1;
+		goto fail;
+	}
+	nabz_file__sync_dir(path);
+	return 0;
+fail:
+	saved = errno;
+	if(fd >= 0) close(fd);
+	unlink(tmp);
+	errno = saved;
+	return -1;
+}
