@@ -42,6 +42,11 @@ struct nabz_ws {
 	 * signals are the broker's. */
 	uv_loop_t loop;
 	uv_async_t stop_async;           /* uv_async_send from the broker thread */
+	/* Keeps the loop polling (not sleeping) for a moment after broker
+	 * bytes arrive: a fan-out is a burst of 1,000s of small writes, and
+	 * waking a sleeping thread for each few of them is what costs. */
+	uv_idle_t spin;
+	uint64_t last_burst_ns;          /* uv_hrtime() of the last broker bytes */
 
 	/* mounts built from web_root */
 	struct lws_http_mount mounts[5];
@@ -129,6 +134,9 @@ void nabz_ws__client_address(const struct nabz_namelist *trusted, const char *pe
 int nabz_ws__ip_acquire(struct nabz_ws *ws, const char *ip);  /* -1 at the limit */
 unsigned nabz_ws__ip_count(struct nabz_ws *ws, const char *ip);
 void nabz_ws__ip_release(struct nabz_ws *ws, const char *ip);
+
+/* Called on broker bytes: keep polling for NABZ_WS_SPIN_NS (ws_server.c). */
+void nabz_ws__stay_awake(struct nabz_ws *ws);
 
 /* Admission (ws_admit.c). */
 /* HTTP_CONFIRM_UPGRADE: 0 lets the upgrade go on; 1 when it was refused

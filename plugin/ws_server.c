@@ -186,6 +186,22 @@ static void stop_async_cb(uv_async_t *handle)
 
 	lws_context_destroy(ws->context);
 	uv_close((uv_handle_t *)handle, NULL);
+	uv_close((uv_handle_t *)&ws->spin, NULL);
+}
+
+#define NABZ_WS_SPIN_NS 300000     /* 0.3 ms */
+
+static void spin_cb(uv_idle_t *idle)
+{
+	struct nabz_ws *ws = idle->data;
+
+	if(uv_hrtime() - ws->last_burst_ns > NABZ_WS_SPIN_NS) uv_idle_stop(idle);
+}
+
+void nabz_ws__stay_awake(struct nabz_ws *ws)
+{
+	ws->last_burst_ns = uv_hrtime();
+	if(!uv_is_active((uv_handle_t *)&ws->spin)) uv_idle_start(&ws->spin, spin_cb);
 }
 
 /* Closes whatever handles are left (none unless lws left one open). */
@@ -253,6 +269,8 @@ struct nabz_ws *nabz_ws__start(const struct nabz_config *cfg, struct nabz_seam *
 	}
 	uv_async_init(&ws->loop, &ws->stop_async, stop_async_cb);
 	ws->stop_async.data = ws;
+	uv_idle_init(&ws->loop, &ws->spin);
+	ws->spin.data = ws;
 
 	memset(&info, 0, sizeof(info));
 	info.options = LWS_SERVER_OPTION_EXPLICIT_VHOSTS | LWS_SERVER_OPTION_LIBUV;
@@ -303,6 +321,7 @@ struct nabz_ws *nabz_ws__start(const struct nabz_config *cfg, struct nabz_seam *
 error:
 	if(ws->context) lws_context_destroy(ws->context);
 	uv_close((uv_handle_t *)&ws->stop_async, NULL);
+	uv_close((uv_handle_t *)&ws->spin, NULL);
 	drain_loop(ws);
 	log_seam = NULL;
 	free(ws);
