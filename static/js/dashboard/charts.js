@@ -46,19 +46,22 @@ class SymbolChart {
     const grid = cssVar('--grid') || '#8884';
     const ink = cssVar('--muted') || '#888';
     const line = cssVar('--accent') || '#2563eb';
-    const axis = { stroke: ink, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };
+    const display = document.documentElement.classList.contains('display-mode');
+    const rem = parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
+    const font = `${Math.round(rem * 0.75)}px ${getComputedStyle(document.body).fontFamily}`;
+    const axis = { stroke: ink, font, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };
     const locale = getLang() === 'fa' ? 'fa-IR' : 'en-US';
     const yfmt = new Intl.NumberFormat(locale, { maximumSignificantDigits: 6 });
     const tfmt = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
     this.plot = new window.uPlot({
       width,
-      height: document.documentElement.classList.contains('display-mode') ? 320 : 180,
+      height: display ? Math.max(220, Math.round((innerHeight - 28 * rem) / 2)) : 180,
       legend: { show: false },
       cursor: { drag: { x: false, y: false } },
       scales: { x: { time: true } },
       axes: [
-        { ...axis, space: 90, values: (u, vals) => vals.map((v) => tfmt.format(new Date(v * 1000))) },
-        { ...axis, size: 70, values: (u, vals) => vals.map((v) => yfmt.format(v)) },
+        { ...axis, space: rem * 6, values: (u, vals) => vals.map((v) => tfmt.format(new Date(v * 1000))) },
+        { ...axis, size: rem * 5, values: (u, vals) => vals.map((v) => yfmt.format(v)) },
       ],
       series: [{}, { label: this.sym, stroke: line, width: 2, fill: line + '22', points: { show: false } }],
     }, [this.xs, this.ys], this.plotBox);

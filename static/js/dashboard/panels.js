@@ -157,7 +157,7 @@ export class Sources {
       st.append(badge);
       tr.append(th, st,
         el('td', 'num', typeof s.latency_ms === 'number' && s.latency_ms > 0 ? fmtInt(s.latency_ms) + ' ms' : '–'),
-        el('td', null, s.last_success ? fmtTime(s.last_success) : '–'),
+        el('td', 'opt', s.last_success ? fmtTime(s.last_success) : '–'),
         el('td', 'num', fmtInt(s.errors_total)));
       return tr;
     });
