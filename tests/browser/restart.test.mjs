@@ -63,6 +63,11 @@ test('broker stop shows offline; broker start brings every tab back, resubscribe
   const dash = tabs[3];
   await waitFor(async () => (await dash.textContent('#market-usdt-irt')) === '62,000', { what: 'dashboard market after restart' });
   pub.end(true);
+  // The counts are live again (stats resubscribed), not just left over.
+  await tabs[2].close();
+  for (const p of [tabs[0], tabs[1], tabs[3]]) {
+    await waitFor(async () => (await count(p)) === '3', { what: `${p.url()} counts 3 after a close` });
+  }
 
   // While the broker was away Chromium logs each refused WebSocket; nothing else.
   const other = browser.errors.filter((e) => !/WebSocket connection to .* failed/.test(e));
