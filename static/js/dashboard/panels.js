@@ -87,6 +87,7 @@ export class Alerts {
   constructor() {
     this.list = $('alert-list');
     this.toasts = $('toasts');
+    this.live = new Map();   // toast element -> its remover
     this.items = [];
     this.notify = false;
   }
@@ -123,12 +124,20 @@ export class Alerts {
     const close = el('button', 'toast-close', '×');
     close.type = 'button';
     close.setAttribute('aria-label', t('dismiss'));
-    const remove = () => { clearTimeout(timer); box.remove(); };
+    let timer = 0;
+    const remove = () => {
+      clearTimeout(timer);
+      close.removeEventListener('click', remove);
+      this.live.delete(box);
+      box.remove();
+    };
     close.addEventListener('click', remove);
-    const timer = setTimeout(remove, TOAST_MS);
+    timer = setTimeout(remove, TOAST_MS);
     box.append(msg, close);
     this.toasts.append(box);
-    while (this.toasts.children.length > MAX_TOASTS) this.toasts.firstElementChild.remove();
+    this.live.set(box, remove);
+    // The oldest goes when a fifth arrives; its timer and handler with it.
+    while (this.toasts.children.length > MAX_TOASTS) this.live.get(this.toasts.firstElementChild)();
   }
   repaint() {
     this.list.replaceChildren(...this.items.map((i) => this.item(i.d, i.ts)));
