@@ -20,8 +20,9 @@
  *   const stats = await c.requestStats();
  *   c.close();
  * A handler receives {type, data, ts, topic, group, stale, age_s}; stale
- * and age_s (seconds since data.source_ts, or data.age_s) are there for
- * every message, so a page can badge old prices.
+ * and age_s (the bridge's data.age_s plus the time since ts, else the time
+ * since data.source_ts) are there for every message, so a page can badge
+ * old prices.
  *
  * Reconnects by itself: exponential backoff with full jitter (a delay
  * drawn uniformly from [0, min(max, base * 2^attempt))), so thousands of
@@ -82,14 +83,20 @@
     return ['prices', 'market', 'news', 'alerts', 'stats', 'sources'].indexOf(first) >= 0 ? first : null;
   }
 
-  /* How old the data is, in seconds: from source_ts where there is one. */
-  function dataAge(data, now) {
+  /* How old the data is, in seconds. The bridge's age_s is the value's age
+   * when it was published (ts); a retained message keeps ageing after
+   * that. Without age_s, the time since data.source_ts. */
+  function dataAge(data, now, ts) {
     if (!data || typeof data !== 'object') return null;
+    if (typeof data.age_s === 'number' && isFinite(data.age_s)) {
+      var sent = typeof ts === 'string' ? Date.parse(ts) : NaN;
+      return Math.max(0, Math.round(data.age_s + (isNaN(sent) ? 0 : Math.max(0, now - sent) / 1000)));
+    }
     if (typeof data.source_ts === 'string') {
       var t = Date.parse(data.source_ts);
       if (!isNaN(t)) return Math.max(0, Math.round((now - t) / 1000));
     }
-    return typeof data.age_s === 'number' ? data.age_s : null;
+    return null;
   }
 
   function randomId(n) {
@@ -393,7 +400,7 @@
       topic: topic,
       group: topicGroup(this.options.prefix, topic),
       stale: data.stale === true,
-      age_s: dataAge(data, Date.now()),
+      age_s: dataAge(data, Date.now(), body.ts),
     };
     if (msg.type === 'stats_update') {
       this.lastStats = data;

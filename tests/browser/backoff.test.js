@@ -1,4 +1,5 @@
-// The reconnect schedule of static/js/websocket-client.js, without a browser:
+// The reconnect schedule and the pure helpers of static/js/websocket-client.js,
+// without a browser:
 //   node --test tests/browser/backoff.test.js
 'use strict';
 const test = require('node:test');
@@ -90,9 +91,13 @@ test('groups map to topic filters and back', () => {
   assert.equal(Client.topicGroup('crypto', 'other/stats'), null);
 });
 
-test('age comes from source_ts, else age_s', () => {
+test("age: the bridge's age_s plus the time since publish, else since source_ts", () => {
   const now = Date.parse('2026-01-01T00:01:00.000Z');
   assert.equal(Client.dataAge({ source_ts: '2026-01-01T00:00:00.000Z' }, now), 60);
   assert.equal(Client.dataAge({ age_s: 7 }, now), 7);
+  // A retained value published 30 s ago, 7 s old then, with an old source stamp.
+  assert.equal(Client.dataAge({ age_s: 7, source_ts: '2025-12-31T00:00:00.000Z' }, now, '2026-01-01T00:00:30.000Z'), 37);
+  assert.equal(Client.dataAge({ age_s: 7 }, now, 'junk'), 7);
   assert.equal(Client.dataAge({}, now), null);
+  assert.equal(Client.dataAge(null, now), null);
 });

@@ -19,7 +19,7 @@ before(async () => {
     await publish(pub, `crypto/prices/${s}`, 'price_update', priceData(s, p, { change_24h_pct: ch }), retained);
   }
   await publish(pub, 'crypto/prices/TON', 'price_update',
-    priceData('TON', 5.5, { stale: true, agreeing: 1, source_ts: new Date(Date.now() - 600000).toISOString(), sources: { kraken: { price_usd: 5.5 } } }), retained);
+    priceData('TON', 5.5, { stale: true, agreeing: 1, age_s: 600, source_ts: new Date(Date.now() - 600000).toISOString(), sources: { kraken: { price_usd: 5.5 } } }), retained);
   await publish(pub, 'crypto/market', 'market_update', {
     total_market_cap_usd: 3.41e12, total_volume_usd: 1.2e11, btc_dominance_pct: 56.7, usdt_irt: 61234,
     source: 'coingecko', source_ts: new Date().toISOString(),
