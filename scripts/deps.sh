@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
 # Installs the Debian packages nabz needs, only those missing.
-#   scripts/deps.sh run    what running nabz needs
-#   scripts/deps.sh test   that, plus what the tests need
+#   scripts/deps.sh run       what running nabz needs
+#   scripts/deps.sh run npm   that, plus Node and the npm packages the build
+#                             copies under static/vendor/ (scripts/vendor.sh)
+#   scripts/deps.sh test      all of it, plus what the tests need (Chromium
+#                             for the browser tests: Debian's, never a download)
 set -euo pipefail
 
 want=(cmake make gcc pkg-config mosquitto mosquitto-dev libmosquitto-dev
       libcjson-dev uthash-dev libwebsockets-dev libcurl4-openssl-dev libxml2-dev curl)
 if [ "${1:-run}" = test ]; then
-  want+=(libcmocka-dev python3-paho-mqtt python3-pytest mosquitto-clients openssl)
+  want+=(libcmocka-dev python3-paho-mqtt python3-pytest mosquitto-clients openssl chromium)
+fi
+if [ "${1:-run}" = test ] || [ "${2:-}" = npm ]; then
   command -v npm >/dev/null || want+=(nodejs npm)
 fi
 
@@ -29,13 +34,15 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 
-# npm packages (MQTT.js for the browser client and the Node test clients),
-# pinned by package-lock.json; installed again only when the lock changes.
+# npm packages (MQTT.js, uPlot and Vazirmatn for the browser, vendored by
+# the build; playwright-core for the browser tests, which drive Debian's
+# Chromium and never download a browser), pinned by package-lock.json;
+# installed again only when the lock changes.
 if [ "${1:-run}" = test ] || [ "${2:-}" = npm ]; then
   cd "$(dirname "$0")/.."
   if [ ! -f node_modules/.package-lock.json ] || ! cmp -s package-lock.json node_modules/.nabz-lock; then
     echo "nabz: installing npm packages"
-    npm ci --no-audit --no-fund
+    PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
     cp package-lock.json node_modules/.nabz-lock
   fi
 fi

@@ -2,8 +2,10 @@
 # Runs nabz: the stock mosquitto with nabz_plugin.so (MQTT on 1883; the
 # dashboard, /health, /api/stats, /metrics and MQTT over WebSocket on
 # 8000) and nabz-bridge feeding it; and nabz-telegram when a bot token is
-# configured ($NABZ_TELEGRAM_TOKEN, or the file /etc/nabz/telegram.token). Installs what is missing, builds,
-# installs under /usr/local, creates the bridge's account on first run,
+# configured ($NABZ_TELEGRAM_TOKEN, or the file /etc/nabz/telegram.token).
+# Installs what is missing, builds, installs under /usr/local (with the
+# browser packages the build copies under static/vendor/ from npm),
+# creates the bridge's account on first run,
 # and runs both in the foreground; Ctrl-C stops both.
 #
 # With internet the bridge asks the live APIs; without, it replays the
@@ -11,7 +13,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-scripts/deps.sh run
+scripts/deps.sh run npm
 scripts/build.sh build-run -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNABZ_TESTS=OFF
 cmake --install build-run >/dev/null
 

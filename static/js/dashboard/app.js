@@ -1,0 +1,130 @@
+/*
+ * The dashboard at /: wires window.wsClient (websocket-client.js) to the
+ * panels, and holds the page settings: language (fa/en), theme
+ * (light/dark), notifications, and the ?display=1 wall-screen mode.
+ */
+import { setLang, getLang, t, applyStrings } from './i18n.js';
+import { PriceTable } from './prices.js';
+import { Charts } from './charts.js';
+import { Market, News, Alerts, Sources, Audience } from './panels.js';
+
+const html = document.documentElement;
+const $ = (id) => document.getElementById(id);
+const store = {
+  get(k) { try { return localStorage.getItem(k); } catch (e) { return null; } },
+  set(k, v) { try { localStorage.setItem(k, v); } catch (e) { /* private mode */ } },
+};
+const client = window.wsClient;
+const displayMode = html.classList.contains('display-mode');
+
+/* ---- panels ------------------------------------------------------------- */
+
+const DEFAULT_CHARTS = ['BTC', 'ETH'];
+const charts = new Charts($('chart-list'), $('charts-empty'));
+let charted;
+try { charted = JSON.parse(store.get('nabz.charts')); } catch (e) { charted = null; }
+if (!Array.isArray(charted)) charted = DEFAULT_CHARTS;
+charted.slice(0, 8).forEach((s) => typeof s === 'string' && charts.add(s));
+
+const prices = new PriceTable($('price-rows'), $('prices-empty'), {
+  isCharted: (sym) => charts.has(sym),
+  onToggleChart: (sym) => {
+    if (charts.has(sym)) charts.remove(sym); else charts.add(sym);
+    store.set('nabz.charts', JSON.stringify(charts.symbols()));
+    prices.paintToggle(sym);
+  },
+});
+const market = new Market();
+const news = new News();
+const alerts = new Alerts();
+const sources = new Sources();
+const audience = new Audience();
+
+client.on('price_update', (m) => { prices.update(m); charts.price(m); });
+client.on('market_update', (m) => market.update(m));
+client.on('news', (m) => news.update(m));
+client.on('alert', (m) => alerts.update(m));
+client.on('sources_update', (m) => sources.update(m));
+client.on('stats_update', (m) => audience.update(m.data));
+['prices', 'market', 'news', 'alerts', 'sources'].forEach((g) => client.subscribe(g));
+
+setInterval(() => prices.tick(), 1000);
+
+/* A wall screen asks for the stats every 10 s besides the live updates. */
+if (displayMode) {
+  setInterval(() => { client.requestStats().then((s) => audience.update(s), () => {}); }, 10000);
+}
+
+/* ---- language ------------------------------------------------------------- */
+
+function applyLang(lang) {
+  setLang(lang);
+  html.lang = getLang();
+  html.dir = getLang() === 'fa' ? 'rtl' : 'ltr';
+  document.title = t('title');
+  applyStrings(document);
+  $('lang-toggle').setAttribute('lang', getLang() === 'fa' ? 'en' : 'fa');
+  paintTheme();
+  paintNotify();
+  prices.repaint();
+  charts.rebuild();
+  market.paint();
+  news.repaint();
+  alerts.repaint();
+  sources.paint();
+  audience.paint();
+  client.renderStatus();
+}
+
+$('lang-toggle').addEventListener('click', () => {
+  const next = getLang() === 'fa' ? 'en' : 'fa';
+  store.set('nabz.lang', next);
+  applyLang(next);
+});
+
+/* ---- theme ----------------------------------------------------------------- */
+
+const darkQuery = matchMedia('(prefers-color-scheme: dark)');
+function currentTheme() {
+  return html.dataset.theme || (darkQuery.matches ? 'dark' : 'light');
+}
+function paintTheme() {
+  const dark = currentTheme() === 'dark';
+  // The button names the theme it switches to.
+  $('theme-toggle').textContent = dark ? t('theme_light') : t('theme_dark');
+  $('theme-toggle').setAttribute('aria-pressed', dark ? 'true' : 'false');
+}
+$('theme-toggle').addEventListener('click', () => {
+  const next = currentTheme() === 'dark' ? 'light' : 'dark';
+  html.dataset.theme = next;
+  store.set('nabz.theme', next);
+  paintTheme();
+  charts.rebuild();
+});
+darkQuery.addEventListener('change', () => { if (!html.dataset.theme) { paintTheme(); charts.rebuild(); } });
+
+/* ---- notifications ------------------------------------------------------- */
+
+function paintNotify() {
+  const b = $('notify-toggle');
+  if (!('Notification' in window)) { b.hidden = true; return; }
+  const denied = Notification.permission === 'denied';
+  b.disabled = denied;
+  b.textContent = denied ? t('notify_denied') : alerts.notify ? t('notify_on') : t('notify_off');
+  b.setAttribute('aria-pressed', alerts.notify ? 'true' : 'false');
+}
+$('notify-toggle').addEventListener('click', async () => {
+  if (alerts.notify) {
+    alerts.notify = false;
+    store.set('nabz.notify', '0');
+  } else {
+    const p = Notification.permission === 'granted' ? 'granted' : await Notification.requestPermission();
+    alerts.notify = p === 'granted';
+    store.set('nabz.notify', alerts.notify ? '1' : '0');
+  }
+  paintNotify();
+});
+alerts.notify = store.get('nabz.notify') === '1' && 'Notification' in window && Notification.permission === 'granted';
+
+applyLang(html.lang === 'fa' ? 'fa' : 'en');
+html.classList.add('dashboard-ready');

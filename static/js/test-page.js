@@ -1,0 +1,94 @@
+/*
+ * The WebSocket test page (/test_websocket.html): stats, per type and per
+ * group counts, subscribe buttons, a stats round trip, a live message log.
+ * Uses window.wsClient, made by websocket-client.js.
+ */
+(function () {
+  'use strict';
+  var client = window.wsClient;
+  var GROUPS = ['prices', 'market', 'news', 'alerts', 'sources', 'all'];
+  var MAX_LOG = 200;
+  var $ = function (id) { return document.getElementById(id); };
+
+  function fillTable(tbody, obj) {
+    var keys = Object.keys(obj || {}).sort();
+    var rows = keys.map(function (k) {
+      var tr = document.createElement('tr');
+      var th = document.createElement('th');
+      th.scope = 'row';
+      th.textContent = k;
+      var td = document.createElement('td');
+      td.textContent = String(obj[k]);
+      td.setAttribute('data-key', k);
+      tr.append(th, td);
+      return tr;
+    });
+    tbody.replaceChildren.apply(tbody, rows);
+  }
+
+  function showStats(s) {
+    if (!s) return;
+    $('stat-active').textContent = s.active_connections;
+    $('stat-unique').textContent = s.unique_users;
+    $('stat-total').textContent = s.total_sessions;
+    $('stat-peak').textContent = s.peak_connections;
+    $('stat-uptime').textContent = s.uptime_s + ' s';
+    fillTable($('client-types'), s.client_types);
+    fillTable($('groups'), s.groups);
+  }
+
+  function log(kind, text) {
+    var list = $('message-log');
+    var li = document.createElement('li');
+    li.className = 'log-' + kind;
+    var time = document.createElement('time');
+    time.textContent = new Date().toISOString().slice(11, 23);
+    var body = document.createElement('span');
+    body.textContent = text;
+    li.append(time, ' ', body);
+    list.prepend(li);
+    while (list.children.length > MAX_LOG) list.lastElementChild.remove();
+  }
+
+  // Subscribe / unsubscribe toggles, one per group.
+  var box = $('group-buttons');
+  GROUPS.forEach(function (g) {
+    var b = document.createElement('button');
+    b.type = 'button';
+    b.id = 'toggle-' + g;
+    b.dataset.group = g;
+    b.textContent = g;
+    b.setAttribute('aria-pressed', 'false');
+    b.addEventListener('click', function () {
+      var on = b.getAttribute('aria-pressed') === 'true';
+      if (on) client.unsubscribe(g); else client.subscribe(g);
+      b.setAttribute('aria-pressed', on ? 'false' : 'true');
+      log('info', (on ? 'unsubscribed from ' : 'subscribed to ') + g);
+    });
+    box.append(b);
+  });
+
+  $('request-stats').addEventListener('click', function () {
+    var t0 = performance.now();
+    client.requestStats().then(function (s) {
+      var ms = performance.now() - t0;
+      $('stats-rtt').textContent = ms.toFixed(1) + ' ms';
+      showStats(s);
+      log('info', 'getStats answered in ' + ms.toFixed(1) + ' ms');
+    }, function (err) {
+      $('stats-rtt').textContent = 'failed';
+      log('error', String(err.message || err));
+    });
+  });
+  $('clear-log').addEventListener('click', function () { $('message-log').replaceChildren(); });
+
+  client.on('stats_update', function (m) { showStats(m.data); });
+  client.on('message', function (m) {
+    if (m.type === 'stats_update') return;   // shown above, not worth a log line each
+    log('msg', m.topic + ' ' + m.type + ' ' + JSON.stringify(m.data).slice(0, 300));
+  });
+  client.on('connected', function () { log('info', 'connected to ' + client.url); });
+  client.on('disconnected', function () { log('error', 'disconnected'); });
+  client.on('reconnecting', function (m) { log('info', 'reconnecting in ' + m.data.delay_ms + ' ms (attempt ' + m.data.attempt + ')'); });
+  client.on('session', function (m) { $('session-info').textContent = 'session ' + m.data.session_id; });
+})();

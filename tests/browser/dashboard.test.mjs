@@ -1,0 +1,174 @@
+// The dashboard at / in Chromium, fed by a test publisher through the real
+// broker. Keeps screenshots (fa and en, light and dark, phone width, wall
+// display) under build/browser-artifacts/.
+//   NABZ_PLUGIN=build/plugin/nabz_plugin.so node --test tests/browser/dashboard.test.mjs
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { Broker, launchBrowser, publish, priceData, screenshot, waitFor } from './fixture.mjs';
+
+let broker;
+let browser;
+let pub;
+
+before(async () => {
+  broker = await new Broker().start();
+  browser = await launchBrowser();
+  pub = await broker.publisher();
+  const retained = { retain: true, qos: 0 };
+  for (const [s, p, ch] of [['BTC', 97000.5, 2.31], ['ETH', 3400.12, -1.8], ['USDT', 1.0002, 0.01], ['SOL', 180.4, 4.2], ['DOGE', 0.1234, -3.5]]) {
+    await publish(pub, `crypto/prices/${s}`, 'price_update', priceData(s, p, { change_24h_pct: ch }), retained);
+  }
+  await publish(pub, 'crypto/prices/TON', 'price_update',
+    priceData('TON', 5.5, { stale: true, agreeing: 1, age_s: 600, source_ts: new Date(Date.now() - 600000).toISOString(), sources: { kraken: { price_usd: 5.5 } } }), retained);
+  await publish(pub, 'crypto/market', 'market_update', {
+    total_market_cap_usd: 3.41e12, total_volume_usd: 1.2e11, btc_dominance_pct: 56.7, usdt_irt: 61234,
+    source: 'coingecko', source_ts: new Date().toISOString(),
+  }, retained);
+  await publish(pub, 'crypto/sources', 'sources_update', {
+    sources: {
+      binance: { status: 'ok', latency_ms: 120.5, errors_total: 0, requests_total: 20, last_success: new Date().toISOString() },
+      nobitex: { status: 'down', last_error: 'HTTP 503', latency_ms: 0, errors_total: 3, requests_total: 9 },
+    },
+    watching: ['BTC', 'ETH', 'USDT', 'SOL', 'DOGE', 'TON'], discovered: 0,
+  }, retained);
+});
+
+after(async () => {
+  pub?.end(true);
+  await browser?.close();
+  await broker?.cleanup();
+});
+
+const cell = (p, sym, cls) => p.evaluate(([s, c]) => document.querySelector(`#price-rows tr[data-symbol="${s}"] .${c}`)?.textContent, [sym, cls]);
+
+async function openDashboard(query = '') {
+  const p = await browser.newPage();
+  await p.goto(`${broker.url}/${query}`);
+  await waitFor(() => p.evaluate(() => document.documentElement.classList.contains('dashboard-ready') && window.wsClient.isConnected()),
+    { what: 'dashboard ready' });
+  return p;
+}
+
+/* n updates per symbol, stamped a second apart from now on, as the
+ * bridge would send them over n seconds. */
+async function feedCharts(n = 40) {
+  const t0 = Date.now();
+  for (let i = 0; i < n; i++) {
+    const ts = new Date(t0 + i * 1000).toISOString();
+    await publish(pub, 'crypto/prices/BTC', 'price_update', priceData('BTC', 97000 + Math.round((Math.sin(i / 3) * 400 + i * 9) * 100) / 100, { change_24h_pct: 2.31 }), { qos: 0, ts });
+    await publish(pub, 'crypto/prices/ETH', 'price_update', priceData('ETH', 3400 + Math.round(Math.cos(i / 4) * 25 * 100) / 100, { change_24h_pct: -1.8 }), { qos: 0, ts });
+  }
+}
+
+test('a published price appears in the dashboard, live', { timeout: 60000 }, async () => {
+  const p = await openDashboard();
+  // Retained prices arrive at once.
+  await waitFor(async () => (await cell(p, 'BTC', 'price-usd')) === '$97,000.50', { what: 'retained BTC' });
+  assert.equal(await cell(p, 'BTC', 'price-irt'), '5,820,030,000');
+  assert.equal(await cell(p, 'BTC', 'change'), '+2.31%');
+  assert.ok(await p.evaluate(() => document.querySelector('#price-rows tr[data-symbol="BTC"] .change').classList.contains('up')));
+  assert.ok(await p.evaluate(() => document.querySelector('#price-rows tr[data-symbol="ETH"] .change').classList.contains('down')));
+  assert.equal(await cell(p, 'BTC', 'agree'), '3 of 3');
+  assert.match(await cell(p, 'BTC', 'badge'), /^live/);
+  assert.match(await cell(p, 'TON', 'badge'), /^stale · 10 min$/);
+  // A live update moves the price and flashes the row.
+  await publish(pub, 'crypto/prices/BTC', 'price_update', priceData('BTC', 98123.45, { change_24h_pct: 2.31 }), { qos: 0 });
+  await waitFor(async () => (await cell(p, 'BTC', 'price-usd')) === '$98,123.45', { what: 'live BTC' });
+  assert.ok(await p.evaluate(() => document.querySelector('#price-rows tr[data-symbol="BTC"]').classList.contains('flash-up')));
+  // A new symbol gets a row.
+  await publish(pub, 'crypto/prices/NEWC', 'price_update', priceData('NEWC', 2.5), { qos: 0 });
+  await waitFor(async () => (await cell(p, 'NEWC', 'price-usd')) === '$2.50', { what: 'new symbol row' });
+  // Market summary and source health.
+  await waitFor(async () => (await p.textContent('#market-usdt-irt')) === '61,234', { what: 'market' });
+  assert.equal(await p.textContent('#market-btc-dominance'), '56.70%');
+  assert.equal(await p.textContent('#source-rows tr[data-source="nobitex"] .health'), 'down');
+  // Charts of the default symbols fill from live updates.
+  await feedCharts(10);
+  await waitFor(() => p.evaluate(() => document.querySelectorAll('#chart-list figure[data-symbol] canvas').length === 2), { what: 'two charts' });
+  await p.close();
+});
+
+test('news, alerts as capped toasts, and the audience panel', { timeout: 60000 }, async () => {
+  const p = await openDashboard();
+  await publish(pub, 'crypto/news', 'news', { id: 'n-1', title: 'Bitcoin ETF flows', url: 'https://example.com/n1', source: 'cryptocompare', summary: 'Inflows rose.', published_at: new Date().toISOString() });
+  await waitFor(async () => (await p.textContent('#news-list')).includes('Bitcoin ETF flows'), { what: 'news item' });
+  // Duplicates are dropped; the list is capped.
+  for (let i = 0; i < 55; i++) await publish(pub, 'crypto/news', 'news', { id: `bulk-${i}`, title: `Item ${i}`, source: 'rss' });
+  await publish(pub, 'crypto/news', 'news', { id: 'n-1', title: 'Bitcoin ETF flows', source: 'cryptocompare' });
+  await waitFor(async () => (await p.textContent('#news-list')).includes('Item 54'), { what: 'bulk news' });
+  assert.equal(await p.evaluate(() => document.querySelectorAll('#news-list li').length), 50);
+  for (let i = 0; i < 6; i++) {
+    await publish(pub, 'crypto/alerts', 'alert', { symbol: 'BTC', rule: `r${i}`, kind: 'above', threshold: 95000, price_usd: 97000, message: `BTC above $95,000 (${i})` });
+  }
+  await waitFor(async () => (await p.textContent('#toasts')).includes('(5)'), { what: 'alert toast' });
+  assert.ok(await p.evaluate(() => document.querySelectorAll('#toasts .toast').length <= 4));
+  assert.equal(await p.getAttribute('#toasts', 'aria-live'), 'assertive');
+  assert.equal(await p.evaluate(() => document.querySelectorAll('#alert-list li').length), 6);
+  // Audience: this tab, as a browser, in every group it subscribed to.
+  await waitFor(async () => (await p.textContent('#aud-active')) === '1', { what: 'audience' });
+  assert.equal(await p.textContent('#aud-client-types li[data-key="browser"] .bar-value'), '1');
+  assert.equal(await p.textContent('#aud-groups li[data-key="prices"] .bar-value'), '1');
+  assert.equal(await p.textContent('#aud-announce'), '1 users online');
+  // Keyboard: every control is reachable with Tab.
+  const reached = new Set();
+  for (let i = 0; i < 12; i++) {
+    await p.keyboard.press('Tab');
+    reached.add(await p.evaluate(() => document.activeElement.id || document.activeElement.className));
+  }
+  for (const id of ['lang-toggle', 'theme-toggle', 'notify-toggle', 'display-link']) assert.ok(reached.has(id), `${id} reachable: ${[...reached]}`);
+  await p.close();
+});
+
+test('the language switch flips dir and digits, and is remembered', { timeout: 60000 }, async () => {
+  const p = await openDashboard();
+  await waitFor(async () => (await cell(p, 'ETH', 'price-usd')) === '$3,400.12', { what: 'ETH' });
+  assert.equal(await p.getAttribute('html', 'dir'), 'ltr');
+  await p.click('#lang-toggle');
+  assert.equal(await p.getAttribute('html', 'dir'), 'rtl');
+  assert.equal(await p.getAttribute('html', 'lang'), 'fa');
+  assert.equal(await cell(p, 'ETH', 'price-usd'), '$۳٬۴۰۰٫۱۲');
+  assert.equal(await p.textContent('#h-prices'), 'قیمت‌ها');
+  assert.equal(await p.textContent('#ws-status-text'), 'متصل');
+  await waitFor(async () => /^[۰-۹]+$/.test(await p.textContent('#active-users-count')), { what: 'Persian digits in the bar' });
+  assert.equal(await p.evaluate(() => getComputedStyle(document.body).fontFamily.split(',')[0].replace(/['"]/g, '')), 'Vazirmatn');
+  await p.evaluate(() => document.fonts.ready);
+  assert.ok(await p.evaluate(() => document.fonts.check('16px Vazirmatn', 'قیمت')), 'Vazirmatn loaded from /static/vendor');
+  // Remembered across a reload.
+  await p.reload();
+  await waitFor(async () => (await cell(p, 'ETH', 'price-usd')) === '$۳٬۴۰۰٫۱۲', { what: 'fa after reload' });
+  assert.equal(await p.getAttribute('html', 'dir'), 'rtl');
+  await p.click('#lang-toggle');
+  assert.equal(await p.getAttribute('html', 'dir'), 'ltr');
+  assert.equal(await cell(p, 'ETH', 'price-usd'), '$3,400.12');
+  await p.close();
+});
+
+test('screenshots: fa and en, light and dark, phone width, wall display', { timeout: 90000 }, async () => {
+  const shots = [
+    ['dashboard-en-light', '?lang=en&theme=light', { width: 1280, height: 900 }],
+    ['dashboard-en-dark', '?lang=en&theme=dark', { width: 1280, height: 900 }],
+    ['dashboard-fa-light', '?lang=fa&theme=light', { width: 1280, height: 900 }],
+    ['dashboard-fa-dark', '?lang=fa&theme=dark', { width: 1280, height: 900 }],
+    ['dashboard-fa-phone', '?lang=fa&theme=light', { width: 390, height: 844 }],
+    ['dashboard-en-phone-dark', '?lang=en&theme=dark', { width: 390, height: 844 }],
+    ['dashboard-display', '?display=1&lang=fa&theme=dark', { width: 1920, height: 1080 }],
+  ];
+  for (const [name, query, viewport] of shots) {
+    const p = await browser.newPage();
+    await p.setViewportSize(viewport);
+    await p.goto(`${broker.url}/${query}`);
+    await waitFor(() => p.evaluate(() => document.documentElement.classList.contains('dashboard-ready') && window.wsClient.isConnected()), { what: 'ready' });
+    await feedCharts(30);
+    await waitFor(() => p.evaluate(() => document.querySelectorAll('#chart-list canvas').length === 2 && document.querySelector('#price-rows tr[data-symbol="BTC"]')), { what: 'charts' });
+    await p.evaluate(() => document.fonts.ready);
+    // No horizontal scrolling of the page itself, whatever the width.
+    const overflow = await p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 0, `${name}: page is ${overflow}px wider than the screen`);
+    await screenshot(p, name);
+    await p.close();
+  }
+});
+
+test('no console errors on the dashboard', () => {
+  assert.deepEqual(browser.errors, []);
+});
