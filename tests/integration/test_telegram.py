@@ -8,7 +8,7 @@ import time
 import pytest
 
 from fake_telegram import FakeTelegram
-from nabz_broker import control, stop_client
+from nabz_broker import Watcher, control, stop_client
 from telegram_helpers import (PUBLISHER_PASSWORD, TOKEN, TelegramBot, alert, broker_for_telegram,
                               telegram_config, telegram_path, wait_until)
 
@@ -185,7 +185,13 @@ def test_price_answers_from_the_retained_price_and_lang_switches(env):
              "data": {"symbol": "BTC", "price_usd": 97000.5, "change_24h_pct": 1.2, "price_irt": 6790000000,
                       "source": "consensus", "stale": False}}
     pub.publish("crypto/prices/BTC", json.dumps(price), qos=1, retain=True).wait_for_publish()
+    watcher = Watcher(broker)
     make()
+    # The retained price reaches the bot right after its subscription to
+    # crypto/prices/# is acknowledged, which the plugin's stats show: a
+    # /price asked before that is rightly answered "no price yet".
+    watcher.wait_for(lambda s: s["groups"].get("prices", 0) >= 1)
+    watcher.close()
     fake.user_says(A, "/price BTC")
     text = fake.wait_delivered(A, 1)[-1]
     assert "97,000.5" in text and "+1.20%" in text and "6,790,000,000" in text and "قیمت" in text
