@@ -67,6 +67,8 @@ static const struct opt_def opt_table[] = {
 		"the broker's unix-socket listener (listener 0 <path>)"},
 	{"web_root", OPT_STRING, 1, 4096, "/usr/local/share/nabz/static", OFF(web_root),
 		"directory of the web files"},
+	{"ws_threads", OPT_LONG, 0, 16, "0", OFF(ws_threads),
+		"service threads of the listener (sharing its ports); 0: one per CPU, at most 4"},
 	{"ws_max_connections", OPT_LONG, 1, 1000000, "20000", OFF(ws_max_connections),
 		"most WebSocket connections at once"},
 	{"ws_max_connections_per_ip", OPT_LONG, 1, 1000000, "64", OFF(ws_max_connections_per_ip),

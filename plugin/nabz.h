@@ -13,7 +13,7 @@
 #include "seam.h"
 #include "sessions.h"
 
-struct nabz_ws;
+struct nabz_listener;
 
 #define NABZ_CONTROL_TOPIC "$CONTROL/nabz/v1"
 #define NABZ_CONTROL_RESPONSE_TOPIC "$CONTROL/nabz/v1/response"
@@ -37,7 +37,7 @@ struct nabz {
 	bool state_save_failed_logged;
 
 	struct nabz_seam seam;        /* shared with the WebSocket thread */
-	struct nabz_ws *ws;           /* NULL when no listener is configured */
+	struct nabz_listener *ws;     /* NULL when no listener is configured */
 	struct nabz_counts seam_counts; /* what the seam last got */
 	int64_t last_seam_ms;
 	int64_t wake_requested_ms;    /* the last wake-up asked of the listener */

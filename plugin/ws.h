@@ -1,6 +1,7 @@
 /*
- * The HTTP/WebSocket listener: a libwebsockets context serviced by a
- * thread of its own. Browsers speak MQTT over WebSocket to it; each is
+ * The HTTP/WebSocket listener: libwebsockets contexts, each serviced by a
+ * thread of its own (plugin_opt_ws_threads; they share the ports through
+ * SO_REUSEPORT). Browsers speak MQTT over WebSocket to it; each is
  * carried to the broker over the broker's unix-socket listener as a raw
  * byte stream. The same port serves the web files, /health, /api/stats and
  * /metrics.
@@ -16,17 +17,17 @@
 
 struct nabz_config;
 struct nabz_seam;
-struct nabz_ws;
+struct nabz_listener;
 
-/* Creates the context and its listeners (so a port in use is reported
- * here, at broker start) and starts the service thread. Returns NULL with
+/* Creates the contexts and their listeners (so a port in use is reported
+ * here, at broker start) and starts the service threads. Returns NULL with
  * err set on failure. */
-struct nabz_ws *nabz_ws__start(const struct nabz_config *cfg, struct nabz_seam *seam,
+struct nabz_listener *nabz_ws__start(const struct nabz_config *cfg, struct nabz_seam *seam,
 		char *err, size_t errlen);
 /* Wakes the listener thread to read a wake request from the seam.
  * Broker thread; safe from any thread (lws_cancel_service). */
-void nabz_ws__poke(struct nabz_ws *ws);
-/* Stops the thread, closes every connection, frees everything. */
-void nabz_ws__stop(struct nabz_ws *ws);
+void nabz_ws__poke(struct nabz_listener *ws);
+/* Stops the threads, closes every connection, frees everything. */
+void nabz_ws__stop(struct nabz_listener *ws);
 
 #endif

@@ -17,25 +17,32 @@
 
 void nabz_ws__refuse(struct nabz_ws *ws, enum nabz_ws_refusal why, const char *address, const char *detail)
 {
-	struct nabz_refusal_log *rl = &ws->refusal_log[why];
-	int64_t now = nabz_time__mono_ms();
+	struct nabz_listener *sh = ws->shared;
+	struct nabz_refusal_log *rl = &sh->refusal_log[why];
+	int64_t now = nabz_time__mono_ms(), since;
+	unsigned suppressed;
 
-	ws->metrics.refused[why]++;
+	NABZ_WS_COUNT(ws, refused[why], 1);
+	/* One line per reason and interval across every service thread. */
+	pthread_mutex_lock(&sh->lock);
 	if(rl->last_ms && now - rl->last_ms < REFUSAL_LOG_EVERY_MS){
 		rl->suppressed++;
+		pthread_mutex_unlock(&sh->lock);
 		return;
 	}
-	if(rl->suppressed){
+	suppressed = rl->suppressed;
+	since = rl->last_ms ? now - rl->last_ms : 0;
+	rl->last_ms = now;
+	rl->suppressed = 0;
+	pthread_mutex_unlock(&sh->lock);
+	if(suppressed){
 		nabz_seam__log(ws->seam, LOG_NOTICE, "refused WebSocket client %s: %s "
 				"(and %u more refused for this reason in the last %lld s)",
-				address && address[0] ? address : "?", detail, rl->suppressed,
-				(long long)((now - rl->last_ms) / 1000));
+				address && address[0] ? address : "?", detail, suppressed, (long long)(since / 1000));
 	}else{
 		nabz_seam__log(ws->seam, LOG_NOTICE, "refused WebSocket client %s: %s",
 				address && address[0] ? address : "?", detail);
 	}
-	rl->last_ms = now;
-	rl->suppressed = 0;
 }
 
 void nabz_ws__peer_address(struct lws *wsi, struct nabz_ws *ws, char *out, size_t outlen)
@@ -99,16 +106,18 @@ int nabz_ws__confirm_upgrade(struct lws *wsi, struct nabz_ws *ws)
 		snprintf(detail, sizeof(detail), "Origin %s is not in ws_origins", origin);
 		return refuse_with_status(wsi, ws, NABZ_REFUSED_ORIGIN, address, HTTP_STATUS_FORBIDDEN, detail);
 	}
-	if(ws->connections >= (unsigned)ws->cfg->ws_max_connections){
-		snprintf(detail, sizeof(detail), "ws_max_connections (%ld) reached", ws->cfg->ws_max_connections);
-		return refuse_with_status(wsi, ws, NABZ_REFUSED_CAPACITY, address,
-				HTTP_STATUS_SERVICE_UNAVAILABLE, detail);
-	}
-	if(nabz_ws__ip_count(ws, address) >= (unsigned)ws->cfg->ws_max_connections_per_ip){
-		snprintf(detail, sizeof(detail), "ws_max_connections_per_ip (%ld) reached",
-				ws->cfg->ws_max_connections_per_ip);
-		/* 429 Too Many Requests */
-		return refuse_with_status(wsi, ws, NABZ_REFUSED_PER_IP, address, 429, detail);
+	switch(nabz_ws__limits_check(ws->shared, address)){
+		case NABZ_REFUSED_CAPACITY:
+			snprintf(detail, sizeof(detail), "ws_max_connections (%ld) reached", ws->cfg->ws_max_connections);
+			return refuse_with_status(wsi, ws, NABZ_REFUSED_CAPACITY, address,
+					HTTP_STATUS_SERVICE_UNAVAILABLE, detail);
+		case NABZ_REFUSED_PER_IP:
+			snprintf(detail, sizeof(detail), "ws_max_connections_per_ip (%ld) reached",
+					ws->cfg->ws_max_connections_per_ip);
+			/* 429 Too Many Requests */
+			return refuse_with_status(wsi, ws, NABZ_REFUSED_PER_IP, address, 429, detail);
+		default:
+			break;
 	}
 	return 0;
 }

@@ -73,12 +73,13 @@ static char *metrics_body(struct nabz_ws *ws)
 	struct nabz_counts c;
 	int64_t started, last_tick;
 	size_t cap = 16384;
+	struct nabz_ws_metrics m;
 	char *body = malloc(cap);
 
 	if(body == NULL) return NULL;
 	nabz_seam__read_figures(ws->seam, &c, &started, &last_tick);
-	ws->metrics.connections = ws->connections;
-	if(nabz_metrics__render(body, cap, &c, (nabz_time__mono_ms() - started) / 1000, &ws->metrics) == 0){
+	nabz_ws__metrics_sum(ws->shared, &m);
+	if(nabz_metrics__render(body, cap, &c, (nabz_time__mono_ms() - started) / 1000, &m) == 0){
 		free(body);
 		return NULL;
 	}
@@ -146,7 +147,7 @@ int nabz_ws__http_callback(struct lws *wsi, enum lws_callback_reasons reason, vo
 
 	switch(reason){
 		case LWS_CALLBACK_FILTER_HTTP_CONNECTION:
-			ws->metrics.http_requests++;
+			NABZ_WS_COUNT(ws, http_requests, 1);
 			if(in && suspicious_path(in, len ? len : strlen(in))){
 				lws_return_http_status(wsi, HTTP_STATUS_FORBIDDEN, NULL);
 				return -1;

@@ -14,7 +14,8 @@
 #include "seam.h"
 
 #define NABZ_WS_CHUNK 65536          /* most bytes per write */
-#define NABZ_WS_MAX_VHOSTS 16
+#define NABZ_WS_MAX_LISTENERS 16
+#define NABZ_WS_MAX_THREADS 16
 
 /* When a refusal reason was last logged, and how many since went unlogged. */
 struct nabz_refusal_log {
@@ -28,9 +29,53 @@ struct nabz_ip_count {
 	UT_hash_handle hh;
 };
 
+/* The listener: its service threads and what they share (ws_peer.c,
+ * ws_server.c). The broker thread holds it (ws.h). */
+struct nabz_listener {
+	const struct nabz_config *cfg;   /* read-only after start */
+	struct nabz_seam *seam;
+	pthread_mutex_t lock;
+	unsigned connections;            /* {lock} WebSocket connections held, all threads */
+	struct nabz_ip_count *per_ip;    /* {lock} */
+	struct nabz_refusal_log refusal_log[NABZ_REFUSAL_COUNT];   /* {lock} */
+	unsigned count;                  /* service threads; read-only after start */
+	struct nabz_ws *threads[NABZ_WS_MAX_THREADS];
+};
+
+/* One service thread's counters. Only that thread adds to them; /metrics,
+ * served by any of the threads, sums every thread's (relaxed atomics: a
+ * plain load on x86-64, and no torn or racy read anywhere). */
+struct nabz_ws_counters {
+	atomic_uint_fast64_t accepted_total;
+	atomic_uint_fast64_t bytes_in;
+	atomic_uint_fast64_t bytes_out;
+	atomic_uint_fast64_t frames_in;
+	atomic_uint_fast64_t frames_out;
+	atomic_uint_fast64_t refused[NABZ_REFUSAL_COUNT];
+	atomic_uint_fast64_t slow_consumer_disconnects;
+	atomic_uint_fast64_t http_requests;
+};
+
+#define NABZ_WS_COUNT(ws, field, n) \
+	atomic_fetch_add_explicit(&(ws)->counters.field, (uint_fast64_t)(n), memory_order_relaxed)
+
+/* One listening socket of one service thread (ws_accept.c). */
+struct nabz_ws_listen {
+	struct nabz_ws *ws;
+	int fd;
+	struct lws_vhost *vhost;         /* where accepted sockets go */
+	bool tls;
+	uv_poll_t poll;
+	uv_timer_t pause;                /* out of descriptors: accept later */
+};
+
+/* One service thread: its libuv loop, its lws context (listening on the
+ * shared ports with SO_REUSEPORT when there are several), its browsers. */
 struct nabz_ws {
 	const struct nabz_config *cfg;   /* read-only after start */
 	struct nabz_seam *seam;
+	struct nabz_listener *shared;
+	unsigned index;                  /* 0 keeps the wake link */
 	struct lws_context *context;
 	struct lws_vhost *upstream_vhost;
 	pthread_t thread;
@@ -48,17 +93,16 @@ struct nabz_ws {
 	uv_idle_t spin;
 	uint64_t last_burst_ns;          /* uv_hrtime() of the last broker bytes */
 
+	struct nabz_ws_listen listens[NABZ_WS_MAX_LISTENERS];
+	int listen_count;
+	int64_t accept_error_log_ms;
+
 	/* mounts built from web_root */
 	struct lws_http_mount mounts[5];
 	struct lws_protocol_vhost_options mimetypes[6];
 
-	/* lws thread only */
-	struct nabz_ws_metrics metrics;
-	struct nabz_ip_count *per_ip;
-	struct nabz_refusal_log refusal_log[NABZ_REFUSAL_COUNT];
-	unsigned connections;            /* WebSocket connections held */
-	uint64_t next_conn_id;
-	/* the wake link (ws_wake.c) */
+	struct nabz_ws_counters counters;
+	/* the wake link (ws_wake.c), thread 0 only */
 	struct lws *wake_link;
 	bool wake_started;
 	bool wake_ready;
@@ -131,9 +175,25 @@ struct lws *nabz_ws__dial_broker(struct nabz_ws *ws, const char *protocol);
  * trusted, the rightmost X-Forwarded-For hop that is not trusted. */
 void nabz_ws__client_address(const struct nabz_namelist *trusted, const char *peer,
 		const char *forwarded_for, char *out, size_t outlen);
-int nabz_ws__ip_acquire(struct nabz_ws *ws, const char *ip);  /* -1 at the limit */
-unsigned nabz_ws__ip_count(struct nabz_ws *ws, const char *ip);
-void nabz_ws__ip_release(struct nabz_ws *ws, const char *ip);
+/* Connection limits across every service thread (ws_peer.c), under the
+ * shared lock. check: may ip connect now? acquire: count it in (checks
+ * again: another thread may have taken the last place meanwhile). Both
+ * return NABZ_REFUSAL_COUNT when it may, else the reason it may not. */
+enum nabz_ws_refusal nabz_ws__limits_check(struct nabz_listener *sh, const char *ip);
+enum nabz_ws_refusal nabz_ws__limits_acquire(struct nabz_listener *sh, const char *ip);
+void nabz_ws__limits_release(struct nabz_listener *sh, const char *ip);
+unsigned nabz_ws__limits_connections(struct nabz_listener *sh);
+void nabz_ws__limits_free(struct nabz_listener *sh);
+/* Sums every service thread's counters into out (ws_server.c). */
+void nabz_ws__metrics_sum(struct nabz_listener *sh, struct nabz_ws_metrics *out);
+
+/* Listening sockets (ws_accept.c). Binds host:port with SO_REUSEPORT and
+ * hands accepted connections to vhost. Broker thread, before the service
+ * thread starts; -1 with err set. */
+int nabz_ws__listen(struct nabz_ws *ws, struct lws_vhost *vhost, const char *host, int port, bool tls,
+		char *err, size_t errlen);
+/* Closes them (through the loop). */
+void nabz_ws__listen_close(struct nabz_ws *ws);
 
 /* Called on broker bytes: keep polling for NABZ_WS_SPIN_NS (ws_server.c). */
 void nabz_ws__stay_awake(struct nabz_ws *ws);

@@ -1,6 +1,7 @@
 /*
  * Who is on the other end: the client's address behind trusted reverse
- * proxies, and connections per address. lws thread only.
+ * proxies (lws thread), and how many are connected, in total and per
+ * address, across every service thread (under the shared lock).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,41 +45,85 @@ void nabz_ws__client_address(const struct nabz_namelist *trusted, const char *pe
 	}
 }
 
-unsigned nabz_ws__ip_count(struct nabz_ws *ws, const char *ip)
+/* {lock} held */
+static enum nabz_ws_refusal limits_check_locked(struct nabz_listener *sh, const char *ip,
+		struct nabz_ip_count **found)
 {
 	struct nabz_ip_count *c;
 
-	HASH_FIND_STR(ws->per_ip, ip, c);
-	return c ? c->count : 0;
+	HASH_FIND_STR(sh->per_ip, ip, c);
+	*found = c;
+	if(sh->connections >= (unsigned)sh->cfg->ws_max_connections) return NABZ_REFUSED_CAPACITY;
+	if(c && c->count >= (unsigned)sh->cfg->ws_max_connections_per_ip) return NABZ_REFUSED_PER_IP;
+	return NABZ_REFUSAL_COUNT;
 }
 
-int nabz_ws__ip_acquire(struct nabz_ws *ws, const char *ip)
+enum nabz_ws_refusal nabz_ws__limits_check(struct nabz_listener *sh, const char *ip)
 {
 	struct nabz_ip_count *c;
+	enum nabz_ws_refusal why;
 
-	HASH_FIND_STR(ws->per_ip, ip, c);
-	if(c == NULL){
+	pthread_mutex_lock(&sh->lock);
+	why = limits_check_locked(sh, ip, &c);
+	pthread_mutex_unlock(&sh->lock);
+	return why;
+}
+
+enum nabz_ws_refusal nabz_ws__limits_acquire(struct nabz_listener *sh, const char *ip)
+{
+	struct nabz_ip_count *c;
+	enum nabz_ws_refusal why;
+
+	pthread_mutex_lock(&sh->lock);
+	why = limits_check_locked(sh, ip, &c);
+	if(why == NABZ_REFUSAL_COUNT && c == NULL){
 		c = calloc(1, sizeof(*c));
-		if(c == NULL) return -1;
-		snprintf(c->ip, sizeof(c->ip), "%s", ip);
-		HASH_ADD_STR(ws->per_ip, ip, c);
-		if(ws->per_ip == NULL){
-			free(c);
-			return -1;
+		if(c == NULL){
+			why = NABZ_REFUSED_CAPACITY;   /* out of memory: no room */
+		}else{
+			snprintf(c->ip, sizeof(c->ip), "%s", ip);
+			HASH_ADD_STR(sh->per_ip, ip, c);
 		}
 	}
-	if(c->count >= (unsigned)ws->cfg->ws_max_connections_per_ip) return -1;
-	c->count++;
-	return 0;
+	if(why == NABZ_REFUSAL_COUNT){
+		c->count++;
+		sh->connections++;
+	}
+	pthread_mutex_unlock(&sh->lock);
+	return why;
 }
 
-void nabz_ws__ip_release(struct nabz_ws *ws, const char *ip)
+void nabz_ws__limits_release(struct nabz_listener *sh, const char *ip)
 {
 	struct nabz_ip_count *c;
 
-	HASH_FIND_STR(ws->per_ip, ip, c);
+	pthread_mutex_lock(&sh->lock);
+	HASH_FIND_STR(sh->per_ip, ip, c);
 	if(c && --c->count == 0){
-		HASH_DEL(ws->per_ip, c);
+		HASH_DEL(sh->per_ip, c);
+		free(c);
+	}
+	if(sh->connections) sh->connections--;
+	pthread_mutex_unlock(&sh->lock);
+}
+
+unsigned nabz_ws__limits_connections(struct nabz_listener *sh)
+{
+	unsigned n;
+
+	pthread_mutex_lock(&sh->lock);
+	n = sh->connections;
+	pthread_mutex_unlock(&sh->lock);
+	return n;
+}
+
+/* After every service thread has stopped. */
+void nabz_ws__limits_free(struct nabz_listener *sh)
+{
+	struct nabz_ip_count *c, *tmp;
+
+	HASH_ITER(hh, sh->per_ip, c, tmp){
+		HASH_DEL(sh->per_ip, c);
 		free(c);
 	}
 }

@@ -194,6 +194,7 @@ static void copy_header(struct lws *wsi, enum lws_token_indexes h, char *out, si
 static int on_filter(struct lws *wsi, struct nabz_ws *ws, struct nabz_ws_pss *pss)
 {
 	struct nabz_conn *conn;
+	enum nabz_ws_refusal why;
 
 	conn = calloc(1, sizeof(*conn));
 	if(conn == NULL) return -1;
@@ -201,13 +202,15 @@ static int on_filter(struct lws *wsi, struct nabz_ws *ws, struct nabz_ws_pss *ps
 	copy_header(wsi, WSI_TOKEN_ORIGIN, conn->details.origin, sizeof(conn->details.origin));
 	copy_header(wsi, WSI_TOKEN_HTTP_USER_AGENT, conn->details.user_agent, sizeof(conn->details.user_agent));
 	nabz_ws__peer_address(wsi, ws, conn->details.address, sizeof(conn->details.address));
-	if(nabz_ws__ip_acquire(ws, conn->details.address) != 0){
+	why = nabz_ws__limits_acquire(ws->shared, conn->details.address);
+	if(why != NABZ_REFUSAL_COUNT){
+		/* another service thread took the last place since the check */
+		nabz_ws__refuse(ws, why, conn->details.address, "connection limit reached");
 		free(conn);
 		return -1;
 	}
 	snprintf(conn->peer_ip, sizeof(conn->peer_ip), "%s", conn->details.address);
 	conn->counted = true;
-	ws->connections++;
 	conn->client = wsi;
 	pss->conn = conn;
 	return 0;
@@ -219,8 +222,8 @@ static int on_receive(struct lws *wsi, struct nabz_ws *ws, struct nabz_conn *con
 
 	if(lws_is_first_fragment(wsi)) conn->msg_len = 0;
 	conn->msg_len += len;
-	ws->metrics.bytes_in += len;
-	if(lws_is_final_fragment(wsi)) ws->metrics.frames_in++;
+	NABZ_WS_COUNT(ws, bytes_in, len);
+	if(lws_is_final_fragment(wsi)) NABZ_WS_COUNT(ws, frames_in, 1);
 	if(!lws_frame_is_binary(wsi)){
 		nabz_ws__refuse(ws, NABZ_REFUSED_PROTOCOL, conn->details.address, "a text frame (MQTT needs binary frames)");
 		lws_close_reason(wsi, LWS_CLOSE_STATUS_UNACCEPTABLE_OPCODE, (unsigned char *)"MQTT needs binary frames", 24);
@@ -257,8 +260,8 @@ static int send_down(struct nabz_ws *ws, struct lws *client, const void *data, s
 {
 	memcpy(ws->scratch + LWS_PRE, data, n);
 	if(lws_write(client, ws->scratch + LWS_PRE, n, LWS_WRITE_BINARY) < (int)n) return -1;
-	ws->metrics.bytes_out += n;
-	ws->metrics.frames_out++;
+	NABZ_WS_COUNT(ws, bytes_out, n);
+	NABZ_WS_COUNT(ws, frames_out, 1);
 	return 0;
 }
 
@@ -292,8 +295,7 @@ static void on_client_closed(struct nabz_ws *ws, struct nabz_ws_pss *pss)
 	lws_sul_cancel(&conn->sul_dial);
 	lws_sul_cancel(&conn->sul_connect);
 	if(conn->counted){
-		ws->connections--;
-		nabz_ws__ip_release(ws, conn->peer_ip);
+		nabz_ws__limits_release(ws->shared, conn->peer_ip);
 		conn->counted = false;
 	}
 	if(conn->upstream == NULL){
@@ -323,7 +325,7 @@ int nabz_ws__mqtt_callback(struct lws *wsi, enum lws_callback_reasons reason, vo
 
 		case LWS_CALLBACK_ESTABLISHED:
 			if(conn == NULL) return -1;
-			ws->metrics.accepted_total++;
+			NABZ_WS_COUNT(ws, accepted_total, 1);
 			lws_sul_schedule(lws_get_context(wsi), 0, &conn->sul_connect, connect_deadline_cb,
 					(lws_usec_t)ws->cfg->ws_handshake_timeout_s * LWS_US_PER_SEC);
 			return 0;
@@ -368,7 +370,7 @@ static int on_upstream_rx(struct lws *wsi, struct nabz_ws *ws, struct nabz_conn 
 		return 0;
 	}
 	if(nabz_bytebuf__append(&conn->down, in, len, (size_t)ws->cfg->ws_buffer_bytes) != 0){
-		ws->metrics.slow_consumer_disconnects++;
+		NABZ_WS_COUNT(ws, slow_consumer_disconnects, 1);
 		nabz_seam__log(ws->seam, LOG_NOTICE, "WebSocket client %s cut off: %zu bytes waiting "
 				"for it (ws_buffer_bytes %ld); it does not read fast enough",
 				conn->details.address, conn->down.len, ws->cfg->ws_buffer_bytes);

@@ -133,45 +133,59 @@ static void build_mounts(struct nabz_ws *ws)
 	m[4].cache_revalidate = 1;
 }
 
-static int add_listeners(struct nabz_ws *ws, const struct nabz_namelist *list, bool tls,
-		int *count, char *err, size_t errlen)
+/* One vhost serves every plain listener, one every TLS listener: they
+ * listen on nothing themselves (ws_accept.c hands them what it accepts).
+ * lws re-selects an HTTP request's vhost by port, and to lws every such
+ * vhost has the same one (CONTEXT_PORT_NO_LISTEN_SERVER): the broker-link
+ * vhost has none at all (CONTEXT_PORT_NO_LISTEN), and the TLS vhost, which
+ * lws may thus rebind a request to the plain one from, is configured
+ * alike but for its certificate (TLS state is per connection). */
+static struct lws_vhost *create_listener_vhost(struct nabz_ws *ws, bool tls)
 {
+	struct lws_context_creation_info vi;
+
+	memset(&vi, 0, sizeof(vi));
+	vi.vhost_name = tls ? "nabz-https" : "nabz-http";
+	vi.port = CONTEXT_PORT_NO_LISTEN_SERVER;
+	vi.protocols = nabz_ws__protocols;
+	vi.mounts = ws->mounts;
+	vi.keepalive_timeout = (int)ws->cfg->ws_handshake_timeout_s;
+	vi.timeout_secs = (unsigned)ws->cfg->ws_handshake_timeout_s;
+	/* a connection that sends no request (or half of one) is dropped */
+	vi.timeout_secs_ah_idle = (unsigned)ws->cfg->ws_handshake_timeout_s;
+	if(tls){
+		vi.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
+		vi.ssl_cert_filepath = ws->cfg->ws_tls_cert;
+		vi.ssl_private_key_filepath = ws->cfg->ws_tls_key;
+	}
+	return lws_create_vhost(ws->context, &vi);
+}
+
+static int add_listeners(struct nabz_ws *ws, const struct nabz_namelist *list, bool tls,
+		char *err, size_t errlen)
+{
+	const char *option = tls ? "ws_tls_listeners" : "ws_listeners";
+	struct lws_vhost *vh;
+
+	if(list->count == 0) return 0;
+	vh = create_listener_vhost(ws, tls);
+	if(vh == NULL){
+		snprintf(err, errlen, "cannot listen on %s%s", list->names[0],
+				tls ? " (TLS): cannot load ws_tls_cert/ws_tls_key (readable by the broker's user?)" : "");
+		return -1;
+	}
 	for(size_t i = 0; i < list->count; i++){
-		struct lws_context_creation_info vi;
-		char host[64], name[32];
+		char host[64], why[128];
 		int port;
 
-		if(*count >= NABZ_WS_MAX_VHOSTS){
-			snprintf(err, errlen, "option ws_listeners: at most %d listeners", NABZ_WS_MAX_VHOSTS);
-			return -1;
-		}
 		if(parse_listen(list->names[i], host, sizeof(host), &port) != 0){
-			snprintf(err, errlen, "option %s: \"%s\" is not host:port",
-					tls ? "ws_tls_listeners" : "ws_listeners", list->names[i]);
+			snprintf(err, errlen, "option %s: \"%s\" is not host:port", option, list->names[i]);
 			return -1;
 		}
-		snprintf(name, sizeof(name), "nabz-%d", *count);
-		memset(&vi, 0, sizeof(vi));
-		vi.vhost_name = name;
-		vi.port = port;
-		vi.iface = host[0] ? host : NULL;
-		vi.protocols = nabz_ws__protocols;
-		vi.mounts = ws->mounts;
-		vi.keepalive_timeout = (int)ws->cfg->ws_handshake_timeout_s;
-		vi.timeout_secs = (unsigned)ws->cfg->ws_handshake_timeout_s;
-		/* a connection that sends no request (or half of one) is dropped */
-		vi.timeout_secs_ah_idle = (unsigned)ws->cfg->ws_handshake_timeout_s;
-		if(tls){
-			vi.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
-			vi.ssl_cert_filepath = ws->cfg->ws_tls_cert;
-			vi.ssl_private_key_filepath = ws->cfg->ws_tls_key;
-		}
-		if(lws_create_vhost(ws->context, &vi) == NULL){
-			snprintf(err, errlen, "cannot listen on %s%s (address in use, or for TLS an "
-					"unreadable ws_tls_cert/ws_tls_key)", list->names[i], tls ? " (TLS)" : "");
+		if(nabz_ws__listen(ws, vh, host, port, tls, why, sizeof(why)) != 0){
+			snprintf(err, errlen, "cannot listen on %s%s: %s", list->names[i], tls ? " (TLS)" : "", why);
 			return -1;
 		}
-		(*count)++;
 	}
 	return 0;
 }
@@ -184,6 +198,7 @@ static void stop_async_cb(uv_async_t *handle)
 {
 	struct nabz_ws *ws = handle->data;
 
+	nabz_ws__listen_close(ws);
 	lws_context_destroy(ws->context);
 	uv_close((uv_handle_t *)handle, NULL);
 	uv_close((uv_handle_t *)&ws->spin, NULL);
@@ -239,15 +254,29 @@ static void *service_thread(void *arg)
 	return NULL;
 }
 
-struct nabz_ws *nabz_ws__start(const struct nabz_config *cfg, struct nabz_seam *seam,
-		char *err, size_t errlen)
+/* Frees a service thread's state; its thread has stopped or never ran. */
+static void thread_free(struct nabz_ws *ws)
 {
+	if(!ws->thread_started){
+		nabz_ws__listen_close(ws);
+		if(ws->context) lws_context_destroy(ws->context);
+		uv_close((uv_handle_t *)&ws->stop_async, NULL);
+		uv_close((uv_handle_t *)&ws->spin, NULL);
+		drain_loop(ws);
+	}
+	/* else lws_context_destroy() ran on the service thread (stop_async_cb) */
+	free(ws);
+}
+
+/* Loop, context, broker-link vhost and listeners of service thread index
+ * (so a port in use is reported at broker start); the thread starts later. */
+static struct nabz_ws *thread_create(struct nabz_listener *sh, unsigned index, char *err, size_t errlen)
+{
+	const struct nabz_config *cfg = sh->cfg;
 	struct lws_context_creation_info info;
 	struct lws_context_creation_info ui;
 	void *foreign_loops[1];
 	struct nabz_ws *ws;
-	sigset_t all, old;
-	int vhosts = 0;
 
 	ws = calloc(1, sizeof(*ws));
 	if(ws == NULL){
@@ -255,13 +284,11 @@ struct nabz_ws *nabz_ws__start(const struct nabz_config *cfg, struct nabz_seam *
 		return NULL;
 	}
 	ws->cfg = cfg;
-	ws->seam = seam;
+	ws->seam = sh->seam;
+	ws->shared = sh;
+	ws->index = index;
 	atomic_init(&ws->stop, false);
 	build_mounts(ws);
-
-	log_seam = seam;
-	lws_set_log_level(LLL_ERR | LLL_WARN, lws_log_to_seam);
-
 	if(uv_loop_init(&ws->loop) != 0){
 		snprintf(err, errlen, "cannot create the WebSocket event loop");
 		free(ws);
@@ -277,7 +304,7 @@ struct nabz_ws *nabz_ws__start(const struct nabz_config *cfg, struct nabz_seam *
 	foreign_loops[0] = &ws->loop;
 	info.foreign_loops = foreign_loops;
 	info.pcontext = &ws->context;
-	if(cfg->ws_tls_listeners.count) info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
+	if(index == 0 && cfg->ws_tls_listeners.count) info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
 	info.port = CONTEXT_PORT_NO_LISTEN;
 	info.user = ws;
 	/* Each browser costs three descriptors of the broker process (its
@@ -293,62 +320,155 @@ struct nabz_ws *nabz_ws__start(const struct nabz_config *cfg, struct nabz_seam *
 	/* The broker links are adopted into a vhost with no listener. */
 	memset(&ui, 0, sizeof(ui));
 	ui.vhost_name = "nabz-upstream";
-	ui.port = CONTEXT_PORT_NO_LISTEN_SERVER;
+	ui.port = CONTEXT_PORT_NO_LISTEN;
 	ui.protocols = nabz_ws__upstream_protocols;
 	ws->upstream_vhost = lws_create_vhost(ws->context, &ui);
 	if(ws->upstream_vhost == NULL){
 		snprintf(err, errlen, "cannot create the broker-link vhost");
 		goto error;
 	}
-	if(add_listeners(ws, &cfg->ws_listeners, false, &vhosts, err, errlen) != 0) goto error;
-	if(add_listeners(ws, &cfg->ws_tls_listeners, true, &vhosts, err, errlen) != 0) goto error;
+	if(add_listeners(ws, &cfg->ws_listeners, false, err, errlen) != 0) goto error;
+	/* TLS is served by thread 0 alone: a second lws context with its own
+	 * SSL_CTX left OpenSSL state behind at exit (LeakSanitizer), and wss://
+	 * at scale belongs behind a TLS-terminating proxy anyway (README). */
+	if(index == 0 && add_listeners(ws, &cfg->ws_tls_listeners, true, err, errlen) != 0) goto error;
+	return ws;
+
+error:
+	thread_free(ws);
+	return NULL;
+}
+
+static int thread_start(struct nabz_ws *ws)
+{
+	sigset_t all, old;
+	char name[16];
+	int rc;
 
 	/* The service thread takes no signals: they are the broker's. */
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, &old);
-	if(pthread_create(&ws->thread, NULL, service_thread, ws) != 0){
-		pthread_sigmask(SIG_SETMASK, &old, NULL);
-		snprintf(err, errlen, "cannot start the WebSocket thread");
-		goto error;
-	}
+	rc = pthread_create(&ws->thread, NULL, service_thread, ws);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	pthread_setname_np(ws->thread, "nabz-ws");   /* for top -H, perf */
+	if(rc != 0) return -1;
+	snprintf(name, sizeof(name), "nabz-ws-%u", ws->index);
+	pthread_setname_np(ws->thread, name);   /* for top -H, perf */
 	ws->thread_started = true;
+	return 0;
+}
+
+/* ws_threads 0: one per CPU, at most NABZ_WS_AUTO_THREADS. */
+#define NABZ_WS_AUTO_THREADS 4
+
+static unsigned threads_wanted(const struct nabz_config *cfg)
+{
+	long n = cfg->ws_threads;
+
+	if(n <= 0){
+		n = sysconf(_SC_NPROCESSORS_ONLN);
+		if(n < 1) n = 1;
+		if(n > NABZ_WS_AUTO_THREADS) n = NABZ_WS_AUTO_THREADS;
+	}
+	if(n > NABZ_WS_MAX_THREADS) n = NABZ_WS_MAX_THREADS;
+	return (unsigned)n;
+}
+
+static void stop_threads(struct nabz_listener *sh)
+{
+	for(unsigned i = 0; i < sh->count; i++){
+		struct nabz_ws *ws = sh->threads[i];
+		if(!ws->thread_started) continue;
+		atomic_store(&ws->stop, true);
+		uv_async_send(&ws->stop_async);
+	}
+	for(unsigned i = 0; i < sh->count; i++){
+		if(sh->threads[i]->thread_started) pthread_join(sh->threads[i]->thread, NULL);
+		thread_free(sh->threads[i]);
+		sh->threads[i] = NULL;
+	}
+	sh->count = 0;
+}
+
+static void shared_free(struct nabz_listener *sh)
+{
+	nabz_ws__limits_free(sh);
+	pthread_mutex_destroy(&sh->lock);
+	lws_set_log_level(LLL_ERR | LLL_WARN, NULL);
+	log_seam = NULL;
+	free(sh);
+}
+
+struct nabz_listener *nabz_ws__start(const struct nabz_config *cfg, struct nabz_seam *seam,
+		char *err, size_t errlen)
+{
+	struct nabz_listener *sh;
+	unsigned wanted;
+
+	sh = calloc(1, sizeof(*sh));
+	if(sh == NULL){
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	sh->cfg = cfg;
+	sh->seam = seam;
+	pthread_mutex_init(&sh->lock, NULL);
+	log_seam = seam;
+	lws_set_log_level(LLL_ERR | LLL_WARN, lws_log_to_seam);
+
+	/* Every context and listener first, so that nothing runs when one
+	 * cannot be had. */
+	wanted = threads_wanted(cfg);
+	sh->count = wanted;     /* read by add_listeners: share the ports? */
+	for(unsigned i = 0; i < wanted; i++){
+		sh->threads[i] = thread_create(sh, i, err, errlen);
+		if(sh->threads[i] == NULL){
+			sh->count = i;
+			goto error;
+		}
+	}
+	for(unsigned i = 0; i < sh->count; i++){
+		if(thread_start(sh->threads[i]) != 0){
+			snprintf(err, errlen, "cannot start WebSocket thread %u", i);
+			goto error;
+		}
+	}
 	/* The first wake-up also dials the wake link. */
-	lws_cancel_service(ws->context);
-	return ws;
+	lws_cancel_service(sh->threads[0]->context);
+	return sh;
 
 error:
-	if(ws->context) lws_context_destroy(ws->context);
-	uv_close((uv_handle_t *)&ws->stop_async, NULL);
-	uv_close((uv_handle_t *)&ws->spin, NULL);
-	drain_loop(ws);
-	log_seam = NULL;
-	free(ws);
+	stop_threads(sh);
+	shared_free(sh);
 	return NULL;
 }
 
-void nabz_ws__poke(struct nabz_ws *ws)
+void nabz_ws__poke(struct nabz_listener *sh)
 {
-	if(ws) lws_cancel_service(ws->context);
+	if(sh) lws_cancel_service(sh->threads[0]->context);
 }
 
-void nabz_ws__stop(struct nabz_ws *ws)
+void nabz_ws__stop(struct nabz_listener *sh)
 {
-	struct nabz_ip_count *ip, *tmp;
+	if(sh == NULL) return;
+	stop_threads(sh);
+	shared_free(sh);
+}
 
-	if(ws == NULL) return;
-	if(ws->thread_started){
-		atomic_store(&ws->stop, true);
-		uv_async_send(&ws->stop_async);
-		pthread_join(ws->thread, NULL);
+void nabz_ws__metrics_sum(struct nabz_listener *sh, struct nabz_ws_metrics *out)
+{
+#define LOAD(f) atomic_load_explicit(&c->f, memory_order_relaxed)
+	memset(out, 0, sizeof(*out));
+	for(unsigned i = 0; i < sh->count; i++){
+		const struct nabz_ws_counters *c = &sh->threads[i]->counters;
+		out->accepted_total += LOAD(accepted_total);
+		out->bytes_in += LOAD(bytes_in);
+		out->bytes_out += LOAD(bytes_out);
+		out->frames_in += LOAD(frames_in);
+		out->frames_out += LOAD(frames_out);
+		for(int r = 0; r < NABZ_REFUSAL_COUNT; r++) out->refused[r] += LOAD(refused[r]);
+		out->slow_consumer_disconnects += LOAD(slow_consumer_disconnects);
+		out->http_requests += LOAD(http_requests);
 	}
-	/* lws_context_destroy() ran on the service thread (stop_async_cb) */
-	HASH_ITER(hh, ws->per_ip, ip, tmp){
-		HASH_DEL(ws->per_ip, ip);
-		free(ip);
-	}
-	lws_set_log_level(LLL_ERR | LLL_WARN, NULL);
-	log_seam = NULL;
-	free(ws);
+#undef LOAD
+	out->connections = nabz_ws__limits_connections(sh);
 }

@@ -93,7 +93,8 @@ static void on_cancelled(struct nabz_ws *ws)
 {
 	int64_t at, now;
 
-	if(atomic_load(&ws->stop)) return;
+	/* Only thread 0 keeps the wake link; the others' wake-ups are lws's. */
+	if(ws->index != 0 || atomic_load(&ws->stop)) return;
 	if(!ws->wake_started){
 		ws->wake_started = true;
 		wake_dial(ws);

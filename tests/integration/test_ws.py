@@ -1,6 +1,7 @@
 """The WebSocket listener: real clients over /mqtt and /ws, presence,
 bad input, limits; the broker stays healthy after each."""
 import json
+import os
 import socket
 import threading
 import time
@@ -457,3 +458,32 @@ def test_total_connection_limit(broker_factory):
     WsClient(b.ws_port).close()                  # room again
     for h in held:
         h.close()
+
+
+def test_service_threads_share_the_port_the_limits_and_the_figures(broker_factory):
+    """Three service threads on one port (SO_REUSEPORT): the kernel spreads
+    the connections, yet the per-address limit holds across threads, and
+    /metrics and the presence figures count every thread's clients."""
+    b = broker_factory(options={"ws_threads": "3", "ws_max_connections_per_ip": "12"}).start()
+    watcher = Watcher(b)
+    held = [WsClient(b.ws_port) for _ in range(12)]
+    with pytest.raises(HandshakeRefused) as refused:
+        WsClient(b.ws_port)
+    assert " 429 " in refused.value.status_line + " "
+    for i, ws in enumerate(held):
+        ws.send_frame(mqtt_connect("web-thread-%d" % i))
+        assert ws.recv_mqtt(4)[:2] == b"\x20\x02"
+    watcher.wait_for(lambda s: s["client_types"].get("browser") == 12)
+    _, _, body = http_get(b, "/metrics")
+    text = body.decode()
+    assert "nabz_ws_connections 12" in text
+    assert 'nabz_ws_refused_total{reason="per_ip"} 1' in text
+    # each thread took some: the threads' own listening sockets, not one
+    pids = {t for t in os.listdir("/proc/%d/task" % b.proc.pid)
+            if open("/proc/%d/task/%s/comm" % (b.proc.pid, t)).read().startswith("nabz-ws-")}
+    assert len(pids) == 3
+    for ws in held:
+        ws.close()
+    watcher.wait_for(lambda s: not s["client_types"].get("browser"))
+    watcher.close()
+    assert_healthy(b)

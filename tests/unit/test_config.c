@@ -92,7 +92,7 @@ static void test_option_names(void **state)
 		"topic_prefix", "state_file", "stats_debounce_ms", "state_save_interval_ms",
 		"allow_anonymous", "services", "publishers", "admins", "bots", "max_control_payload",
 		"max_metadata_bytes", "max_commands", "ws_listeners", "ws_tls_listeners", "ws_tls_cert",
-		"ws_tls_key", "ws_broker_socket", "web_root", "ws_max_connections",
+		"ws_tls_key", "ws_broker_socket", "web_root", "ws_threads", "ws_max_connections",
 		"ws_max_connections_per_ip", "ws_handshake_timeout_s", "ws_max_message_bytes",
 		"ws_buffer_bytes", "ws_origins", "ws_allow_missing_origin", "ws_trusted_proxies",
 	};
