@@ -735,9 +735,7 @@ char *nabz_parse__url(const char *url, bool *oom)
 
 int nabz_parse__push_unique(struct nabz_quote_list *list, size_t from, const struct nabz_quote *q)
 {
-	for(size_t i = from; i < list->count; i++){
-		if(strcmp(list->items[i].symbol, q->symbol) == 0) return 1;
-	}
+	if(nabz_quotes__find(list, from, q->symbol)) return 1;
 	return nabz_quotes__push(list, q) == 0 ? 0 : -1;
 }
 
@@ -762,7 +760,7 @@ int nabz_parse__each_quote(const cJSON *container, nabz_item_fn fn, void *ctx,
 
 void nabz_parse__quotes_truncate(struct nabz_quote_list *list, size_t count)
 {
-	if(count < list->count) list->count = count;
+	nabz_quotes__truncate(list, count);
 }
 
 void nabz_parse__news_truncate(struct nabz_news_list *list, size_t count)

@@ -75,6 +75,7 @@ int nabz_prices__update(struct nabz_prices *p, enum nabz_source_id source,
 	if(isfinite(q->change_24h_pct)) v->change_24h_pct = q->change_24h_pct;
 	v->source_ts_ms = q->source_ts_ms;
 	v->received_ms = now_ms;
+	s->dirty = true;
 	return 0;
 }
 
@@ -164,6 +165,26 @@ void nabz_prices__consensus(const struct nabz_prices *p, const struct nabz_symbo
 		*out = s->published;
 		out->stale = true;
 	}
+}
+
+bool nabz_prices__due(const struct nabz_symbol *s, int64_t now_ms)
+{
+	return s->dirty || now_ms >= s->ages_at_ms;
+}
+
+void nabz_prices__checked(const struct nabz_prices *p, struct nabz_symbol *s, int64_t now_ms)
+{
+	int64_t next = INT64_MAX;
+
+	for(int i = 0; i < NABZ_SRC_COUNT; i++){
+		const struct nabz_source_value *v = &s->by_source[i];
+		/* fresh while now - received <= stale_after */
+		if(fresh(v, now_ms, p->stale_after_ms) && v->received_ms + p->stale_after_ms + 1 < next){
+			next = v->received_ms + p->stale_after_ms + 1;
+		}
+	}
+	s->dirty = false;
+	s->ages_at_ms = next;
 }
 
 static bool differs(double a, double b)

@@ -46,6 +46,8 @@ struct nabz_symbol {
 	struct nabz_source_value by_source[NABZ_SRC_COUNT];
 	struct nabz_consensus published; /* what went out last */
 	bool ever_published;
+	bool dirty;                     /* a source spoke since the last check */
+	int64_t ages_at_ms;             /* when a value fresh at the last check ages out */
 	UT_hash_handle hh;
 };
 
@@ -67,6 +69,14 @@ int nabz_prices__update(struct nabz_prices *p, enum nabz_source_id source,
 
 void nabz_prices__consensus(const struct nabz_prices *p, const struct nabz_symbol *s, int64_t now_ms,
 		struct nabz_consensus *out);
+
+/* True when s's consensus may differ from the one last checked
+ * (nabz_prices__checked): a source spoke since, or one of its values has
+ * aged out since. A symbol never checked is due. */
+bool nabz_prices__due(const struct nabz_symbol *s, int64_t now_ms);
+/* Marks s checked at now_ms: not due again until an update or until its
+ * next fresh value ages out. */
+void nabz_prices__checked(const struct nabz_prices *p, struct nabz_symbol *s, int64_t now_ms);
 
 /* True when c differs from what was published last in a way a reader
  * would see (price, toman price, change, stale, divergence, source count). */

@@ -11,8 +11,8 @@
 #include <uthash.h>
 #include <utlist.h>
 
+#include "envelope.h"
 #include "log.h"
-#include "timefmt.h"
 
 #define BACKOFF_MIN_MS 500
 #define BACKOFF_MAX_MS 30000
@@ -139,42 +139,30 @@ void nabz_publisher__cleanup(struct nabz_publisher *p)
 	nabz_spool__close(&p->spool);
 }
 
-static char *envelope(const char *type, cJSON *data, int64_t wall_ms)
+/* The data object's text, printed once: it is what "changed" compares and
+ * what the envelope wraps. Takes data. */
+static char *print_data(cJSON *data)
 {
-	char ts[40];
-	cJSON *root = cJSON_CreateObject();
-	char *out = NULL;
+	char *text = cJSON_PrintUnformatted(data);
 
-	if(root == NULL){
-		cJSON_Delete(data);
-		return NULL;
-	}
-	nabz_timefmt__rfc3339(wall_ms, ts, sizeof(ts));
-	cJSON_AddStringToObject(root, "type", type);
-	cJSON_AddItemToObject(root, "data", data);
-	if(cJSON_AddStringToObject(root, "ts", ts)) out = cJSON_PrintUnformatted(root);
-	cJSON_Delete(root);
-	return out;
+	cJSON_Delete(data);
+	return text;
 }
 
 static int send_retained(struct nabz_publisher *p, const char *topic, const char *type, cJSON *data, int64_t wall_ms)
 {
 	struct nabz_retained *r;
-	char *text = cJSON_PrintUnformatted(data);
+	char *text = print_data(data);
 	char *payload;
 
-	if(text == NULL){
-		cJSON_Delete(data);
-		return -1;
-	}
+	if(text == NULL) return -1;
 	HASH_FIND_STR(p->retained, topic, r);
 	if(r && strcmp(r->data, text) == 0){
 		/* Unchanged: nothing goes out. */
 		free(text);
-		cJSON_Delete(data);
 		return 0;
 	}
-	payload = envelope(type, data, wall_ms);
+	payload = nabz_envelope__wrap(type, text, wall_ms);
 	if(payload == NULL){
 		free(text);
 		return -1;
@@ -207,8 +195,10 @@ static int send_retained(struct nabz_publisher *p, const char *topic, const char
 static int send_qos1(struct nabz_publisher *p, const char *topic, const char *type, cJSON *data, int64_t wall_ms)
 {
 	struct nabz_spool_msg *m;
-	char *payload = envelope(type, data, wall_ms);
+	char *text = print_data(data);
+	char *payload = text ? nabz_envelope__wrap(type, text, wall_ms) : NULL;
 
+	free(text);
 	if(payload == NULL) return -1;
 	if(p->once){
 		printf("%s %s\n", topic, payload);

@@ -26,10 +26,23 @@ struct nabz_quote_list {
 	struct nabz_quote *items;       /* owned */
 	size_t count;
 	size_t cap;
+	/* Open-addressing index by symbol of items[index_from..count): slot
+	 * = item position + 1, 0 empty; first of equal symbols wins. Owned;
+	 * made by nabz_quotes__find, kept up to date by nabz_quotes__push,
+	 * dropped by nabz_quotes__truncate. index_cap 0: none. */
+	uint32_t *index;
+	size_t index_cap;               /* a power of two */
+	size_t index_from;
 };
 
 /* Appends a copy; returns 0 or -1 when out of memory. */
 int nabz_quotes__push(struct nabz_quote_list *list, const struct nabz_quote *q);
+/* The first item of items[from..] with that symbol, or NULL. Amortised
+ * constant time while from stays the same; a new from (or an index that
+ * cannot be allocated) costs one pass over the items. */
+const struct nabz_quote *nabz_quotes__find(struct nabz_quote_list *list, size_t from, const char *symbol);
+/* Drops the items from position count on. */
+void nabz_quotes__truncate(struct nabz_quote_list *list, size_t count);
 void nabz_quotes__free(struct nabz_quote_list *list);
 /* A quote with every value NAN and the symbol copied in upper case;
  * returns -1 when the symbol is empty, too long or not [A-Z0-9]. */

@@ -650,14 +650,21 @@ void nabz_sources__publish(struct nabz_bridge *b, int64_t now_ms)
 		char sub[64];
 		cJSON *d;
 
+		/* Only symbols a source spoke of, or whose values aged out. */
+		if(!nabz_prices__due(s, now_ms)) continue;
 		nabz_prices__consensus(&b->prices, s, now_ms, &c);
-		if(!nabz_prices__changed(s, &c)) continue;
+		if(!nabz_prices__changed(s, &c)){
+			nabz_prices__checked(&b->prices, s, now_ms);
+			continue;
+		}
+		/* On failure it stays due: tried again on the next turn. */
 		d = nabz_prices__to_json(&b->prices, s, &c, now_ms, wall, b->cfg->demo);
 		if(d == NULL) continue;
 		snprintf(sub, sizeof(sub), "prices/%s", s->symbol);
 		if(nabz_publisher__send(&b->pub, sub, "price_update", d, true, wall) == 0){
 			s->published = c;
 			s->ever_published = true;
+			nabz_prices__checked(&b->prices, s, now_ms);
 			if(!c.stale) nabz_alerts__feed(&b->alerts, s->symbol, c.price_usd, now_ms, fire_alert, b);
 		}
 	}

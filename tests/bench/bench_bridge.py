@@ -65,11 +65,18 @@ sys.path.insert(0, os.path.join(HERE, "..", "integration"))
 sys.path.insert(0, HERE)
 import bridge_helpers  # noqa: E402
 import nabz_broker  # noqa: E402
-from bench_plugin import CONNACK_OK, DISCONNECT, connect_packet, machine_facts, pct, proc_cpu_s, \
-    subscribe_packet  # noqa: E402
+from bench_plugin import CLK_TCK, CONNACK_OK, DISCONNECT, connect_packet, machine_facts, pct, proc_cpu_s, \
+    self_cpu_s, subscribe_packet  # noqa: E402
 from bridge_helpers import Bridge, bridge_config, broker_for_bridge  # noqa: E402
 from fake_apis import FakeApis  # noqa: E402
 from nabz_broker import Broker  # noqa: E402
+
+def machine_busy_s():
+    """CPU seconds every process on the machine used (all cores), from /proc/stat."""
+    with open("/proc/stat") as f:
+        v = [int(x) for x in f.readline().split()[1:]]
+    return (sum(v[:8]) - v[3] - v[4]) / CLK_TCK      # all but idle and iowait (guest is in user)
+
 
 SOURCES = ("binance", "kraken", "nobitex", "wallex")
 USD_SOURCES = ("binance", "kraken")
@@ -360,9 +367,11 @@ def run(args):
                     sub.sendall(PINGREQ)
                     next_ping = now + 30.0
                 if cpu0 is None and now >= w0:
-                    cpu0 = (now, proc_cpu_s(pid), proc_cpu_s(broker.proc.pid), proc_cpu_s(fake_proc.pid))
+                    cpu0 = (now, proc_cpu_s(pid), proc_cpu_s(broker.proc.pid), proc_cpu_s(fake_proc.pid),
+                            machine_busy_s(), self_cpu_s())
                 if cpu1 is None and now >= w1:
-                    cpu1 = (now, proc_cpu_s(pid), proc_cpu_s(broker.proc.pid), proc_cpu_s(fake_proc.pid))
+                    cpu1 = (now, proc_cpu_s(pid), proc_cpu_s(broker.proc.pid), proc_cpu_s(fake_proc.pid),
+                            machine_busy_s(), self_cpu_s())
                 if now >= t_stop:
                     break
             r, _, _ = select.select([sub], [], [], max(0.0, next_sample - time.monotonic()))
@@ -438,6 +447,9 @@ def run(args):
         "window": window, "msgs": msgs, "msgs_window": msgs_window, "bytes": nbytes,
         "bridge_cpu": 100.0 * (cpu1[1] - cpu0[1]) / window, "broker_cpu": 100.0 * (cpu1[2] - cpu0[2]) / window,
         "fake_cpu": 100.0 * (cpu1[3] - cpu0[3]) / window,
+        # everything else the machine ran meanwhile (other sessions' work):
+        # a run with much of it is a disturbed run
+        "other_cpu": 100.0 * ((cpu1[4] - cpu0[4]) - sum(cpu1[k] - cpu0[k] for k in (1, 2, 3, 5))) / window,
         "rss_max": max(rss), "rss_end": rss[-1], "hwm": hwm, "bridge_rc": bridge_rc, "log": log,
         "binance_url": binance_url_symbols(fake_out["first_path"].get("binance", ""), set(symbols) - {"USDT"}),
     }
@@ -485,6 +497,8 @@ def report(args, r):
     print("%-34s %10.2f %%" % ("bridge CPU (of one core)", r["bridge_cpu"]))
     print("%-34s %10.2f %%" % ("broker CPU", r["broker_cpu"]))
     print("%-34s %10.2f %%" % ("fake APIs CPU (Python)", r["fake_cpu"]))
+    print("%-34s %10.2f %%  (of %d cores; high: a disturbed run)" % ("other processes CPU", r["other_cpu"],
+                                                                     os.cpu_count() or 1))
     print("%-34s %10.2f MiB (at the end %.2f, VmHWM %.2f)" % ("bridge RSS max", r["rss_max"], r["rss_end"], r["hwm"]))
     intact, url_len = r["binance_url"]
     if intact < n:

@@ -140,6 +140,55 @@ static void test_payload(void **state)
 	nabz_prices__cleanup(&p);
 }
 
+/* A symbol is looked at again only when a source spoke of it or one of
+ * its values ages out (the moment the consensus can change by itself). */
+static void test_due(void **state)
+{
+	struct nabz_prices p;
+	struct nabz_symbol *s;
+	struct nabz_consensus c;
+	struct nabz_quote q;
+
+	(void)state;
+	nabz_prices__init(&p, 2.0, 60000);
+	s = nabz_prices__get(&p, "BTC", true);
+	assert_true(nabz_prices__due(s, 0));            /* never checked */
+	nabz_prices__checked(&p, s, 0);
+	assert_false(nabz_prices__due(s, 1000000));     /* nothing can age out */
+	q = quote("BTC", 100.0, NAN);
+	nabz_prices__update(&p, NABZ_SRC_BINANCE, &q, 1000);
+	assert_true(nabz_prices__due(s, 1000));
+	nabz_prices__checked(&p, s, 1000);
+	assert_false(nabz_prices__due(s, 1001));
+	q = quote("BTC", 101.0, NAN);
+	nabz_prices__update(&p, NABZ_SRC_KRAKEN, &q, 5000);
+	assert_true(nabz_prices__due(s, 5000));
+	nabz_prices__checked(&p, s, 5000);
+	/* binance is fresh up to 61000 included; at 61001 it drops out */
+	assert_false(nabz_prices__due(s, 61000));
+	nabz_prices__consensus(&p, s, 61000, &c);
+	assert_int_equal(c.sources, 2);
+	assert_true(nabz_prices__due(s, 61001));
+	nabz_prices__consensus(&p, s, 61001, &c);
+	assert_int_equal(c.sources, 1);
+	nabz_prices__checked(&p, s, 61001);
+	assert_false(nabz_prices__due(s, 65000));
+	assert_true(nabz_prices__due(s, 65001));        /* kraken ages out: stale */
+	nabz_prices__consensus(&p, s, 65001, &c);
+	assert_true(c.stale);
+	nabz_prices__checked(&p, s, 65001);
+	assert_false(nabz_prices__due(s, INT64_MAX - 1));
+	/* a refused value is not news */
+	q = quote("BTC", 102.0, NAN);
+	assert_int_equal(nabz_prices__update(&p, NABZ_SRC_KRAKEN, &q, 70000), 0);
+	assert_true(nabz_prices__due(s, 70000));
+	nabz_prices__checked(&p, s, 70000);
+	q = quote("BTC", 1e6, NAN);
+	assert_int_equal(nabz_prices__update(&p, NABZ_SRC_BINANCE, &q, 70001), 1);
+	assert_false(nabz_prices__due(s, 70001));
+	nabz_prices__cleanup(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -147,6 +196,7 @@ int main(void)
 		cmocka_unit_test(test_stale_and_failover),
 		cmocka_unit_test(test_absurd_values_are_refused),
 		cmocka_unit_test(test_payload),
+		cmocka_unit_test(test_due),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
