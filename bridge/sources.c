@@ -101,6 +101,38 @@ static int watch_add(struct nabz_bridge *b, const char *sym, const char *id)
 	return 1;
 }
 
+/* Every source is asked at once at start, for data as soon as possible;
+ * from then on their rounds are spread over a second: the k-th of n
+ * enabled sources runs k/n s after the first. Responses that arrive
+ * together are parsed and published one after the other, so the last
+ * one's prices would wait for the others' (measured: p99 7-9 ms with 4
+ * sources in step); spread, each is published as soon as it is parsed. */
+static void spread_phases(struct nabz_bridge *b)
+{
+	int n = 0, k = 0;
+
+	for(int i = 0; i < NABZ_SRC_COUNT; i++){
+		b->src[i].id = (enum nabz_source_id)i;
+		if(b->cfg->sources[i].enabled) n++;
+	}
+	for(int i = 0; i < NABZ_SRC_COUNT; i++){
+		if(!b->cfg->sources[i].enabled) continue;
+		b->src[i].phase_ms = n ? (int64_t)k * 1000 / n : 0;
+		k++;
+	}
+}
+
+/* When the next round is due after one started at now_ms: one interval
+ * on from the last due time, so a source keeps its phase; after the first
+ * round, one interval plus its phase; when the loop fell a whole interval
+ * behind, one interval from now. */
+static int64_t next_poll_after(const struct nabz_source_state *s, int64_t interval_ms, int64_t now_ms)
+{
+	if(!s->ever_tried) return now_ms + interval_ms + (s->phase_ms % interval_ms);
+	if(s->next_poll_ms > 0 && now_ms - s->next_poll_ms < interval_ms) return s->next_poll_ms + interval_ms;
+	return now_ms + interval_ms;
+}
+
 int nabz_sources__init(struct nabz_bridge *b)
 {
 	if(b->cfg->demo){
@@ -115,9 +147,7 @@ int nabz_sources__init(struct nabz_bridge *b)
 	if(nabz_news_seen__open(&b->news_seen, b->once ? "" : b->cfg->state_dir, (size_t)b->cfg->news_seen_max) != 0){
 		return -1;
 	}
-	for(int i = 0; i < NABZ_SRC_COUNT; i++){
-		b->src[i].id = (enum nabz_source_id)i;
-	}
+	spread_phases(b);
 	b->market.total_market_cap_usd = b->market.total_volume_usd = NAN;
 	b->market.btc_dominance_pct = b->market.usdt_irt = NAN;
 	for(size_t i = 0; i < b->cfg->symbol_count; i++){
@@ -456,8 +486,8 @@ static void start_round(struct nabz_bridge *b, enum nabz_source_id id, int64_t n
 
 	if(b->cfg->demo){
 		rc = start_demo(b, id, now_ms);
+		b->src[id].next_poll_ms = next_poll_after(&b->src[id], sc->interval_s * 1000, now_ms);
 		b->src[id].ever_tried = true;
-		b->src[id].next_poll_ms = now_ms + sc->interval_s * 1000;
 		if(rc) nabz_log(LOG_ERR, "%s: cannot start a request (out of memory?)", nabz_source__name(id));
 		return;
 	}
@@ -526,8 +556,8 @@ static void start_round(struct nabz_bridge *b, enum nabz_source_id id, int64_t n
 		default:
 			break;
 	}
+	b->src[id].next_poll_ms = next_poll_after(&b->src[id], sc->interval_s * 1000, now_ms);
 	b->src[id].ever_tried = true;
-	b->src[id].next_poll_ms = now_ms + sc->interval_s * 1000;
 	if(rc) nabz_log(LOG_ERR, "%s: cannot start a request (out of memory?)", nabz_source__name(id));
 }
 

@@ -22,6 +22,7 @@
 struct nabz_source_state {
 	enum nabz_source_id id;
 	int64_t next_poll_ms;
+	int64_t phase_ms;                /* offset from the others (next_poll_after) */
 	int64_t blocked_until_ms;        /* Retry-After */
 	unsigned failures;               /* in a row */
 	unsigned in_flight;

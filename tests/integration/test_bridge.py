@@ -75,8 +75,13 @@ def test_retry_after_is_honoured(running):
     broker, fake, w, bridge = running
     w.wait_for(lambda d: d.get("agreeing", 0) >= 1, topic="crypto/prices/BTC", timeout=15)
     fake.set_mode("wallex", "status", status=429, retry_after=4)
-    time.sleep(1.5)                                     # the next poll meets the 429
-    first_429 = fake.requests_of("wallex")[-1]
+    t_set = time.monotonic()
+    # the next poll meets the 429 (whenever its turn comes: polls are spread)
+    deadline = time.time() + 10
+    while not [t for t in fake.requests_of("wallex") if t > t_set] and time.time() < deadline:
+        time.sleep(0.05)
+    first_429 = [t for t in fake.requests_of("wallex") if t > t_set][0]
+    time.sleep(0.2)                                     # its answer is on its way
     fake.set_mode("wallex")
     time.sleep(4.5)
     after = [t for t in fake.requests_of("wallex") if t > first_429]
