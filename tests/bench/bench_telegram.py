@@ -41,6 +41,20 @@ from telegram_helpers import PUBLISHER_PASSWORD, TOKEN, TelegramBot, telegram_co
 CHATS = 100
 
 
+def resident_by_mapping(pid):
+    """[(mapping, resident KiB)] from /proc/PID/smaps, largest first: which
+    shared library (or the heap) the resident memory is in."""
+    per, name = {}, None
+    with open("/proc/%d/smaps" % pid) as f:
+        for line in f:
+            parts = line.split()
+            if parts and "-" in parts[0] and ":" not in parts[0]:      # a mapping's header
+                name = parts[5] if len(parts) >= 6 else "[anonymous]"
+            elif parts and parts[0] == "Rss:":
+                per[name] = per.get(name, 0) + int(parts[1])
+    return sorted(per.items(), key=lambda kv: -kv[1])
+
+
 def rss_kib(pid, field="VmRSS"):
     with open("/proc/%d/status" % pid) as f:
         for line in f:
@@ -124,6 +138,9 @@ def main():
               "%.1f MiB file-backed (shared libraries: libcurl, OpenSSL, libmosquitto...)" %
               (rss_max[0] / 1024.0, rss_kib(bot.proc.pid, "VmHWM") / 1024.0,
                rss_kib(bot.proc.pid, "RssAnon") / 1024.0, rss_kib(bot.proc.pid, "RssFile") / 1024.0))
+        print("  resident by mapping (the largest):")
+        for name, kib in resident_by_mapping(bot.proc.pid)[:8]:
+            print("    %6d KiB  %s" % (kib, name))
     finally:
         stop.set()
         stop_client(pub)
