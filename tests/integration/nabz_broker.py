@@ -69,6 +69,10 @@ class Broker:
                         "ws_listeners": "127.0.0.1:%d" % self.ws_port,
                         "ws_broker_socket": self.socket_path,
                         "web_root": self.web_root}
+        # NABZ_WS_THREADS=N runs every test's listener with N service
+        # threads (the default, 0, is one per CPU).
+        if os.environ.get("NABZ_WS_THREADS"):
+            self.options["ws_threads"] = os.environ["NABZ_WS_THREADS"]
         self.options.update(options or {})
         self.extra_conf = extra_conf
         self.plugin = plugin
