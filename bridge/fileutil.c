@@ -2,9 +2,13 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/types.h>
 #include <unistd.h>
+
+#include "log.h"
 
 int nabz_file__sync_dir(const char *path)
 {
@@ -60,4 +64,32 @@ fail:
 	unlink(tmp);
 	errno = saved;
 	return -1;
+}
+
+int nabz_file__read_lines(const char *path, const char *what, int (*each)(void *ud, char *line), void *ud,
+		size_t *lines)
+{
+	FILE *f = fopen(path, "r");
+	char *line = NULL;
+	size_t cap = 0, lineno = 0, bad = 0, first_bad = 0;
+	ssize_t n;
+
+	*lines = 0;
+	if(f == NULL) return -1;
+	while((n = getline(&line, &cap, f)) > 0){
+		lineno++;
+		if(line[n - 1] != '\n'){
+			nabz_log(LOG_WARNING, "%s %s: line %zu is torn (a crash mid-write); skipped", what, path, lineno);
+			break;
+		}
+		line[n - 1] = '\0';
+		if(each(ud, line) != 0){
+			if(bad++ == 0) first_bad = lineno;
+		}
+	}
+	free(line);
+	fclose(f);
+	if(bad) nabz_log(LOG_WARNING, "%s %s: %zu unreadable lines skipped (the first: line %zu)", what, path, bad, first_bad);
+	*lines = lineno;
+	return 0;
 }

@@ -215,8 +215,9 @@ done:
 	return rc;
 }
 
-static int load_line(struct nabz_tg_spool *s, char *line)
+static int load_line(void *ud, char *line)
 {
+	struct nabz_tg_spool *s = ud;
 	char *end;
 	uint64_t seq;
 	long long chat;
@@ -260,26 +261,9 @@ static int load_line(struct nabz_tg_spool *s, char *line)
 
 static void load(struct nabz_tg_spool *s)
 {
-	FILE *f = fopen(s->path, "r");
-	char *line = NULL;
-	size_t cap = 0, lineno = 0, bad = 0, first_bad = 0;
-	ssize_t n;
+	size_t lines;
 
-	if(f == NULL) return;
-	while((n = getline(&line, &cap, f)) > 0){
-		lineno++;
-		if(line[n - 1] != '\n'){
-			nabz_log(LOG_WARNING, "spool %s: line %zu is torn (a crash mid-write); skipped", s->path, lineno);
-			break;
-		}
-		line[n - 1] = '\0';
-		if(load_line(s, line) != 0){
-			if(bad++ == 0) first_bad = lineno;
-		}
-	}
-	free(line);
-	fclose(f);
-	if(bad) nabz_log(LOG_WARNING, "spool %s: %zu unreadable lines skipped (the first: line %zu)", s->path, bad, first_bad);
+	if(nabz_file__read_lines(s->path, "spool", load_line, s, &lines) != 0) return;
 	if(s->count) nabz_log(LOG_NOTICE, "spool: %zu alerts from before are still to be delivered", s->count);
 }
 
