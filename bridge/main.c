@@ -152,7 +152,7 @@ int main(int argc, char **argv)
 		if(stream == NULL) nabz_log(LOG_ERR, "binance stream off: %s", err);
 	}
 	nabz_log(LOG_NOTICE, "started: %zu symbols, publishing to %s:%ld under %s/", cfg.symbol_count,
-			cfg.mqtt_host, cfg.mqtt_port, cfg.topic_prefix);
+			cfg.mqtt.host, cfg.mqtt.port, cfg.mqtt.topic_prefix);
 
 	while(!stop_requested){
 		int64_t now = nabz_timefmt__mono_ms();

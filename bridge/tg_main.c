@@ -188,7 +188,7 @@ int main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	nabz_log(LOG_NOTICE, "started: %s/alerts from %s:%ld to Telegram at %s%s; %u chats known",
-			cfg.topic_prefix, cfg.mqtt_host, cfg.mqtt_port, cfg.api_base,
+			cfg.mqtt.topic_prefix, cfg.mqtt.host, cfg.mqtt.port, cfg.api_base,
 			cfg.proxy[0] ? " through a proxy" : "", HASH_COUNT(bot->chats.by_id));
 	run(bot);
 	nabz_log(LOG_NOTICE, "stopped: %llu messages sent, %llu given up",
