@@ -21,5 +21,14 @@ int nabz_file__replace(const char *path, const char *data, size_t len);
  * nothing written yet). Runs on the caller's thread. */
 int nabz_file__read_lines(const char *path, const char *what, int (*each)(void *ud, char *line), void *ud,
 		size_t *lines);
+/* Opens a spool's append-only line file dir/name: creates dir when
+ * missing, sets *path (heap, the caller's to free), reads the file back
+ * through each (as nabz_file__read_lines does; *lines: its lines), then
+ * has rewrite(ud) write it anew with what is pending only, so neither a
+ * torn tail nor finished lines stay. Returns 0, or -1 with the reason in
+ * err and *path NULL: the spool then works in memory only, with what it
+ * read back. */
+int nabz_file__open_spool(const char *dir, const char *name, int (*each)(void *ud, char *line),
+		int (*rewrite)(void *ud), void *ud, char **path, size_t *lines, char *err, size_t errlen);
 
 #endif

@@ -4,7 +4,6 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 #include <utlist.h>
 
@@ -103,36 +102,22 @@ static int load_line(void *ud, char *line)
 	return 0;
 }
 
-static void load(struct nabz_spool *s)
+static int rewrite(void *ud)
 {
-	if(nabz_file__read_lines(s->path, "spool", load_line, s, &s->lines) != 0) return;
-	if(s->count) nabz_log(LOG_NOTICE, "spool: %zu messages from before are still to be delivered", s->count);
+	return compact(ud);
 }
 
 int nabz_spool__open(struct nabz_spool *s, const char *dir, size_t max, char *err, size_t errlen)
 {
-	size_t len = strlen(dir) + 16;
+	int rc;
 
 	memset(s, 0, sizeof(*s));
 	s->max = max;
 	s->next_seq = 1;
 	if(dir[0] == '\0') return 0;
-	if(mkdir(dir, 0750) != 0 && errno != EEXIST){
-		snprintf(err, errlen, "cannot create %s: %s", dir, strerror(errno));
-		return -1;
-	}
-	s->path = malloc(len);
-	if(s->path == NULL) return -1;
-	snprintf(s->path, len, "%s/outbox.log", dir);
-	load(s);
-	/* Start from a clean file: pending messages only, no torn tail. */
-	if(compact(s) != 0){
-		snprintf(err, errlen, "cannot write %s: %s", s->path, strerror(errno));
-		free(s->path);
-		s->path = NULL;
-		return -1;
-	}
-	return 0;
+	rc = nabz_file__open_spool(dir, "outbox.log", load_line, rewrite, s, &s->path, &s->lines, err, errlen);
+	if(s->count) nabz_log(LOG_NOTICE, "spool: %zu messages from before are still to be delivered", s->count);
+	return rc;
 }
 
 void nabz_spool__close(struct nabz_spool *s)
