@@ -142,8 +142,8 @@ static int read_rules(struct nabz_cfg_reader *r, const cJSON *root, struct nabz_
 	return 0;
 }
 
-int nabz_bridge_cfg__parse(struct nabz_bridge_cfg *cfg, const char *json, size_t len,
-		const char *base_dir, char *err, size_t errlen)
+/* Reads root (taken: deleted here; NULL: already failed) into cfg. */
+static int read_root(struct nabz_bridge_cfg *cfg, cJSON *root, char *err, size_t errlen)
 {
 	static const char *const keys[] = {"mqtt", "symbols", "discovery", "sources", "consensus",
 		"http", "state_dir", "outbox_max", "news_seen_max", "alerts", "alert_hysteresis_pct",
@@ -153,18 +153,10 @@ int nabz_bridge_cfg__parse(struct nabz_bridge_cfg *cfg, const char *json, size_t
 	static const char *const http_keys[] = {"connect_timeout_ms", "timeout_ms", "max_body_bytes", NULL};
 	static const struct nabz_mqtt_cfg_defaults mqtt_defaults = {"nabz-bridge", "nabz-bridge", false};
 	struct nabz_cfg_reader r = {err, errlen, 0};
-	const char *end = NULL;
-	cJSON *root;
 	const cJSON *o;
 
-	(void)base_dir;
 	memset(cfg, 0, sizeof(*cfg));
-	root = cJSON_ParseWithLengthOpts(json, len, &end, 0);
-	if(root == NULL || !cJSON_IsObject(root)){
-		snprintf(err, errlen, "(top): not a JSON object%s", root ? "" : " (syntax error)");
-		cJSON_Delete(root);
-		return -1;
-	}
+	if(root == NULL) return -1;
 	nabz_cfg__check_keys(&r, root, "", keys);
 	nabz_mqttcfg__read(&r, root, &mqtt_defaults, &cfg->mqtt);
 	nabz_cfg__strings(&r, root, "", "symbols", true, &cfg->symbols, &cfg->symbol_count);
@@ -207,17 +199,16 @@ int nabz_bridge_cfg__parse(struct nabz_bridge_cfg *cfg, const char *json, size_t
 	return 0;
 }
 
+int nabz_bridge_cfg__parse(struct nabz_bridge_cfg *cfg, const char *json, size_t len,
+		const char *base_dir, char *err, size_t errlen)
+{
+	(void)base_dir;
+	return read_root(cfg, nabz_cfg__parse_root(json, len, err, errlen), err, errlen);
+}
+
 int nabz_bridge_cfg__load(struct nabz_bridge_cfg *cfg, const char *path, char *err, size_t errlen)
 {
-	char *buf;
-	size_t n;
-	int rc;
-
-	memset(cfg, 0, sizeof(*cfg));
-	if(nabz_cfg__read_file(path, &buf, &n, err, errlen) != 0) return -1;
-	rc = nabz_bridge_cfg__parse(cfg, buf, n, NULL, err, errlen);
-	free(buf);
-	return rc;
+	return read_root(cfg, nabz_cfg__load_root(path, err, errlen), err, errlen);
 }
 
 void nabz_bridge_cfg__free(struct nabz_bridge_cfg *cfg)

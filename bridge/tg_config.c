@@ -106,8 +106,8 @@ static void read_telegram(struct nabz_cfg_reader *r, const cJSON *root, struct n
 	read_token(r, t, cfg, need_token);
 }
 
-int nabz_tg_cfg__parse(struct nabz_tg_cfg *cfg, const char *json, size_t len, bool need_token,
-		char *err, size_t errlen)
+/* Reads root (taken: deleted here; NULL: already failed) into cfg. */
+static int read_root(struct nabz_tg_cfg *cfg, cJSON *root, bool need_token, char *err, size_t errlen)
 {
 	static const char *const keys[] = {"mqtt", "telegram", "rate", "retry", "http", "state_dir",
 		"spool_max", NULL};
@@ -117,16 +117,10 @@ int nabz_tg_cfg__parse(struct nabz_tg_cfg *cfg, const char *json, size_t len, bo
 	/* bot-: the plugin counts the bot as client type "bot". */
 	static const struct nabz_mqtt_cfg_defaults mqtt_defaults = {"nabz-telegram", "bot-nabz-telegram", true};
 	struct nabz_cfg_reader r = {err, errlen, 0};
-	cJSON *root;
 	const cJSON *o;
 
 	memset(cfg, 0, sizeof(*cfg));
-	root = cJSON_ParseWithLength(json, len);
-	if(root == NULL || !cJSON_IsObject(root)){
-		snprintf(err, errlen, "(top): not a JSON object%s", root ? "" : " (syntax error)");
-		cJSON_Delete(root);
-		return -1;
-	}
+	if(root == NULL) return -1;
 	nabz_cfg__check_keys(&r, root, "", keys);
 	nabz_mqttcfg__read(&r, root, &mqtt_defaults, &cfg->mqtt);
 	read_telegram(&r, root, cfg, need_token);
@@ -156,17 +150,15 @@ int nabz_tg_cfg__parse(struct nabz_tg_cfg *cfg, const char *json, size_t len, bo
 	return 0;
 }
 
+int nabz_tg_cfg__parse(struct nabz_tg_cfg *cfg, const char *json, size_t len, bool need_token,
+		char *err, size_t errlen)
+{
+	return read_root(cfg, nabz_cfg__parse_root(json, len, err, errlen), need_token, err, errlen);
+}
+
 int nabz_tg_cfg__load(struct nabz_tg_cfg *cfg, const char *path, bool need_token, char *err, size_t errlen)
 {
-	char *buf;
-	size_t n;
-	int rc;
-
-	memset(cfg, 0, sizeof(*cfg));
-	if(nabz_cfg__read_file(path, &buf, &n, err, errlen) != 0) return -1;
-	rc = nabz_tg_cfg__parse(cfg, buf, n, need_token, err, errlen);
-	free(buf);
-	return rc;
+	return read_root(cfg, nabz_cfg__load_root(path, err, errlen), need_token, err, errlen);
 }
 
 void nabz_tg_cfg__free(struct nabz_tg_cfg *cfg)
