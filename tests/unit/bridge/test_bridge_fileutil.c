@@ -9,19 +9,6 @@
 #include "nabz_test.h"
 #include "spool.h"
 
-static void tmpdir(char *dir, size_t len)
-{
-	snprintf(dir, len, "/tmp/nabz-fileutil-XXXXXX");
-	assert_non_null(mkdtemp(dir));
-}
-
-static void cleanup(const char *dir)
-{
-	char cmd[256];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	assert_int_equal(system(cmd), 0);
-}
-
 static void write_file(const char *path, const char *text)
 {
 	FILE *f = fopen(path, "w");
@@ -62,7 +49,7 @@ static void test_read_lines(void **state)
 	char dir[64], path[96];
 
 	(void)state;
-	tmpdir(dir, sizeof(dir));
+	nabz_test_tmpdir(dir, sizeof(dir), "nabz-fileutil");
 	snprintf(path, sizeof(path), "%s/lines", dir);
 	for(size_t i = 0; i < N_ELEMS(rows); i++){
 		struct seen s = {0};
@@ -81,7 +68,7 @@ static void test_read_lines(void **state)
 		assert_int_equal(nabz_file__read_lines(path, "test", collect, &s, &lines), -1);
 		assert_int_equal(lines, 0);
 	}
-	cleanup(dir);
+	nabz_test_rmtree(dir);
 }
 
 /* The bridge's spool through nabz_file__open_spool: pending messages
@@ -94,7 +81,7 @@ static void test_spool_reopen(void **state)
 	FILE *f;
 
 	(void)state;
-	tmpdir(dir, sizeof(dir));
+	nabz_test_tmpdir(dir, sizeof(dir), "nabz-fileutil");
 	assert_int_equal(nabz_spool__open(&s, dir, 100, err, sizeof(err)), 0);
 	m1 = nabz_spool__add(&s, "crypto/news", "{\"n\":1}");
 	assert_non_null(m1);
@@ -115,7 +102,7 @@ static void test_spool_reopen(void **state)
 	assert_true(s.next_seq > 2);
 	assert_int_equal(s.lines, 1);        /* rewritten clean */
 	nabz_spool__close(&s);
-	cleanup(dir);
+	nabz_test_rmtree(dir);
 }
 
 static void test_spool_unwritable(void **state)
