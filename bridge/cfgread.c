@@ -217,3 +217,27 @@ int nabz_cfg__read_file(const char *file, char **buf, size_t *len, char *err, si
 	*len = (size_t)n;
 	return 0;
 }
+
+cJSON *nabz_cfg__parse_root(const char *json, size_t len, char *err, size_t errlen)
+{
+	cJSON *root = cJSON_ParseWithLength(json, len);
+
+	if(root == NULL || !cJSON_IsObject(root)){
+		snprintf(err, errlen, "(top): not a JSON object%s", root ? "" : " (syntax error)");
+		cJSON_Delete(root);
+		return NULL;
+	}
+	return root;
+}
+
+cJSON *nabz_cfg__load_root(const char *file, char *err, size_t errlen)
+{
+	char *buf;
+	size_t n;
+	cJSON *root;
+
+	if(nabz_cfg__read_file(file, &buf, &n, err, errlen) != 0) return NULL;
+	root = nabz_cfg__parse_root(buf, n, err, errlen);
+	free(buf);
+	return root;
+}

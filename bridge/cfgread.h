@@ -48,5 +48,11 @@ int nabz_cfg__secret_file(struct nabz_cfg_reader *r, const char *path, const cha
 /* Reads a whole file (at most 4 MiB) into a NUL-terminated heap buffer the
  * caller frees. Returns 0, or -1 with "file: reason" in err. */
 int nabz_cfg__read_file(const char *file, char **buf, size_t *len, char *err, size_t errlen);
+/* The configuration's top object, parsed from json (len bytes) or read
+ * from file. Returns a tree the caller deletes (cJSON_Delete), or NULL
+ * with "(top): not a JSON object" (" (syntax error)") or the file's
+ * error in err. */
+cJSON *nabz_cfg__parse_root(const char *json, size_t len, char *err, size_t errlen);
+cJSON *nabz_cfg__load_root(const char *file, char *err, size_t errlen);
 
 #endif

@@ -44,31 +44,6 @@ const char *nabz_source__name(enum nabz_source_id id)
 	return (unsigned)id < NABZ_SRC_COUNT ? source_names[id] : "unknown";
 }
 
-static int read_mqtt(struct nabz_cfg_reader *r, const cJSON *root, struct nabz_bridge_cfg *cfg)
-{
-	static const char *const keys[] = {"host", "port", "username", "password", "password_file",
-		"client_id", "topic_prefix", "keepalive_s", NULL};
-	const cJSON *m = nabz_cfg__object(r, root, "", "mqtt");
-	char *password_file = NULL;
-	int rc;
-
-	nabz_cfg__check_keys(r, m, "mqtt", keys);
-	nabz_cfg__string(r, m, "mqtt", "host", "127.0.0.1", &cfg->mqtt_host);
-	nabz_cfg__long(r, m, "mqtt", "port", 1, 65535, 1883, &cfg->mqtt_port);
-	nabz_cfg__string(r, m, "mqtt", "username", "nabz-bridge", &cfg->mqtt_username);
-	nabz_cfg__string(r, m, "mqtt", "password", "", &cfg->mqtt_password);
-	nabz_cfg__string(r, m, "mqtt", "password_file", "", &password_file);
-	nabz_cfg__string(r, m, "mqtt", "client_id", "nabz-bridge", &cfg->mqtt_client_id);
-	nabz_cfg__string(r, m, "mqtt", "topic_prefix", "crypto", &cfg->topic_prefix);
-	nabz_cfg__long(r, m, "mqtt", "keepalive_s", 5, 3600, 30, &cfg->mqtt_keepalive_s);
-	rc = 0;
-	if(!r->failed && password_file && password_file[0]){
-		rc = nabz_cfg__secret_file(r, "mqtt.password_file", password_file, &cfg->mqtt_password);
-	}
-	free(password_file);
-	return rc;
-}
-
 static int read_sources(struct nabz_cfg_reader *r, const cJSON *root, struct nabz_bridge_cfg *cfg)
 {
 	static const char *const keys[] = {"enabled", "base_url", "stream_url", "interval_s",
@@ -167,8 +142,8 @@ static int read_rules(struct nabz_cfg_reader *r, const cJSON *root, struct nabz_
 	return 0;
 }
 
-int nabz_bridge_cfg__parse(struct nabz_bridge_cfg *cfg, const char *json, size_t len,
-		const char *base_dir, char *err, size_t errlen)
+/* Reads root (taken: deleted here; NULL: already failed) into cfg. */
+static int read_root(struct nabz_bridge_cfg *cfg, cJSON *root, char *err, size_t errlen)
 {
 	static const char *const keys[] = {"mqtt", "symbols", "discovery", "sources", "consensus",
 		"http", "state_dir", "outbox_max", "news_seen_max", "alerts", "alert_hysteresis_pct",
@@ -176,21 +151,14 @@ int nabz_bridge_cfg__parse(struct nabz_bridge_cfg *cfg, const char *json, size_t
 	static const char *const discovery_keys[] = {"top_n", "interval_s", NULL};
 	static const char *const consensus_keys[] = {"divergence_pct", "stale_after_s", NULL};
 	static const char *const http_keys[] = {"connect_timeout_ms", "timeout_ms", "max_body_bytes", NULL};
+	static const struct nabz_mqtt_cfg_defaults mqtt_defaults = {"nabz-bridge", "nabz-bridge", false};
 	struct nabz_cfg_reader r = {err, errlen, 0};
-	const char *end = NULL;
-	cJSON *root;
 	const cJSON *o;
 
-	(void)base_dir;
 	memset(cfg, 0, sizeof(*cfg));
-	root = cJSON_ParseWithLengthOpts(json, len, &end, 0);
-	if(root == NULL || !cJSON_IsObject(root)){
-		snprintf(err, errlen, "(top): not a JSON object%s", root ? "" : " (syntax error)");
-		cJSON_Delete(root);
-		return -1;
-	}
+	if(root == NULL) return -1;
 	nabz_cfg__check_keys(&r, root, "", keys);
-	read_mqtt(&r, root, cfg);
+	nabz_mqttcfg__read(&r, root, &mqtt_defaults, &cfg->mqtt);
 	nabz_cfg__strings(&r, root, "", "symbols", true, &cfg->symbols, &cfg->symbol_count);
 	if(!r.failed && !cJSON_GetObjectItemCaseSensitive(root, "symbols")){
 		static const char *const defaults[] = {"BTC", "ETH", "USDT", "BNB", "SOL", "XRP", "DOGE",
@@ -231,26 +199,21 @@ int nabz_bridge_cfg__parse(struct nabz_bridge_cfg *cfg, const char *json, size_t
 	return 0;
 }
 
+int nabz_bridge_cfg__parse(struct nabz_bridge_cfg *cfg, const char *json, size_t len,
+		const char *base_dir, char *err, size_t errlen)
+{
+	(void)base_dir;
+	return read_root(cfg, nabz_cfg__parse_root(json, len, err, errlen), err, errlen);
+}
+
 int nabz_bridge_cfg__load(struct nabz_bridge_cfg *cfg, const char *path, char *err, size_t errlen)
 {
-	char *buf;
-	size_t n;
-	int rc;
-
-	memset(cfg, 0, sizeof(*cfg));
-	if(nabz_cfg__read_file(path, &buf, &n, err, errlen) != 0) return -1;
-	rc = nabz_bridge_cfg__parse(cfg, buf, n, NULL, err, errlen);
-	free(buf);
-	return rc;
+	return read_root(cfg, nabz_cfg__load_root(path, err, errlen), err, errlen);
 }
 
 void nabz_bridge_cfg__free(struct nabz_bridge_cfg *cfg)
 {
-	free(cfg->mqtt_host);
-	free(cfg->mqtt_username);
-	free(cfg->mqtt_password);
-	free(cfg->mqtt_client_id);
-	free(cfg->topic_prefix);
+	nabz_mqttcfg__free(&cfg->mqtt);
 	nabz_cfg__free_strings(cfg->symbols, cfg->symbol_count);
 	for(int i = 0; i < NABZ_SRC_COUNT; i++){
 		free(cfg->sources[i].base_url);

@@ -10,6 +10,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "mqttcfg.h"
+
 enum nabz_source_id {
 	NABZ_SRC_COINGECKO,
 	NABZ_SRC_BINANCE,
@@ -45,14 +47,7 @@ struct nabz_rule {
 };
 
 struct nabz_bridge_cfg {
-	/* mqtt */
-	char *mqtt_host;
-	long mqtt_port;
-	char *mqtt_username;
-	char *mqtt_password;         /* from "password" or read from "password_file" */
-	char *mqtt_client_id;
-	char *topic_prefix;
-	long mqtt_keepalive_s;
+	struct nabz_mqtt_cfg mqtt;       /* owned */
 	/* data */
 	char **symbols;
 	size_t symbol_count;

@@ -2,9 +2,14 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
 #include <unistd.h>
+
+#include "log.h"
 
 int nabz_file__sync_dir(const char *path)
 {
@@ -60,4 +65,68 @@ fail:
 	unlink(tmp);
 	errno = saved;
 	return -1;
+}
+
+int nabz_file__read_lines(const char *path, const char *what, int (*each)(void *ud, char *line), void *ud,
+		size_t *lines)
+{
+	FILE *f = fopen(path, "r");
+	char *line = NULL;
+	size_t cap = 0, lineno = 0, bad = 0, first_bad = 0;
+	ssize_t n;
+
+	*lines = 0;
+	if(f == NULL) return -1;
+	while((n = getline(&line, &cap, f)) > 0){
+		lineno++;
+		if(line[n - 1] != '\n'){
+			nabz_log(LOG_WARNING, "%s %s: line %zu is torn (a crash mid-write); skipped", what, path, lineno);
+			break;
+		}
+		line[n - 1] = '\0';
+		if(each(ud, line) != 0){
+			if(bad++ == 0) first_bad = lineno;
+		}
+	}
+	free(line);
+	fclose(f);
+	if(bad) nabz_log(LOG_WARNING, "%s %s: %zu unreadable lines skipped (the first: line %zu)", what, path, bad, first_bad);
+	*lines = lineno;
+	return 0;
+}
+
+/* dir/name on the heap, dir created (0750) when missing; NULL with the
+ * reason in err. */
+static char *state_path(const char *dir, const char *name, char *err, size_t errlen)
+{
+	size_t len = strlen(dir) + strlen(name) + 2;
+	char *path;
+
+	if(mkdir(dir, 0750) != 0 && errno != EEXIST){
+		snprintf(err, errlen, "cannot create %s: %s", dir, strerror(errno));
+		return NULL;
+	}
+	path = malloc(len);
+	if(path == NULL){
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	snprintf(path, len, "%s/%s", dir, name);
+	return path;
+}
+
+int nabz_file__open_spool(const char *dir, const char *name, int (*each)(void *ud, char *line),
+		int (*rewrite)(void *ud), void *ud, char **path, size_t *lines, char *err, size_t errlen)
+{
+	*lines = 0;
+	*path = state_path(dir, name, err, errlen);
+	if(*path == NULL) return -1;
+	nabz_file__read_lines(*path, "spool", each, ud, lines);   /* ENOENT: a first start */
+	if(rewrite(ud) != 0){
+		snprintf(err, errlen, "cannot write %s: %s", *path, strerror(errno));
+		free(*path);
+		*path = NULL;
+		return -1;
+	}
+	return 0;
 }

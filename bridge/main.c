@@ -4,7 +4,6 @@
  * handle's sockets and the MQTT socket are waited on together
  * (curl_multi_poll with the MQTT socket as an extra descriptor).
  */
-#include <getopt.h>
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
@@ -15,6 +14,7 @@
 #include <libxml/parser.h>
 #include <poll.h>
 
+#include "cli.h"
 #include "config.h"
 #include "log.h"
 #include "sources.h"
@@ -75,40 +75,19 @@ static void usage(FILE *out)
 
 int main(int argc, char **argv)
 {
-	static const struct option long_opts[] = {
-		{"config", required_argument, NULL, 'c'},
-		{"check-config", no_argument, NULL, 'k'},
-		{"once", no_argument, NULL, 'o'},
-		{"verbose", no_argument, NULL, 'v'},
-		{"demo", no_argument, NULL, 'd'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
 	struct nabz_bridge_cfg cfg;
 	struct nabz_bridge_cfg rules_cfg;
 	struct nabz_bridge b;
 	struct nabz_stream *stream = NULL;
-	const char *config_path = NULL;
-	bool check_only = false, once = false, demo = false;
+	const char *config_path;
+	bool check_only, once = false, demo = false;
+	const struct nabz_cli_flag flags[] = {{"once", &once}, {"demo", &demo}, {NULL, NULL}};
 	char err[512];
-	int opt, rc = 0;
-	struct sigaction sa;
+	int rc = 0;
 
-	while((opt = getopt_long(argc, argv, "c:vh", long_opts, NULL)) != -1){
-		switch(opt){
-			case 'c': config_path = optarg; break;
-			case 'k': check_only = true; break;
-			case 'o': once = true; break;
-			case 'd': demo = true; break;
-			case 'v': nabz_log_level = nabz_log_level >= LOG_INFO ? LOG_DEBUG : LOG_INFO; break;
-			case 'h': usage(stdout); return 0;
-			default: usage(stderr); return 2;
-		}
-	}
-	if(config_path == NULL){
-		usage(stderr);
-		return 2;
-	}
+	rc = nabz_cli__parse(argc, argv, flags, usage, &config_path, &check_only);
+	if(rc >= 0) return rc;
+	rc = 0;
 	if(nabz_bridge_cfg__load(&cfg, config_path, err, sizeof(err)) != 0){
 		fprintf(stderr, "nabz-bridge: bad configuration: %s\n", err);
 		return 1;
@@ -139,20 +118,14 @@ int main(int argc, char **argv)
 		goto done;
 	}
 	wake_http = &b.http;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_stop_signal;
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sa.sa_handler = on_reload_signal;
-	sigaction(SIGHUP, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	nabz_cli__signals(on_stop_signal, on_reload_signal);
 	if(!once && !cfg.demo && cfg.sources[NABZ_SRC_BINANCE].enabled && cfg.sources[NABZ_SRC_BINANCE].stream_url[0]){
 		stream = nabz_stream__start(cfg.sources[NABZ_SRC_BINANCE].stream_url, (size_t)cfg.max_body_bytes,
 				b.http.multi, err, sizeof(err));
 		if(stream == NULL) nabz_log(LOG_ERR, "binance stream off: %s", err);
 	}
 	nabz_log(LOG_NOTICE, "started: %zu symbols, publishing to %s:%ld under %s/", cfg.symbol_count,
-			cfg.mqtt_host, cfg.mqtt_port, cfg.topic_prefix);
+			cfg.mqtt.host, cfg.mqtt.port, cfg.mqtt.topic_prefix);
 
 	while(!stop_requested){
 		int64_t now = nabz_timefmt__mono_ms();

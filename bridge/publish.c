@@ -41,8 +41,8 @@ static void on_connect(struct mosquitto *mosq, void *userdata, int rc)
 	}
 	p->connected = true;
 	p->backoff_ms = 0;
-	nabz_log(LOG_NOTICE, "mqtt: connected to %s:%ld as %s", p->cfg->mqtt_host, p->cfg->mqtt_port,
-			p->cfg->mqtt_username);
+	nabz_log(LOG_NOTICE, "mqtt: connected to %s:%ld as %s", p->cfg->mqtt.host, p->cfg->mqtt.port,
+			p->cfg->mqtt.username);
 	/* Everything retained goes out again: the broker may have restarted
 	 * without persistence. QoS 1 messages not yet acknowledged too. */
 	HASH_ITER(hh, p->retained, r, tmp){
@@ -92,8 +92,8 @@ static void setup_client(struct nabz_publisher *p)
 	 * (measured: p99 50 ms -> 10 ms with this and the broker's
 	 * set_tcp_nodelay). */
 	mosquitto_int_option(p->mosq, MOSQ_OPT_TCP_NODELAY, 1);
-	if(cfg->mqtt_username[0]){
-		mosquitto_username_pw_set(p->mosq, cfg->mqtt_username, cfg->mqtt_password[0] ? cfg->mqtt_password : NULL);
+	if(cfg->mqtt.username[0]){
+		mosquitto_username_pw_set(p->mosq, cfg->mqtt.username, cfg->mqtt.password[0] ? cfg->mqtt.password : NULL);
 	}
 	/* libmosquitto's own queue may hold the whole outbox in flight. */
 	mosquitto_max_inflight_messages_set(p->mosq, 100);
@@ -114,7 +114,7 @@ int nabz_publisher__init(struct nabz_publisher *p, const struct nabz_bridge_cfg 
 		nabz_log(LOG_ERR, "spool: %s; QoS 1 messages are kept in memory only", err);
 	}
 	mosquitto_lib_init();
-	p->mosq = mosquitto_new(cfg->mqtt_client_id, true, p);
+	p->mosq = mosquitto_new(cfg->mqtt.client_id, true, p);
 	if(p->mosq == NULL) return -1;
 	setup_client(p);
 	return 0;
@@ -220,7 +220,7 @@ int nabz_publisher__send(struct nabz_publisher *p, const char *subtopic, const c
 {
 	char topic[256];
 
-	snprintf(topic, sizeof(topic), "%s/%s", p->cfg->topic_prefix, subtopic);
+	snprintf(topic, sizeof(topic), "%s/%s", p->cfg->mqtt.topic_prefix, subtopic);
 	return retained ? send_retained(p, topic, type, data, wall_ms) : send_qos1(p, topic, type, data, wall_ms);
 }
 
@@ -244,16 +244,16 @@ void nabz_publisher__service(struct nabz_publisher *p, bool readable, bool writa
 		if(now_ms < p->next_connect_ms) return;
 		/* A fresh client each time: libmosquitto would otherwise resend
 		 * its own copies of unacknowledged messages besides the spool's. */
-		mosquitto_reinitialise(p->mosq, p->cfg->mqtt_client_id, true, p);
+		mosquitto_reinitialise(p->mosq, p->cfg->mqtt.client_id, true, p);
 		setup_client(p);
-		rc = mosquitto_connect_async(p->mosq, p->cfg->mqtt_host, (int)p->cfg->mqtt_port,
-				(int)p->cfg->mqtt_keepalive_s);
+		rc = mosquitto_connect_async(p->mosq, p->cfg->mqtt.host, (int)p->cfg->mqtt.port,
+				(int)p->cfg->mqtt.keepalive_s);
 		if(rc != MOSQ_ERR_SUCCESS){
 			const char *why = rc == MOSQ_ERR_ERRNO ? strerror(errno) : mosquitto_strerror(rc);
 			if(strcmp(p->last_error, why) != 0){
 				snprintf(p->last_error, sizeof(p->last_error), "%s", why);
 				nabz_log(LOG_WARNING, "mqtt: cannot connect to %s:%ld: %s; retrying with backoff",
-						p->cfg->mqtt_host, p->cfg->mqtt_port, why);
+						p->cfg->mqtt.host, p->cfg->mqtt.port, why);
 			}
 			schedule_reconnect(p, now_ms);
 			return;

@@ -4,10 +4,10 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 #include <utlist.h>
 
+#include "fileutil.h"
 #include "log.h"
 
 static void msg_free(struct nabz_spool_msg *m)
@@ -69,81 +69,55 @@ static int compact(struct nabz_spool *s)
 	return s->file ? 0 : -1;
 }
 
-static void load(struct nabz_spool *s)
+/* One line of the file: "A <seq> <topic> <payload>" or "D <seq>". */
+static int load_line(void *ud, char *line)
 {
-	FILE *f = fopen(s->path, "r");
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
-	size_t lineno = 0, bad = 0;
+	struct nabz_spool *s = ud;
+	unsigned long long seq;
+	char *p, *end;
 
-	if(f == NULL) return;
-	while((n = getline(&line, &cap, f)) > 0){
-		unsigned long long seq;
-		char *p, *end;
-
-		lineno++;
-		s->lines++;
-		if(line[n - 1] != '\n'){
-			nabz_log(LOG_WARNING, "spool %s: line %zu is torn (a crash mid-write); skipped", s->path, lineno);
-			bad++;
-			break;
-		}
-		line[n - 1] = '\0';
-		seq = strtoull(line + 2, &end, 10);
-		if(line[0] == 'D' && line[1] == ' ' && *end == '\0'){
-			struct nabz_spool_msg *m, *tmp;
-			DL_FOREACH_SAFE(s->head, m, tmp){
-				if(m->seq == seq){
-					DL_DELETE(s->head, m);
-					msg_free(m);
-					s->count--;
-				}
+	if(line[0] == '\0' || line[1] != ' ') return -1;   /* also keeps line + 2 inside */
+	seq = strtoull(line + 2, &end, 10);
+	if(line[0] == 'D' && *end == '\0'){
+		struct nabz_spool_msg *m, *tmp;
+		DL_FOREACH_SAFE(s->head, m, tmp){
+			if(m->seq == seq){
+				DL_DELETE(s->head, m);
+				msg_free(m);
+				s->count--;
 			}
-		}else if(line[0] == 'A' && line[1] == ' ' && *end == ' ' && (p = strchr(end + 1, ' '))){
-			struct nabz_spool_msg *m;
-			*p = '\0';
-			m = msg_new(seq, end + 1, p + 1);
-			if(m){
-				DL_APPEND(s->head, m);
-				s->count++;
-			}
-		}else{
-			bad++;
-			continue;
 		}
-		if(seq >= s->next_seq) s->next_seq = seq + 1;
+	}else if(line[0] == 'A' && *end == ' ' && (p = strchr(end + 1, ' '))){
+		struct nabz_spool_msg *m;
+		*p = '\0';
+		m = msg_new(seq, end + 1, p + 1);
+		if(m){
+			DL_APPEND(s->head, m);
+			s->count++;
+		}
+	}else{
+		return -1;
 	}
-	free(line);
-	fclose(f);
-	if(bad) nabz_log(LOG_WARNING, "spool %s: %zu unreadable lines skipped", s->path, bad);
-	if(s->count) nabz_log(LOG_NOTICE, "spool: %zu messages from before are still to be delivered", s->count);
+	if(seq >= s->next_seq) s->next_seq = seq + 1;
+	return 0;
+}
+
+static int rewrite(void *ud)
+{
+	return compact(ud);
 }
 
 int nabz_spool__open(struct nabz_spool *s, const char *dir, size_t max, char *err, size_t errlen)
 {
-	size_t len = strlen(dir) + 16;
+	int rc;
 
 	memset(s, 0, sizeof(*s));
 	s->max = max;
 	s->next_seq = 1;
 	if(dir[0] == '\0') return 0;
-	if(mkdir(dir, 0750) != 0 && errno != EEXIST){
-		snprintf(err, errlen, "cannot create %s: %s", dir, strerror(errno));
-		return -1;
-	}
-	s->path = malloc(len);
-	if(s->path == NULL) return -1;
-	snprintf(s->path, len, "%s/outbox.log", dir);
-	load(s);
-	/* Start from a clean file: pending messages only, no torn tail. */
-	if(compact(s) != 0){
-		snprintf(err, errlen, "cannot write %s: %s", s->path, strerror(errno));
-		free(s->path);
-		s->path = NULL;
-		return -1;
-	}
-	return 0;
+	rc = nabz_file__open_spool(dir, "outbox.log", load_line, rewrite, s, &s->path, &s->lines, err, errlen);
+	if(s->count) nabz_log(LOG_NOTICE, "spool: %zu messages from before are still to be delivered", s->count);
+	return rc;
 }
 
 void nabz_spool__close(struct nabz_spool *s)

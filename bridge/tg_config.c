@@ -19,32 +19,6 @@ static bool token_ok(const char *t)
 		== strlen(t + digits + 1) && strlen(t) < 200;
 }
 
-static void read_mqtt(struct nabz_cfg_reader *r, const cJSON *root, struct nabz_tg_cfg *cfg)
-{
-	static const char *const keys[] = {"host", "port", "username", "password", "password_file",
-		"client_id", "topic_prefix", "keepalive_s", NULL};
-	const cJSON *m = nabz_cfg__object(r, root, "", "mqtt");
-	char *password_file = NULL;
-
-	nabz_cfg__check_keys(r, m, "mqtt", keys);
-	nabz_cfg__string(r, m, "mqtt", "host", "127.0.0.1", &cfg->mqtt_host);
-	nabz_cfg__long(r, m, "mqtt", "port", 1, 65535, 1883, &cfg->mqtt_port);
-	nabz_cfg__string(r, m, "mqtt", "username", "nabz-telegram", &cfg->mqtt_username);
-	nabz_cfg__string(r, m, "mqtt", "password", "", &cfg->mqtt_password);
-	nabz_cfg__string(r, m, "mqtt", "password_file", "", &password_file);
-	/* bot-: the plugin counts the bot as client type "bot". */
-	nabz_cfg__string(r, m, "mqtt", "client_id", "bot-nabz-telegram", &cfg->mqtt_client_id);
-	nabz_cfg__string(r, m, "mqtt", "topic_prefix", "crypto", &cfg->topic_prefix);
-	nabz_cfg__long(r, m, "mqtt", "keepalive_s", 5, 3600, 30, &cfg->mqtt_keepalive_s);
-	if(!r->failed && cfg->mqtt_client_id[0] == '\0'){
-		nabz_cfg__fail(r, "mqtt.client_id", "must not be empty (the broker keeps the session under it)");
-	}
-	if(!r->failed && password_file[0]){
-		nabz_cfg__secret_file(r, "mqtt.password_file", password_file, &cfg->mqtt_password);
-	}
-	free(password_file);
-}
-
 static void read_token(struct nabz_cfg_reader *r, const cJSON *t, struct nabz_tg_cfg *cfg, bool need_token)
 {
 	char *env_name = NULL, *file = NULL;
@@ -132,27 +106,23 @@ static void read_telegram(struct nabz_cfg_reader *r, const cJSON *root, struct n
 	read_token(r, t, cfg, need_token);
 }
 
-int nabz_tg_cfg__parse(struct nabz_tg_cfg *cfg, const char *json, size_t len, bool need_token,
-		char *err, size_t errlen)
+/* Reads root (taken: deleted here; NULL: already failed) into cfg. */
+static int read_root(struct nabz_tg_cfg *cfg, cJSON *root, bool need_token, char *err, size_t errlen)
 {
 	static const char *const keys[] = {"mqtt", "telegram", "rate", "retry", "http", "state_dir",
 		"spool_max", NULL};
 	static const char *const rate_keys[] = {"per_chat_interval_ms", "group_per_min", "global_per_s", NULL};
 	static const char *const retry_keys[] = {"min_ms", "max_ms", NULL};
 	static const char *const http_keys[] = {"connect_timeout_ms", "timeout_ms", NULL};
+	/* bot-: the plugin counts the bot as client type "bot". */
+	static const struct nabz_mqtt_cfg_defaults mqtt_defaults = {"nabz-telegram", "bot-nabz-telegram", true};
 	struct nabz_cfg_reader r = {err, errlen, 0};
-	cJSON *root;
 	const cJSON *o;
 
 	memset(cfg, 0, sizeof(*cfg));
-	root = cJSON_ParseWithLength(json, len);
-	if(root == NULL || !cJSON_IsObject(root)){
-		snprintf(err, errlen, "(top): not a JSON object%s", root ? "" : " (syntax error)");
-		cJSON_Delete(root);
-		return -1;
-	}
+	if(root == NULL) return -1;
 	nabz_cfg__check_keys(&r, root, "", keys);
-	read_mqtt(&r, root, cfg);
+	nabz_mqttcfg__read(&r, root, &mqtt_defaults, &cfg->mqtt);
 	read_telegram(&r, root, cfg, need_token);
 	o = nabz_cfg__object(&r, root, "", "rate");
 	nabz_cfg__check_keys(&r, o, "rate", rate_keys);
@@ -180,27 +150,20 @@ int nabz_tg_cfg__parse(struct nabz_tg_cfg *cfg, const char *json, size_t len, bo
 	return 0;
 }
 
+int nabz_tg_cfg__parse(struct nabz_tg_cfg *cfg, const char *json, size_t len, bool need_token,
+		char *err, size_t errlen)
+{
+	return read_root(cfg, nabz_cfg__parse_root(json, len, err, errlen), need_token, err, errlen);
+}
+
 int nabz_tg_cfg__load(struct nabz_tg_cfg *cfg, const char *path, bool need_token, char *err, size_t errlen)
 {
-	char *buf;
-	size_t n;
-	int rc;
-
-	memset(cfg, 0, sizeof(*cfg));
-	if(nabz_cfg__read_file(path, &buf, &n, err, errlen) != 0) return -1;
-	rc = nabz_tg_cfg__parse(cfg, buf, n, need_token, err, errlen);
-	free(buf);
-	return rc;
+	return read_root(cfg, nabz_cfg__load_root(path, err, errlen), need_token, err, errlen);
 }
 
 void nabz_tg_cfg__free(struct nabz_tg_cfg *cfg)
 {
-	free(cfg->mqtt_host);
-	free(cfg->mqtt_username);
-	if(cfg->mqtt_password) memset(cfg->mqtt_password, 0, strlen(cfg->mqtt_password));
-	free(cfg->mqtt_password);
-	free(cfg->mqtt_client_id);
-	free(cfg->topic_prefix);
+	nabz_mqttcfg__free(&cfg->mqtt);
 	free(cfg->api_base);
 	if(cfg->token) memset(cfg->token, 0, strlen(cfg->token));
 	free(cfg->token);

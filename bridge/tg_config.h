@@ -12,15 +12,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "mqttcfg.h"
+
 struct nabz_tg_cfg {
-	/* mqtt */
-	char *mqtt_host;
-	long mqtt_port;
-	char *mqtt_username;
-	char *mqtt_password;
-	char *mqtt_client_id;        /* fixed: the broker keeps the session under it */
-	char *topic_prefix;
-	long mqtt_keepalive_s;
+	struct nabz_mqtt_cfg mqtt;       /* owned; client_id fixed for the bot: the broker keeps its session under it */
 	/* telegram */
 	char *api_base;              /* https://api.telegram.org, or a local Bot API server / mirror */
 	char *token;                 /* secret: never logged */

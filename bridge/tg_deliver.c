@@ -216,6 +216,25 @@ static void retry_later(struct nabz_tg *bot, struct nabz_tg_chat *chat, const st
 	chat->retry_at_ms = now + jitter(chat->backoff_ms);
 }
 
+/* The chat's message just answered is done with (state: sent or given up):
+ * a command reply (t NULL) leaves the chat's replies, an alert target its
+ * queue and the spool. Only for the message at the head (current). */
+static void finish(struct nabz_tg *bot, struct nabz_tg_chat *chat, struct nabz_tg_target *t,
+		enum nabz_tg_state state)
+{
+	if(t == NULL){
+		struct nabz_tg_reply *done = chat->replies;
+		LL_DELETE(chat->replies, done);
+		free(done->text);
+		free(done);
+		return;
+	}
+	pop(chat);
+	nabz_tg_spool__mark(&bot->spool, t, state);
+	if(state == NABZ_TG_SENT) bot->sent_total++;
+	else bot->given_up_total++;
+}
+
 static void on_sent(void *ctx, const struct nabz_http_result *r)
 {
 	struct job *job = ctx;
@@ -244,16 +263,7 @@ static void on_sent(void *ctx, const struct nabz_http_result *r)
 		case NABZ_TG_OK:
 			chat->backoff_ms = 0;
 			if(!current) break;
-			if(job->reply){
-				struct nabz_tg_reply *done = chat->replies;
-				LL_DELETE(chat->replies, done);
-				free(done->text);
-				free(done);
-			}else{
-				pop(chat);
-				nabz_tg_spool__mark(&bot->spool, t, NABZ_TG_SENT);
-				bot->sent_total++;
-			}
+			finish(bot, chat, t, NABZ_TG_SENT);
 			break;
 		case NABZ_TG_RETRY_AFTER:
 			nabz_log(LOG_NOTICE, "Telegram asks to wait %lds (429): nothing goes out until then", a.retry_after_s);
@@ -275,16 +285,7 @@ static void on_sent(void *ctx, const struct nabz_http_result *r)
 			nabz_log(LOG_WARNING, "chat %" PRId64 ": Telegram refused a message (%s); it is given up",
 					chat->id, a.description);
 			if(!current) break;
-			if(job->reply){
-				struct nabz_tg_reply *done = chat->replies;
-				LL_DELETE(chat->replies, done);
-				free(done->text);
-				free(done);
-			}else{
-				pop(chat);
-				nabz_tg_spool__mark(&bot->spool, t, NABZ_TG_FAILED);
-				bot->given_up_total++;
-			}
+			finish(bot, chat, t, NABZ_TG_FAILED);
 			break;
 		case NABZ_TG_UNAUTHORIZED:
 			if(!bot->unauthorized_logged){

@@ -4,7 +4,6 @@
  * curl_multi_poll waits on the Bot API transfers and the MQTT socket
  * together; the scheduler's next due time bounds the wait.
  */
-#include <getopt.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -13,6 +12,7 @@
 
 #include <curl/curl.h>
 
+#include "cli.h"
 #include "log.h"
 #include "tg.h"
 #include "tg_api.h"
@@ -137,35 +137,17 @@ static void run(struct nabz_tg *bot)
 
 int main(int argc, char **argv)
 {
-	static const struct option long_opts[] = {
-		{"config", required_argument, NULL, 'c'},
-		{"check-config", no_argument, NULL, 'k'},
-		{"verbose", no_argument, NULL, 'v'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
 	struct nabz_tg_cfg cfg;
 	struct nabz_tg *bot;
-	const char *config_path = NULL;
-	bool check_only = false;
+	const char *config_path;
+	bool check_only;
 	char err[512];
-	int opt, rc = 0;
-	struct sigaction sa;
+	int rc;
 
 	nabz_log_ident = "nabz-telegram";
-	while((opt = getopt_long(argc, argv, "c:vh", long_opts, NULL)) != -1){
-		switch(opt){
-			case 'c': config_path = optarg; break;
-			case 'k': check_only = true; break;
-			case 'v': nabz_log_level = nabz_log_level >= LOG_INFO ? LOG_DEBUG : LOG_INFO; break;
-			case 'h': usage(stdout); return 0;
-			default: usage(stderr); return 2;
-		}
-	}
-	if(config_path == NULL){
-		usage(stderr);
-		return 2;
-	}
+	rc = nabz_cli__parse(argc, argv, NULL, usage, &config_path, &check_only);
+	if(rc >= 0) return rc;
+	rc = 0;
 	if(nabz_tg_cfg__load(&cfg, config_path, true, err, sizeof(err)) != 0){
 		fprintf(stderr, "nabz-telegram: bad configuration: %s\n", err);
 		return 1;
@@ -182,13 +164,9 @@ int main(int argc, char **argv)
 		goto done;
 	}
 	wake_http = &bot->http;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_stop_signal;
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	nabz_cli__signals(on_stop_signal, NULL);
 	nabz_log(LOG_NOTICE, "started: %s/alerts from %s:%ld to Telegram at %s%s; %u chats known",
-			cfg.topic_prefix, cfg.mqtt_host, cfg.mqtt_port, cfg.api_base,
+			cfg.mqtt.topic_prefix, cfg.mqtt.host, cfg.mqtt.port, cfg.api_base,
 			cfg.proxy[0] ? " through a proxy" : "", HASH_COUNT(bot->chats.by_id));
 	run(bot);
 	nabz_log(LOG_NOTICE, "stopped: %llu messages sent, %llu given up",

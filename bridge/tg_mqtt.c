@@ -27,7 +27,7 @@ static void on_connect(struct mosquitto *mosq, void *userdata, int rc)
 	m->backoff_ms = 0;
 	m->last_error[0] = '\0';
 	nabz_log(LOG_NOTICE, "mqtt: connected to %s:%ld as %s (client id %s, persistent session)",
-			m->cfg->mqtt_host, m->cfg->mqtt_port, m->cfg->mqtt_username, m->cfg->mqtt_client_id);
+			m->cfg->mqtt.host, m->cfg->mqtt.port, m->cfg->mqtt.username, m->cfg->mqtt.client_id);
 	/* The session keeps the subscriptions; asking again costs nothing and
 	 * covers a broker that lost them (restarted without persistence). */
 	mosquitto_subscribe(mosq, NULL, m->alerts_topic, 1);
@@ -69,8 +69,8 @@ static void setup_client(struct nabz_tg_mqtt *m)
 	mosquitto_int_option(m->mosq, MOSQ_OPT_TCP_NODELAY, 1);
 	/* Packets are queued, never written from inside a read: see the header. */
 	mosquitto_threaded_set(m->mosq, true);
-	if(cfg->mqtt_username[0]){
-		mosquitto_username_pw_set(m->mosq, cfg->mqtt_username, cfg->mqtt_password[0] ? cfg->mqtt_password : NULL);
+	if(cfg->mqtt.username[0]){
+		mosquitto_username_pw_set(m->mosq, cfg->mqtt.username, cfg->mqtt.password[0] ? cfg->mqtt.password : NULL);
 	}
 	mosquitto_connect_callback_set(m->mosq, on_connect);
 	mosquitto_disconnect_callback_set(m->mosq, on_disconnect);
@@ -84,13 +84,13 @@ int nabz_tg_mqtt__init(struct nabz_tg_mqtt *m, const struct nabz_tg_cfg *cfg, co
 	memset(m, 0, sizeof(*m));
 	m->cfg = cfg;
 	m->hooks = *hooks;
-	a = snprintf(m->alerts_topic, sizeof(m->alerts_topic), "%s/alerts", cfg->topic_prefix);
-	b = snprintf(m->prices_filter, sizeof(m->prices_filter), "%s/prices/+", cfg->topic_prefix);
+	a = snprintf(m->alerts_topic, sizeof(m->alerts_topic), "%s/alerts", cfg->mqtt.topic_prefix);
+	b = snprintf(m->prices_filter, sizeof(m->prices_filter), "%s/prices/+", cfg->mqtt.topic_prefix);
 	if(a < 0 || (size_t)a >= sizeof(m->alerts_topic) || b < 0 || (size_t)b >= sizeof(m->prices_filter)) return -1;
 	mosquitto_lib_init();
 	/* clean_session false: the broker keeps our subscription and queues
 	 * QoS 1 alerts while we are away. */
-	m->mosq = mosquitto_new(cfg->mqtt_client_id, false, m);
+	m->mosq = mosquitto_new(cfg->mqtt.client_id, false, m);
 	if(m->mosq == NULL) return -1;
 	setup_client(m);
 	return 0;
@@ -124,15 +124,15 @@ static void try_connect(struct nabz_tg_mqtt *m, int64_t now_ms)
 	int rc;
 
 	if(now_ms < m->next_connect_ms) return;
-	mosquitto_reinitialise(m->mosq, m->cfg->mqtt_client_id, false, m);
+	mosquitto_reinitialise(m->mosq, m->cfg->mqtt.client_id, false, m);
 	setup_client(m);
-	rc = mosquitto_connect_async(m->mosq, m->cfg->mqtt_host, (int)m->cfg->mqtt_port, (int)m->cfg->mqtt_keepalive_s);
+	rc = mosquitto_connect_async(m->mosq, m->cfg->mqtt.host, (int)m->cfg->mqtt.port, (int)m->cfg->mqtt.keepalive_s);
 	if(rc != MOSQ_ERR_SUCCESS){
 		const char *why = rc == MOSQ_ERR_ERRNO ? strerror(errno) : mosquitto_strerror(rc);
 		if(strcmp(m->last_error, why) != 0){
 			snprintf(m->last_error, sizeof(m->last_error), "%s", why);
 			nabz_log(LOG_WARNING, "mqtt: cannot connect to %s:%ld: %s; retrying with backoff",
-					m->cfg->mqtt_host, m->cfg->mqtt_port, why);
+					m->cfg->mqtt.host, m->cfg->mqtt.port, why);
 		}
 		schedule_reconnect(m, now_ms);
 		return;

@@ -4,7 +4,6 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 #include <utlist.h>
 
@@ -215,8 +214,9 @@ done:
 	return rc;
 }
 
-static int load_line(struct nabz_tg_spool *s, char *line)
+static int load_line(void *ud, char *line)
 {
+	struct nabz_tg_spool *s = ud;
 	char *end;
 	uint64_t seq;
 	long long chat;
@@ -258,34 +258,15 @@ static int load_line(struct nabz_tg_spool *s, char *line)
 	}
 }
 
-static void load(struct nabz_tg_spool *s)
+static int rewrite(void *ud)
 {
-	FILE *f = fopen(s->path, "r");
-	char *line = NULL;
-	size_t cap = 0, lineno = 0, bad = 0, first_bad = 0;
-	ssize_t n;
-
-	if(f == NULL) return;
-	while((n = getline(&line, &cap, f)) > 0){
-		lineno++;
-		if(line[n - 1] != '\n'){
-			nabz_log(LOG_WARNING, "spool %s: line %zu is torn (a crash mid-write); skipped", s->path, lineno);
-			break;
-		}
-		line[n - 1] = '\0';
-		if(load_line(s, line) != 0){
-			if(bad++ == 0) first_bad = lineno;
-		}
-	}
-	free(line);
-	fclose(f);
-	if(bad) nabz_log(LOG_WARNING, "spool %s: %zu unreadable lines skipped (the first: line %zu)", s->path, bad, first_bad);
-	if(s->count) nabz_log(LOG_NOTICE, "spool: %zu alerts from before are still to be delivered", s->count);
+	return compact(ud);
 }
 
 int nabz_tg_spool__open(struct nabz_tg_spool *s, const char *dir, size_t max, char *err, size_t errlen)
 {
-	size_t len = strlen(dir) + 32;
+	size_t lines;
+	int rc;
 
 	memset(s, 0, sizeof(*s));
 	s->max = max;
@@ -296,22 +277,9 @@ int nabz_tg_spool__open(struct nabz_tg_spool *s, const char *dir, size_t max, ch
 		return -1;
 	}
 	if(dir[0] == '\0') return 0;
-	if(mkdir(dir, 0750) != 0 && errno != EEXIST){
-		snprintf(err, errlen, "cannot create %s: %s", dir, strerror(errno));
-		return -1;
-	}
-	s->path = malloc(len);
-	if(s->path == NULL) return -1;
-	snprintf(s->path, len, "%s/telegram.spool", dir);
-	load(s);
-	/* A clean file: what is pending, no torn tail. */
-	if(compact(s) != 0){
-		snprintf(err, errlen, "cannot write %s: %s", s->path, strerror(errno));
-		free(s->path);
-		s->path = NULL;
-		return -1;
-	}
-	return 0;
+	rc = nabz_file__open_spool(dir, "telegram.spool", load_line, rewrite, s, &s->path, &lines, err, errlen);
+	if(s->count) nabz_log(LOG_NOTICE, "spool: %zu alerts from before are still to be delivered", s->count);
+	return rc;
 }
 
 void nabz_tg_spool__close(struct nabz_tg_spool *s)

@@ -9,6 +9,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 
 #include <cmocka.h>
 
@@ -22,6 +24,23 @@
 			fail(); \
 		} \
 	} while(0)
+
+/* A fresh directory /tmp/<prefix>-XXXXXX into dir (len: at least
+ * strlen(prefix) + 12); fails the test when it cannot be made. */
+static inline void nabz_test_tmpdir(char *dir, size_t len, const char *prefix)
+{
+	snprintf(dir, len, "/tmp/%s-XXXXXX", prefix);
+	assert_non_null(mkdtemp(dir));
+}
+
+/* rm -rf dir; fails the test when that fails. */
+static inline void nabz_test_rmtree(const char *dir)
+{
+	char cmd[256];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}
 
 #define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -7,19 +7,6 @@
 #include "nabz_test.h"
 #include "tg_spool.h"
 
-static void tmpdir(char *dir, size_t len)
-{
-	snprintf(dir, len, "/tmp/nabz-tg-spool-XXXXXX");
-	assert_non_null(mkdtemp(dir));
-}
-
-static void cleanup(const char *dir)
-{
-	char cmd[256];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	assert_int_equal(system(cmd), 0);
-}
-
 static void test_pending_survives_a_restart(void **state)
 {
 	char dir[64], err[256];
@@ -29,7 +16,7 @@ static void test_pending_survives_a_restart(void **state)
 	uint64_t h1 = nabz_tg_spool__hash("one", 3), h2 = nabz_tg_spool__hash("two", 3);
 
 	(void)state;
-	tmpdir(dir, sizeof(dir));
+	nabz_test_tmpdir(dir, sizeof(dir), "nabz-tg-spool");
 	assert_int_equal(nabz_tg_spool__open(&s, dir, 100, err, sizeof(err)), 0);
 	e1 = nabz_tg_spool__add(&s, "{\"n\":1}", h1, chats, 3);
 	e2 = nabz_tg_spool__add(&s, "{\"n\":2}", h2, chats, 2);
@@ -55,7 +42,7 @@ static void test_pending_survives_a_restart(void **state)
 	assert_false(nabz_tg_spool__seen(&s, nabz_tg_spool__hash("three", 5)));
 	assert_true(s.next_seq > 2);
 	nabz_tg_spool__close(&s);
-	cleanup(dir);
+	nabz_test_rmtree(dir);
 }
 
 static void test_a_torn_tail_and_junk_are_skipped(void **state)
@@ -65,7 +52,7 @@ static void test_a_torn_tail_and_junk_are_skipped(void **state)
 	FILE *f;
 
 	(void)state;
-	tmpdir(dir, sizeof(dir));
+	nabz_test_tmpdir(dir, sizeof(dir), "nabz-tg-spool");
 	snprintf(path, sizeof(path), "%s/telegram.spool", dir);
 	f = fopen(path, "w");
 	assert_non_null(f);
@@ -80,7 +67,7 @@ static void test_a_torn_tail_and_junk_are_skipped(void **state)
 	assert_int_equal(s.head->seq, 1);
 	assert_int_equal(s.head->left, 1);
 	nabz_tg_spool__close(&s);
-	cleanup(dir);
+	nabz_test_rmtree(dir);
 }
 
 static void test_compaction_keeps_what_is_pending(void **state)
@@ -91,7 +78,7 @@ static void test_compaction_keeps_what_is_pending(void **state)
 	struct nabz_tg_entry *keep;
 
 	(void)state;
-	tmpdir(dir, sizeof(dir));
+	nabz_test_tmpdir(dir, sizeof(dir), "nabz-tg-spool");
 	assert_int_equal(nabz_tg_spool__open(&s, dir, 100000, err, sizeof(err)), 0);
 	keep = nabz_tg_spool__add(&s, "{\"keep\":1}", 1, &chat, 1);
 	assert_non_null(keep);
@@ -106,7 +93,7 @@ static void test_compaction_keeps_what_is_pending(void **state)
 	assert_string_equal(s.head->payload, "{\"keep\":1}");
 	assert_true(nabz_tg_spool__seen(&s, 100 + 9999));
 	nabz_tg_spool__close(&s);
-	cleanup(dir);
+	nabz_test_rmtree(dir);
 }
 
 int main(void)
