@@ -101,6 +101,14 @@ static int watch_add(struct nabz_bridge *b, const char *sym, const char *id)
 	return 1;
 }
 
+/* The newest items, retained, for whoever subscribes later. */
+static void publish_news_recent(struct nabz_bridge *b)
+{
+	cJSON *d = nabz_news_recent__to_json(&b->news_recent);
+
+	if(d) nabz_publisher__send(&b->pub, "news/recent", "news_recent", d, true, nabz_timefmt__wall_ms());
+}
+
 /* Every source is asked at once at start, for data as soon as possible;
  * from then on their rounds are spread over a second: the k-th of n
  * enabled sources runs k/n s after the first. Responses that arrive
@@ -147,6 +155,10 @@ int nabz_sources__init(struct nabz_bridge *b)
 	if(nabz_news_seen__open(&b->news_seen, b->once ? "" : b->cfg->state_dir, (size_t)b->cfg->news_seen_max) != 0){
 		return -1;
 	}
+	if(nabz_news_recent__open(&b->news_recent, b->once ? "" : b->cfg->state_dir, NABZ_NEWS_RECENT_MAX) != 0){
+		return -1;
+	}
+	publish_news_recent(b);   /* the broker may have lost it (no persistence) */
 	spread_phases(b);
 	b->market.total_market_cap_usd = b->market.total_volume_usd = NAN;
 	b->market.btc_dominance_pct = b->market.usdt_irt = NAN;
@@ -160,6 +172,7 @@ void nabz_sources__cleanup(struct nabz_bridge *b)
 {
 	free(b->watch);
 	nabz_news_seen__close(&b->news_seen);
+	nabz_news_recent__close(&b->news_recent);
 	nabz_coin_ids__free(&b->coin_ids);
 }
 
@@ -251,7 +264,7 @@ static int by_time(const void *a, const void *b)
 /* Publishes the items not seen before, oldest first, QoS 1. */
 static void take_news(struct nabz_bridge *b, enum nabz_source_id source, struct nabz_news_list *list)
 {
-	size_t fresh = 0, skip = 0;
+	size_t fresh = 0, skip = 0, added = 0;
 
 	qsort(list->items, list->count, sizeof(list->items[0]), by_time);
 	for(size_t i = 0; i < list->count; i++){
@@ -281,11 +294,16 @@ static void take_news(struct nabz_bridge *b, enum nabz_source_id source, struct 
 			nabz_timefmt__rfc3339(it->published_ms, ts, sizeof(ts));
 			cJSON_AddStringToObject(d, "published_at", ts);
 		}
+		if(nabz_news_recent__add(&b->news_recent, d) == 0) added++;
 		if(nabz_publisher__send(&b->pub, "news", "news", d, false, nabz_timefmt__wall_ms()) == 0){
 			b->news_published++;
 		}
 	}
 	b->news_seen.first_run = false;
+	if(added){
+		nabz_news_recent__save(&b->news_recent);
+		publish_news_recent(b);
+	}
 }
 
 /* Returns NULL on success or the reason the body was refused. */

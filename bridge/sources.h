@@ -15,6 +15,7 @@
 #include "config.h"
 #include "http.h"
 #include "news.h"
+#include "news_recent.h"
 #include "parse_util.h"
 #include "prices.h"
 #include "publish.h"
@@ -47,6 +48,7 @@ struct nabz_bridge {
 	struct nabz_coin_id_list coin_ids;  /* CoinGecko ids of the watched symbols */
 	struct nabz_alerts alerts;
 	struct nabz_news_seen news_seen;
+	struct nabz_news_recent news_recent;
 	uint64_t news_published;
 	struct nabz_market market;
 	bool market_dirty;

@@ -49,7 +49,7 @@
 
   var CONTROL_TOPIC = '$CONTROL/nabz/v1';
   var RESPONSE_TOPIC = '$CONTROL/nabz/v1/response';
-  var EVENTS = ['price_update', 'market_update', 'news', 'alert', 'stats_update',
+  var EVENTS = ['price_update', 'market_update', 'news', 'news_recent', 'alert', 'stats_update',
     'sources_update', 'connected', 'disconnected', 'reconnecting', 'session', 'message', 'error'];
 
   /* The n-th retry's delay (n from 0): full jitter over a capped
@@ -67,7 +67,10 @@
     switch (group) {
       case 'all': return prefix + '/#';
       case 'prices': return prefix + '/prices/+';
-      case 'market': case 'news': case 'alerts': case 'stats': case 'sources':
+      /* news/#: each item on news, and the latest ones, retained, on
+       * news/recent (a page opened now has something to show) */
+      case 'news': return prefix + '/news/#';
+      case 'market': case 'alerts': case 'stats': case 'sources':
         return prefix + '/' + group;
       default:
         if (/^prices\/[A-Za-z0-9._-]{1,32}$/.test(group)) return prefix + '/prices/' + group.slice(7).toUpperCase();

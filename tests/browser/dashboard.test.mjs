@@ -31,6 +31,13 @@ before(async () => {
     },
     watching: ['BTC', 'ETH', 'USDT', 'SOL', 'DOGE', 'TON'], discovered: 0,
   }, retained);
+  // what the bridge keeps retained for pages opened later: newest first
+  await publish(pub, 'crypto/news/recent', 'news_recent', {
+    items: [
+      { id: 'r-2', title: 'Earlier headline two', source: 'rss', published_at: new Date(Date.now() - 60000).toISOString() },
+      { id: 'r-1', title: 'Earlier headline one', source: 'rss', published_at: new Date(Date.now() - 120000).toISOString() },
+    ],
+  }, retained);
 });
 
 after(async () => {
@@ -85,6 +92,15 @@ test('a published price appears in the dashboard, live', { timeout: 60000 }, asy
   // Charts of the default symbols fill from live updates.
   await feedCharts(10);
   await waitFor(() => p.evaluate(() => document.querySelectorAll('#chart-list figure[data-symbol] canvas').length === 2), { what: 'two charts' });
+  await p.close();
+});
+
+test('news published before the page opened shows at once, newest first', { timeout: 30000 }, async () => {
+  const p = await openDashboard('?lang=en');
+  await waitFor(async () => (await p.textContent('#news-list')).includes('Earlier headline one'), { what: 'recent news' });
+  const titles = await p.evaluate(() => [...document.querySelectorAll('#news-list .news-title')].map((e) => e.textContent));
+  assert.ok(titles.indexOf('Earlier headline two') < titles.indexOf('Earlier headline one'), titles.join(' | '));
+  assert.equal(await p.evaluate(() => document.getElementById('news-empty').hidden), true);
   await p.close();
 });
 

@@ -303,6 +303,13 @@ def test_news_deduplicated_across_restarts(broker_factory, fake):
         time.sleep(2.5)
         assert len(news) == 6                             # the restart republished nothing
         assert news[-1]["data"]["id"] == "9003"
+        # The latest items, retained for pages opened later, newest first:
+        # all six, so the list came back from the state directory too.
+        r, recent = collect(broker, "crypto/news/recent")
+        assert wait_until(lambda: recent and len(recent[-1]["data"]["items"]) == 6)
+        assert recent[-1]["type"] == "news_recent"
+        assert recent[-1]["data"]["items"][0]["id"] == "9003"
+        r.loop_stop()
     finally:
         assert again.stop() == 0, again.read_log()
         c.loop_stop()

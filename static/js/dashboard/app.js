@@ -43,6 +43,7 @@ const audience = new Audience();
 client.on('price_update', (m) => { prices.update(m); charts.price(m); });
 client.on('market_update', (m) => market.update(m));
 client.on('news', (m) => news.update(m));
+client.on('news_recent', (m) => news.recent(m));
 client.on('alert', (m) => alerts.update(m));
 client.on('sources_update', (m) => sources.update(m));
 client.on('stats_update', (m) => audience.update(m.data));

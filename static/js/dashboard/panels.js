@@ -60,6 +60,14 @@ export class News {
     cap(this.list, MAX_NEWS);
     $('news-empty').hidden = true;
   }
+  /* The latest items (retained, newest first): what was published before
+   * the page opened. Items already shown are skipped. */
+  recent(msg) {
+    const items = msg.data && Array.isArray(msg.data.items) ? msg.data.items : [];
+    for (let i = Math.min(items.length, MAX_NEWS) - 1; i >= 0; i--) {
+      this.update({ data: items[i], ts: msg.ts });
+    }
+  }
   item(d, ts) {
     const li = el('li', 'news-item');
     const head = el(d.url ? 'a' : 'span', 'news-title', d.title);
