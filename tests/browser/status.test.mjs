@@ -124,6 +124,29 @@ test('embed.html: the status bar works with no page code', { timeout: 30000 }, a
   await p.close();
 });
 
+test('the status bar: colours and position from custom properties alone, reduced motion respected', { timeout: 30000 }, async () => {
+  const p = await browser.newPage();
+  await p.goto(`${broker.url}/static/examples/embed.html`);
+  await waitFor(async () => (await dotClasses(p)).includes('status-dot-online'), { what: 'online dot' });
+  const dot = () => p.evaluate(() => {
+    const st = getComputedStyle(document.getElementById('ws-status-dot'));
+    return { bg: st.backgroundColor, animation: st.animationName };
+  });
+  assert.notEqual((await dot()).animation, 'none');              // pulsing while connected
+  // Only custom properties, no class or markup change: colour and edge.
+  await p.addStyleTag({ content: ':root { --nabz-online: rgb(1, 2, 3); --nabz-bar-position: bottom; }' });
+  await waitFor(async () => (await dot()).bg === 'rgb(1, 2, 3)', { what: 'the online colour from --nabz-online' });
+  const edge = await p.evaluate(() => {
+    const r = document.getElementById('ws-connection-status').getBoundingClientRect();
+    return { top: r.top, bottom: r.bottom, vh: window.innerHeight };
+  });
+  assert.ok(edge.top > 0 && Math.abs(edge.bottom - edge.vh) <= 1, JSON.stringify(edge));
+  // A user who asked the system for less motion gets no pulse.
+  await p.emulateMedia({ reducedMotion: 'reduce' });
+  await waitFor(async () => (await dot()).animation === 'none', { what: 'no animation with reduced motion' });
+  await p.close();
+});
+
 test('one script tag: websocket-client.js loads MQTT.js itself', { timeout: 30000 }, async () => {
   const p = await browser.newPage();
   await p.goto(`${broker.url}/static/examples/one-tag.html`);
