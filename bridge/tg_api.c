@@ -63,7 +63,7 @@ static bool chat_unreachable(const char *d)
 
 void nabz_tg_api__classify(const struct nabz_http_result *r, struct nabz_tg_answer *a)
 {
-	const cJSON *ok, *code, *desc, *params, *ra;
+	const cJSON *ok, *code, *desc, *params, *ra, *mig;
 	long status = r->status;
 
 	memset(a, 0, sizeof(*a));
@@ -100,7 +100,11 @@ void nabz_tg_api__classify(const struct nabz_http_result *r, struct nabz_tg_answ
 		a->outcome = NABZ_TG_TRANSIENT;
 		return;
 	}
-	if(status == 401 || status == 404){
+	mig = cJSON_GetObjectItemCaseSensitive(params, "migrate_to_chat_id");
+	if(status == 400 && cJSON_IsNumber(mig) && mig->valuedouble != 0){
+		a->outcome = NABZ_TG_MIGRATED;
+		a->migrate_to = (int64_t)mig->valuedouble;
+	}else if(status == 401 || status == 404){
 		a->outcome = NABZ_TG_UNAUTHORIZED;
 	}else if(status == 409){
 		a->outcome = NABZ_TG_CONFLICT;
@@ -121,6 +125,6 @@ void nabz_tg_api__answer_free(struct nabz_tg_answer *a)
 const char *nabz_tg_api__outcome_name(enum nabz_tg_outcome o)
 {
 	static const char *const names[] = {"ok", "retry after", "transient", "chat gone", "bad message",
-		"unauthorized", "conflict"};
+		"unauthorized", "conflict", "migrated"};
 	return (unsigned)o < sizeof(names) / sizeof(names[0]) ? names[o] : "unknown";
 }

@@ -21,12 +21,14 @@ enum nabz_tg_outcome {
 	NABZ_TG_CHAT_GONE,       /* blocked, kicked, chat not found: never again until /start */
 	NABZ_TG_BAD_MESSAGE,     /* this message cannot be sent (400): give it up */
 	NABZ_TG_UNAUTHORIZED,    /* the token is refused (401, 404): nothing can be sent */
-	NABZ_TG_CONFLICT         /* 409: another getUpdates or a webhook */
+	NABZ_TG_CONFLICT,        /* 409: another getUpdates or a webhook */
+	NABZ_TG_MIGRATED         /* 400: the group became a supergroup: migrate_to */
 };
 
 struct nabz_tg_answer {
 	enum nabz_tg_outcome outcome;
 	long retry_after_s;
+	int64_t migrate_to;          /* NABZ_TG_MIGRATED: the chat's new id */
 	char description[200];   /* Telegram's words, or the transport error */
 	cJSON *root;             /* the parsed answer (owned; NULL when none) */
 	const cJSON *result;     /* root's "result" when OK */

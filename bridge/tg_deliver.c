@@ -235,6 +235,70 @@ static void finish(struct nabz_tg *bot, struct nabz_tg_chat *chat, struct nabz_t
 	else bot->given_up_total++;
 }
 
+static bool entry_has_chat(const struct nabz_tg_entry *e, int64_t chat)
+{
+	for(size_t i = 0; i < e->ntargets; i++) if(e->targets[i].chat == chat) return true;
+	return false;
+}
+
+/* Into the chat's queue in alert order; never before a head whose request
+ * is out (its answer must still find it at the head). */
+static void insert_by_seq(struct nabz_tg_chat *chat, struct nabz_tg_target *t)
+{
+	struct nabz_tg_target *prev = NULL, *it = chat->q_head;
+
+	if(it && it->inflight){
+		prev = it;
+		it = it->next_in_chat;
+	}
+	while(it && it->entry->seq < t->entry->seq){
+		prev = it;
+		it = it->next_in_chat;
+	}
+	t->next_in_chat = it;
+	if(prev) prev->next_in_chat = t;
+	else chat->q_head = t;
+	if(it == NULL) chat->q_tail = t;
+}
+
+/* Telegram turned a group into a supergroup (400, migrate_to_chat_id):
+ * its settings and pending alerts follow it to the new id, in order; an
+ * alert the new chat gets anyway is given up for the old one, so none
+ * arrives twice. The old id is gone. */
+static void migrate_chat(struct nabz_tg *bot, struct nabz_tg_chat *old, int64_t to)
+{
+	struct nabz_tg_chat *nc = nabz_tg_chats__get(&bot->chats, to);
+	struct nabz_tg_target *t, *next;
+
+	if(nc == NULL || nc == old) return;   /* out of memory, or nonsense: retried */
+	nabz_log(LOG_NOTICE, "chat %" PRId64 " became the supergroup %" PRId64 ": its settings and pending "
+			"alerts move there", old->id, to);
+	if(!nc->active){
+		nc->active = old->active;
+		memcpy(nc->lang, old->lang, sizeof(nc->lang));
+		memcpy(nc->watch, old->watch, sizeof(nc->watch));
+		nc->nwatch = old->nwatch;
+	}
+	nc->gone = false;
+	t = old->q_head;
+	old->q_head = old->q_tail = NULL;
+	for(; t; t = next){
+		next = t->next_in_chat;
+		t->next_in_chat = NULL;
+		if(entry_has_chat(t->entry, to)){
+			nabz_tg_spool__mark(&bot->spool, t, NABZ_TG_FAILED);
+		}else{
+			t->chat = to;
+			insert_by_seq(nc, t);
+		}
+	}
+	nabz_tg_spool__readdress(&bot->spool, old->id, to);
+	free_replies(old);
+	old->active = false;
+	old->gone = true;
+	nabz_tg_chats__save(&bot->chats);
+}
+
 static void on_sent(void *ctx, const struct nabz_http_result *r)
 {
 	struct job *job = ctx;
@@ -286,6 +350,9 @@ static void on_sent(void *ctx, const struct nabz_http_result *r)
 					chat->id, a.description);
 			if(!current) break;
 			finish(bot, chat, t, NABZ_TG_FAILED);
+			break;
+		case NABZ_TG_MIGRATED:
+			migrate_chat(bot, chat, a.migrate_to);
 			break;
 		case NABZ_TG_UNAUTHORIZED:
 			if(!bot->unauthorized_logged){

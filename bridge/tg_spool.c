@@ -214,6 +214,25 @@ done:
 	return rc;
 }
 
+static void readdress(struct nabz_tg_spool *s, int64_t from, int64_t to)
+{
+	for(struct nabz_tg_entry *e = s->head; e; e = e->next){
+		for(size_t i = 0; i < e->ntargets; i++){
+			if(e->targets[i].chat == from && e->targets[i].state == NABZ_TG_PENDING) e->targets[i].chat = to;
+		}
+	}
+}
+
+void nabz_tg_spool__readdress(struct nabz_tg_spool *s, int64_t from, int64_t to)
+{
+	readdress(s, from, to);
+	if(s->file){
+		if(fprintf(s->file, "M %" PRId64 " %" PRId64 "\n", from, to) < 0 || fflush(s->file) != 0) write_failed(s);
+		s->lines++;
+		s->dirty = true;
+	}
+}
+
 static int load_line(void *ud, char *line)
 {
 	struct nabz_tg_spool *s = ud;
@@ -239,6 +258,17 @@ static int load_line(void *ud, char *line)
 			chat = strtoll(end + 1, &end, 10);
 			if(*end != '\0' || errno) return -1;
 			load_mark(s, seq, (int64_t)chat, line[0] == 'S' ? NABZ_TG_SENT : NABZ_TG_FAILED);
+			return 0;
+		case 'M':
+			{
+				long long from, to;
+				errno = 0;
+				from = strtoll(line + 2, &end, 10);
+				if(*end != ' ' || errno) return -1;
+				to = strtoll(end + 1, &end, 10);
+				if(*end != '\0' || errno) return -1;
+				readdress(s, (int64_t)from, (int64_t)to);
+			}
 			return 0;
 		case 'F':
 			errno = 0;

@@ -7,6 +7,8 @@
  *   X <seq> <chat>                             given up for that chat
  *   F <seq>                                    dropped whole (spool full)
  *   H <hash>                                   an alert seen before (compaction)
+ *   M <chat> <chat>                            pending for the first now for the second
+ *                                              (a group that became a supergroup)
  *
  * A lines reach the disk (fsync, nabz_tg_spool__sync) before the broker is
  * told the alert arrived (the MQTT PUBACK), so an alert the broker forgets
@@ -96,5 +98,8 @@ bool nabz_tg_spool__mark(struct nabz_tg_spool *s, struct nabz_tg_target *t, enum
 void nabz_tg_spool__drop(struct nabz_tg_spool *s, struct nabz_tg_entry *e);
 /* fsync of what was written since the last call. Returns 0 or -1. */
 int nabz_tg_spool__sync(struct nabz_tg_spool *s);
+/* Every target still pending for chat from is for chat to from now on
+ * (written at once, like a mark). */
+void nabz_tg_spool__readdress(struct nabz_tg_spool *s, int64_t from, int64_t to);
 
 #endif

@@ -15,6 +15,7 @@ class FakeTelegram:
         self.calls = []            # every sendMessage: (time, chat_id, text, status)
         self.failures = []         # scripted answers for the next sendMessage calls
         self.gone = set()          # chat ids answered "chat not found"
+        self.migrated = {}         # group id -> supergroup id: answered migrate_to_chat_id
         self.updates = []          # queued updates
         self.next_update_id = 1000
         self.next_message_id = 1
@@ -79,7 +80,11 @@ class FakeTelegram:
         text = body.get("text", "")
         with self.cond:
             failure = self.failures.pop(0) if self.failures else None
-            if failure is None and chat_id in self.gone:
+            if failure is None and chat_id in self.migrated:
+                status, answer = 400, {"ok": False, "error_code": 400,
+                                       "description": "Bad Request: group chat was upgraded to a supergroup chat",
+                                       "parameters": {"migrate_to_chat_id": self.migrated[chat_id]}}
+            elif failure is None and chat_id in self.gone:
                 status, answer = 400, {"ok": False, "error_code": 400, "description": "Bad Request: chat not found"}
             elif failure is None:
                 self.next_message_id += 1

@@ -309,3 +309,30 @@ def test_bad_config_reports_the_json_path_and_check_config(tmp_path):
     p.write_text(json.dumps({"telegram": {"token_file": str(tf)}}))
     out = subprocess.run([telegram_path(), "-c", str(p), "--check-config"], capture_output=True, text=True, env=noenv)
     assert out.returncode == 0 and TOKEN not in out.stdout + out.stderr
+
+
+def test_a_group_upgraded_to_a_supergroup_keeps_its_settings_and_alerts(env):
+    """Telegram answers a group that became a supergroup with 400 and
+    parameters.migrate_to_chat_id: the chat's settings and pending alerts
+    move to the new id, in order, none lost and none twice, also across a
+    restart of the bot."""
+    broker, fake, pub, make = env
+    new_id = -1001003
+    bot = make()
+    start_chats(fake, C)
+    fake.user_says(C, "/watch BTC")
+    fake.wait_delivered(C, 2)
+    fake.migrated[C] = new_id
+    publish(pub, alert("BTC", 1))
+    publish(pub, alert("ETH", 2))                   # not watched: goes nowhere
+    publish(pub, alert("BTC", 3))
+    fake.wait_delivered(new_id, 2, contains="alert #")
+    assert "became the supergroup" in bot.read_log()
+    bot.stop()
+    bot = make()                                    # settings and spool come back moved
+    publish(pub, alert("BTC", 4))
+    publish(pub, alert("ETH", 5))
+    fake.wait_delivered(new_id, 3, contains="alert #")
+    time.sleep(0.5)
+    assert numbers(alerts_of(fake, new_id)) == [1, 3, 4]
+    assert alerts_of(fake, C) == []

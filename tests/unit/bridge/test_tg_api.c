@@ -27,6 +27,8 @@ static void test_classify(void **state)
 		{400, "{\"ok\":false,\"error_code\":400,\"description\":\"Bad Request: can't parse entities\"}", NULL, NABZ_TG_BAD_MESSAGE, -1},
 		{401, "{\"ok\":false,\"error_code\":401,\"description\":\"Unauthorized\"}", NULL, NABZ_TG_UNAUTHORIZED, -1},
 		{409, "{\"ok\":false,\"error_code\":409,\"description\":\"Conflict: terminated by other getUpdates request\"}", NULL, NABZ_TG_CONFLICT, -1},
+		{400, "{\"ok\":false,\"error_code\":400,\"description\":\"Bad Request: group chat was upgraded to a "
+			"supergroup chat\",\"parameters\":{\"migrate_to_chat_id\":-1001234567890}}", NULL, NABZ_TG_MIGRATED, -1},
 	};
 
 	(void)state;
@@ -35,6 +37,7 @@ static void test_classify(void **state)
 			.error = rows[i].error, .retry_after_s = -1};
 		struct nabz_tg_answer a;
 		nabz_tg_api__classify(&r, &a);
+		if(rows[i].want == NABZ_TG_MIGRATED) check_row(a.migrate_to == -1001234567890LL, "row %zu: migrate_to", i);
 		check_row(a.outcome == rows[i].want, "row %zu: %s, want %s", i, nabz_tg_api__outcome_name(a.outcome),
 				nabz_tg_api__outcome_name(rows[i].want));
 		if(rows[i].retry_after >= 0){

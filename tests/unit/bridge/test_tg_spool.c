@@ -45,6 +45,41 @@ static void test_pending_survives_a_restart(void **state)
 	nabz_test_rmtree(dir);
 }
 
+/* A group that became a supergroup: what was pending for it is for the
+ * new id, after a restart too; what it had done stays done. */
+static void test_readdress_survives_a_restart(void **state)
+{
+	char dir[64], err[256];
+	struct nabz_tg_spool s;
+	const int64_t chats[] = {-3, 1};
+	struct nabz_tg_entry *e1, *e2;
+
+	(void)state;
+	nabz_test_tmpdir(dir, sizeof(dir), "nabz-tg-spool");
+	assert_int_equal(nabz_tg_spool__open(&s, dir, 100, err, sizeof(err)), 0);
+	e1 = nabz_tg_spool__add(&s, "{\"n\":1}", nabz_tg_spool__hash("a", 1), chats, 2);
+	e2 = nabz_tg_spool__add(&s, "{\"n\":2}", nabz_tg_spool__hash("b", 1), chats, 2);
+	assert_non_null(e1);
+	assert_non_null(e2);
+	assert_false(nabz_tg_spool__mark(&s, &e1->targets[0], NABZ_TG_SENT));   /* -3 had #1 */
+	nabz_tg_spool__readdress(&s, -3, -1003);
+	assert_true(e2->targets[0].chat == -1003);
+	nabz_tg_spool__close(&s);
+
+	assert_int_equal(nabz_tg_spool__open(&s, dir, 100, err, sizeof(err)), 0);
+	assert_int_equal(s.count, 2);
+	for(struct nabz_tg_entry *e = s.head; e; e = e->next){
+		for(size_t i = 0; i < e->ntargets; i++){
+			if(e->targets[i].state == NABZ_TG_PENDING) assert_true(e->targets[i].chat == 1 || e->targets[i].chat == -1003);
+			else assert_true(e->targets[i].chat == -3);   /* the done one keeps its old id */
+		}
+	}
+	assert_int_equal(s.head->left, 1);                  /* #1: only chat 1 left */
+	assert_int_equal(s.head->next->left, 2);            /* #2: chat 1 and -1003 */
+	nabz_tg_spool__close(&s);
+	nabz_test_rmtree(dir);
+}
+
 static void test_a_torn_tail_and_junk_are_skipped(void **state)
 {
 	char dir[64], err[256], path[128];
@@ -100,6 +135,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pending_survives_a_restart),
+		cmocka_unit_test(test_readdress_survives_a_restart),
 		cmocka_unit_test(test_a_torn_tail_and_junk_are_skipped),
 		cmocka_unit_test(test_compaction_keeps_what_is_pending),
 	};
