@@ -487,3 +487,36 @@ def test_service_threads_share_the_port_the_limits_and_the_figures(broker_factor
     watcher.wait_for(lambda s: not s["client_types"].get("browser"))
     watcher.close()
     assert_healthy(b)
+
+
+def test_out_of_descriptors_the_listener_pauses_and_recovers(broker_factory):
+    """The broker process at its open-files limit: the listener cannot
+    accept, says so once, pauses instead of spinning on the queued
+    connection, and serves again as soon as descriptors are free."""
+    import resource
+    b = broker_factory(options={"ws_threads": "1", "ws_handshake_timeout_s": "2"}).start()
+    assert_healthy(b)
+    held = ws_client(b, client_id="web-held")
+    used = len(os.listdir("/proc/%d/fd" % b.proc.pid))
+    soft, hard = resource.prlimit(b.proc.pid, resource.RLIMIT_NOFILE)
+    resource.prlimit(b.proc.pid, resource.RLIMIT_NOFILE, (used, hard))    # not one more
+    socks = []
+    try:
+        for _ in range(3):
+            s = socket.create_connection(("127.0.0.1", b.ws_port))
+            socks.append(s)                                 # queued in the kernel, not accepted
+        wait_for_log(b, "WebSocket listener cannot accept")
+        cpu0 = sum(int(x) for x in open("/proc/%d/stat" % b.proc.pid).read().split(")")[1].split()[11:13])
+        time.sleep(1.0)
+        cpu1 = sum(int(x) for x in open("/proc/%d/stat" % b.proc.pid).read().split(")")[1].split()[11:13])
+        assert cpu1 - cpu0 < os.sysconf("SC_CLK_TCK") // 2, "the listener spins at the limit"
+    finally:
+        resource.prlimit(b.proc.pid, resource.RLIMIT_NOFILE, (soft, hard))
+        for s in socks:
+            s.close()
+    # descriptors again: the held client never noticed, a new one gets in
+    probe = ws_client(b, client_id="web-after")
+    stop_client(probe)
+    stop_client(held)
+    assert_healthy(b)
+    assert b.read_log().count("WebSocket listener cannot accept") == 1
