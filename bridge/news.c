@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fileutil.h"
 #include "log.h"
 
 static void forget_oldest(struct nabz_news_seen *s)
@@ -57,12 +58,15 @@ static void rewrite(struct nabz_news_seen *s)
 	s->lines = HASH_COUNT(s->ids);
 }
 
+static int load_id(void *ud, char *line)
+{
+	if(line[0]) remember(ud, line);
+	return 0;
+}
+
 int nabz_news_seen__open(struct nabz_news_seen *s, const char *dir, size_t max)
 {
-	FILE *f;
-	char *line = NULL;
-	size_t cap = 0, len = strlen(dir) + 16;
-	ssize_t n;
+	size_t lines, len = strlen(dir) + 16;
 
 	memset(s, 0, sizeof(*s));
 	s->max = max;
@@ -70,17 +74,9 @@ int nabz_news_seen__open(struct nabz_news_seen *s, const char *dir, size_t max)
 	s->path = malloc(len);
 	if(s->path == NULL) return -1;
 	snprintf(s->path, len, "%s/news_seen.txt", dir);
-	f = fopen(s->path, "r");
-	if(f == NULL){
+	/* a torn last line (killed mid-write) is reported and skipped */
+	if(nabz_file__read_lines(s->path, "news seen-set", load_id, s, &lines) != 0){
 		s->first_run = errno == ENOENT;
-	}else{
-		while((n = getline(&line, &cap, f)) > 0){
-			if(line[n - 1] != '\n') break;     /* torn last line */
-			line[n - 1] = '\0';
-			if(line[0]) remember(s, line);
-		}
-		free(line);
-		fclose(f);
 	}
 	rewrite(s);
 	if(s->file == NULL){
