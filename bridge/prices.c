@@ -159,6 +159,16 @@ void nabz_prices__consensus(const struct nabz_prices *p, const struct nabz_symbo
 	 * median. */
 	out->divergent = nu >= 2 && (fmax(hi - out->price_usd, out->price_usd - lo) / out->price_usd * 100.0
 				> p->divergence_pct);
+	/* A figure no fresh source gives any more (the USD sources quiet while
+	 * the Iranian markets still quote, or the reverse) keeps its last
+	 * published value instead of turning null; "agreeing" (the fresh USD
+	 * sources: 0) tells it is carried. Sources go quiet at different
+	 * moments, so this is the common way into staleness. */
+	if(s->ever_published){
+		if(nu == 0) out->price_usd = s->published.price_usd;
+		if(ni == 0) out->price_irt = s->published.price_irt;
+		if(nc == 0) out->change_24h_pct = s->published.change_24h_pct;
+	}
 	out->stale = nu == 0 && ni == 0;
 	if(out->stale){
 		/* Quiet: the last figures, marked stale. */

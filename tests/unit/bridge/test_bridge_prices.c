@@ -77,6 +77,41 @@ static void test_stale_and_failover(void **state)
 	nabz_prices__cleanup(&p);
 }
 
+/* USD sources quiet while an Iranian market still quotes: the USD figure
+ * keeps its last value (agreeing 0) instead of turning null, and when the
+ * market goes quiet too, the stale payload still carries both. */
+static void test_a_quiet_currency_keeps_its_last_figure(void **state)
+{
+	struct nabz_prices p;
+	struct nabz_consensus c;
+	struct nabz_symbol *s;
+	struct nabz_quote q;
+
+	(void)state;
+	nabz_prices__init(&p, 2.0, 60000);
+	q = quote("SOL", 238.0, NAN);
+	nabz_prices__update(&p, NABZ_SRC_BINANCE, &q, 1000);
+	q = quote("SOL", NAN, 16000000.0);
+	nabz_prices__update(&p, NABZ_SRC_WALLEX, &q, 1000);
+	s = nabz_prices__get(&p, "SOL", false);
+	nabz_prices__consensus(&p, s, 2000, &c);
+	assert_true(c.price_usd == 238.0 && c.price_irt == 16000000.0);
+	s->published = c;
+	s->ever_published = true;
+	q = quote("SOL", NAN, 16100000.0);
+	nabz_prices__update(&p, NABZ_SRC_WALLEX, &q, 51000);
+	nabz_prices__consensus(&p, s, 71000, &c);    /* binance quiet, wallex not */
+	assert_false(c.stale);
+	assert_int_equal(c.sources, 0);
+	assert_true(c.price_usd == 238.0);           /* carried, not null */
+	assert_true(c.price_irt == 16100000.0);
+	s->published = c;
+	nabz_prices__consensus(&p, s, 200000, &c);   /* everyone quiet */
+	assert_true(c.stale);
+	assert_true(c.price_usd == 238.0 && c.price_irt == 16100000.0);
+	nabz_prices__cleanup(&p);
+}
+
 static void test_absurd_values_are_refused(void **state)
 {
 	struct nabz_prices p;
@@ -194,6 +229,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_median_and_sources),
 		cmocka_unit_test(test_stale_and_failover),
+		cmocka_unit_test(test_a_quiet_currency_keeps_its_last_figure),
 		cmocka_unit_test(test_absurd_values_are_refused),
 		cmocka_unit_test(test_payload),
 		cmocka_unit_test(test_due),
