@@ -62,7 +62,9 @@ static void on_disconnect(struct mosquitto *mosq, void *userdata, int rc)
 
 	(void)mosq;
 	if(p->connected){
-		nabz_log(LOG_WARNING, "mqtt: disconnected (%s); reconnecting", rc ? mosquitto_strerror(rc) : "by request");
+		/* rc 0: our own mosquitto_disconnect(), at shutdown */
+		if(rc == 0) nabz_log(LOG_NOTICE, "mqtt: disconnected");
+		else nabz_log(LOG_WARNING, "mqtt: disconnected (%s); reconnecting", mosquitto_strerror(rc));
 	}
 	p->connected = false;
 	p->connecting = false;
