@@ -117,11 +117,8 @@ int nabz_parse__coingecko_global(const char *body, size_t len,
 		goto fail;
 	}
 
-	cap = cJSON_GetObjectItemCaseSensitive(data, "total_market_cap");
-	if(!cJSON_IsObject(cap)){
-		nabz_parse__err(err, errlen, cap ? "wrong type for data.total_market_cap" : "missing field data.total_market_cap");
-		goto fail;
-	}
+	cap = nabz_parse__field(data, "total_market_cap", "data.total_market_cap", cJSON_IsObject, err, errlen);
+	if(cap == NULL) goto fail;
 	rc = nabz_parse__number(cJSON_GetObjectItemCaseSensitive(cap, "usd"), &v);
 	if(rc == NABZ_VAL_MISSING){
 		nabz_parse__err(err, errlen, "missing field data.total_market_cap.usd");

@@ -116,11 +116,8 @@ int nabz_parse__kraken_ticker(const char *body, size_t len,
 		goto done;
 	}
 	if(kraken_error(root, err, errlen)) goto done;
-	result = cJSON_GetObjectItemCaseSensitive(root, "result");
-	if(!cJSON_IsObject(result)){
-		nabz_parse__err(err, errlen, result ? "wrong type for result" : "missing field result");
-		goto done;
-	}
+	result = nabz_parse__field(root, "result", "result", cJSON_IsObject, err, errlen);
+	if(result == NULL) goto done;
 	rc = nabz_parse__each_quote(result, ticker_item, NULL, out, start, &bad, err, errlen);
 done:
 	if(rc != 0) nabz_parse__quotes_truncate(out, start);

@@ -53,11 +53,8 @@ int nabz_parse__cryptocompare_news(const char *body, size_t len,
 		goto done;
 	}
 	if(cryptocompare_error(root, err, errlen)) goto done;
-	data = cJSON_GetObjectItemCaseSensitive(root, "Data");
-	if(!cJSON_IsArray(data)){
-		nabz_parse__err(err, errlen, data ? "wrong type for Data" : "missing field Data");
-		goto done;
-	}
+	data = nabz_parse__field(root, "Data", "Data", cJSON_IsArray, err, errlen);
+	if(data == NULL) goto done;
 	cJSON_ArrayForEach(it, data){
 		struct nabz_news_raw raw = {0};
 		const cJSON *id = cJSON_GetObjectItemCaseSensitive(it, "id");

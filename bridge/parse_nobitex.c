@@ -53,22 +53,16 @@ int nabz_parse__nobitex_stats(const char *body, size_t len,
 		nabz_parse__err(err, errlen, "expected an object");
 		goto done;
 	}
-	status = cJSON_GetObjectItemCaseSensitive(root, "status");
-	if(!cJSON_IsString(status)){
-		nabz_parse__err(err, errlen, status ? "wrong type for status" : "missing field status");
-		goto done;
-	}
+	status = nabz_parse__field(root, "status", "status", cJSON_IsString, err, errlen);
+	if(status == NULL) goto done;
 	if(strcmp(status->valuestring, "ok") != 0){
 		const cJSON *msg = cJSON_GetObjectItemCaseSensitive(root, "message");
 
 		nabz_parse__api_error(err, errlen, cJSON_IsString(msg) ? msg->valuestring : status->valuestring);
 		goto done;
 	}
-	stats = cJSON_GetObjectItemCaseSensitive(root, "stats");
-	if(!cJSON_IsObject(stats)){
-		nabz_parse__err(err, errlen, stats ? "wrong type for stats" : "missing field stats");
-		goto done;
-	}
+	stats = nabz_parse__field(root, "stats", "stats", cJSON_IsObject, err, errlen);
+	if(stats == NULL) goto done;
 	rc = nabz_parse__each_quote(stats, stats_item, &usdt, out, start, &bad, err, errlen);
 done:
 	if(rc != 0) nabz_parse__quotes_truncate(out, start);

@@ -24,6 +24,16 @@ void nabz_parse__err(char *err, size_t errlen, const char *fmt, ...)
 	va_end(ap);
 }
 
+const cJSON *nabz_parse__field(const cJSON *parent, const char *name, const char *path,
+		cJSON_bool (*is)(const cJSON *), char *err, size_t errlen)
+{
+	const cJSON *item = cJSON_GetObjectItemCaseSensitive(parent, name);
+
+	if(is(item)) return item;
+	nabz_parse__err(err, errlen, "%s %s", item ? "wrong type for" : "missing field", path);
+	return NULL;
+}
+
 int nabz_parse__api_error(char *err, size_t errlen, const char *msg)
 {
 	char clean[NABZ_API_MSG_MAX + 1];

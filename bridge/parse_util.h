@@ -39,6 +39,12 @@ void nabz_parse__err(char *err, size_t errlen, const char *fmt, ...)
  * every byte outside printable ASCII replaced by '?'; returns -1. */
 int nabz_parse__api_error(char *err, size_t errlen, const char *msg);
 
+/* parent's member name when is(member) holds; else NULL with err set to
+ * "missing field <path>" or "wrong type for <path>" (path names it in
+ * the document, e.g. "result.symbols"). */
+const cJSON *nabz_parse__field(const cJSON *parent, const char *name, const char *path,
+		cJSON_bool (*is)(const cJSON *), char *err, size_t errlen);
+
 /* The body as one JSON value, or NULL with err set: "empty body",
  * "HTML instead of JSON", "not JSON", "trailing data after JSON".
  * The body need not be NUL-terminated; nothing past len is read.

@@ -62,16 +62,10 @@ int nabz_parse__wallex_markets(const char *body, size_t len,
 		nabz_parse__err(err, errlen, "wrong type for success");
 		goto done;
 	}
-	result = cJSON_GetObjectItemCaseSensitive(root, "result");
-	if(!cJSON_IsObject(result)){
-		nabz_parse__err(err, errlen, result ? "wrong type for result" : "missing field result");
-		goto done;
-	}
-	symbols = cJSON_GetObjectItemCaseSensitive(result, "symbols");
-	if(!cJSON_IsObject(symbols)){
-		nabz_parse__err(err, errlen, symbols ? "wrong type for result.symbols" : "missing field result.symbols");
-		goto done;
-	}
+	result = nabz_parse__field(root, "result", "result", cJSON_IsObject, err, errlen);
+	if(result == NULL) goto done;
+	symbols = nabz_parse__field(result, "symbols", "result.symbols", cJSON_IsObject, err, errlen);
+	if(symbols == NULL) goto done;
 	rc = nabz_parse__each_quote(symbols, market_item, &usdt, out, start, &bad, err, errlen);
 done:
 	if(rc != 0) nabz_parse__quotes_truncate(out, start);
