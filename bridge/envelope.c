@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "timefmt.h"
+#include "timeutil.h"
 
 char *nabz_envelope__wrap(const char *type, const char *data_text, int64_t wall_ms)
 {
@@ -15,7 +15,7 @@ char *nabz_envelope__wrap(const char *type, const char *data_text, int64_t wall_
 	int n;
 
 	if(type[0] == '\0' || type[strspn(type, "abcdefghijklmnopqrstuvwxyz_")] != '\0') return NULL;
-	nabz_timefmt__rfc3339(wall_ms, ts, sizeof(ts));
+	nabz_time__rfc3339(wall_ms, ts, sizeof(ts));
 	cap = sizeof(fmt) + strlen(type) + strlen(data_text) + strlen(ts);
 	out = malloc(cap);
 	if(out == NULL) return NULL;

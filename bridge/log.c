@@ -3,7 +3,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-#include "timefmt.h"
+#include "timeutil.h"
 
 int nabz_log_level = LOG_NOTICE;
 const char *nabz_log_ident = "nabz-bridge";
@@ -15,7 +15,7 @@ void nabz_log(int level, const char *fmt, ...)
 	va_list ap;
 
 	if(level > nabz_log_level) return;
-	nabz_timefmt__rfc3339(nabz_timefmt__wall_ms(), ts, sizeof(ts));
+	nabz_time__rfc3339(nabz_time__wall_ms(), ts, sizeof(ts));
 	fprintf(stderr, "%s %s %s: ", ts, nabz_log_ident, names[level & 7]);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);

@@ -19,7 +19,7 @@
 #include "log.h"
 #include "sources.h"
 #include "stream.h"
-#include "timefmt.h"
+#include "timeutil.h"
 
 static volatile sig_atomic_t stop_requested;
 static volatile sig_atomic_t reload_requested;
@@ -128,7 +128,7 @@ int main(int argc, char **argv)
 			cfg.mqtt.host, cfg.mqtt.port, cfg.mqtt.topic_prefix);
 
 	while(!stop_requested){
-		int64_t now = nabz_timefmt__mono_ms();
+		int64_t now = nabz_time__mono_ms();
 		int64_t next = nabz_sources__poll(&b, now);
 		bool want_write, ready = false;
 		int sock;
@@ -149,13 +149,13 @@ int main(int argc, char **argv)
 			char *msg;
 			size_t len;
 			while((msg = nabz_stream__take(stream, &len)) != NULL){
-				nabz_sources__stream_message(&b, msg, len, nabz_timefmt__mono_ms());
+				nabz_sources__stream_message(&b, msg, len, nabz_time__mono_ms());
 				free(msg);
 			}
 		}
-		if(ready) nabz_publisher__service(&b.pub, true, want_write, nabz_timefmt__mono_ms());
+		if(ready) nabz_publisher__service(&b.pub, true, want_write, nabz_time__mono_ms());
 	}
-	if(once) nabz_sources__publish(&b, nabz_timefmt__mono_ms());
+	if(once) nabz_sources__publish(&b, nabz_time__mono_ms());
 	nabz_log(LOG_NOTICE, "stopping");
 
 done:

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "timefmt.h"
+#include "timeutil.h"
 
 void nabz_prices__init(struct nabz_prices *p, double divergence_pct, int64_t stale_after_ms)
 {
@@ -257,7 +257,7 @@ cJSON *nabz_prices__to_json(const struct nabz_prices *p, const struct nabz_symbo
 			|| cJSON_AddBoolToObject(d, "stale", c->stale) == NULL){
 		goto error;
 	}
-	nabz_timefmt__rfc3339(c->source_ts_ms ? c->source_ts_ms : wall_now_ms - (now_ms - c->received_ms), ts, sizeof(ts));
+	nabz_time__rfc3339(c->source_ts_ms ? c->source_ts_ms : wall_now_ms - (now_ms - c->received_ms), ts, sizeof(ts));
 	if(cJSON_AddStringToObject(d, "source_ts", ts) == NULL
 			|| cJSON_AddNumberToObject(d, "age_s", (double)((now_ms - c->received_ms) / 1000)) == NULL){
 		goto error;

@@ -15,7 +15,7 @@
 #include "parse_news.h"
 #include "parse_nobitex.h"
 #include "parse_wallex.h"
-#include "timefmt.h"
+#include "timeutil.h"
 
 #define BACKOFF_MAX_MS (10 * 60 * 1000)
 
@@ -106,7 +106,7 @@ static void publish_news_recent(struct nabz_bridge *b)
 {
 	cJSON *d = nabz_news_recent__to_json(&b->news_recent);
 
-	if(d) nabz_publisher__send(&b->pub, "news/recent", "news_recent", d, true, nabz_timefmt__wall_ms());
+	if(d) nabz_publisher__send(&b->pub, "news/recent", "news_recent", d, true, nabz_time__wall_ms());
 }
 
 /* Every source is asked at once at start, for data as soon as possible;
@@ -229,7 +229,7 @@ static void succeeded(struct nabz_bridge *b, struct nabz_source_state *s, int64_
 	if(!s->ok) b->sources_dirty = true;
 	s->ok = true;
 	s->failures = 0;
-	s->last_success_wall_ms = nabz_timefmt__wall_ms();
+	s->last_success_wall_ms = nabz_time__wall_ms();
 	(void)now_ms;
 }
 
@@ -291,11 +291,11 @@ static void take_news(struct nabz_bridge *b, enum nabz_source_id source, struct 
 		cJSON_AddStringToObject(d, "source", b->cfg->demo ? "demo" : it->source ? it->source : nabz_source__name(source));
 		if(it->summary) cJSON_AddStringToObject(d, "summary", it->summary);
 		if(it->published_ms){
-			nabz_timefmt__rfc3339(it->published_ms, ts, sizeof(ts));
+			nabz_time__rfc3339(it->published_ms, ts, sizeof(ts));
 			cJSON_AddStringToObject(d, "published_at", ts);
 		}
 		if(nabz_news_recent__add(&b->news_recent, d) == 0) added++;
-		if(nabz_publisher__send(&b->pub, "news", "news", d, false, nabz_timefmt__wall_ms()) == 0){
+		if(nabz_publisher__send(&b->pub, "news", "news", d, false, nabz_time__wall_ms()) == 0){
 			b->news_published++;
 		}
 	}
@@ -389,7 +389,7 @@ static void on_done(void *ctx, const struct nabz_http_result *r)
 	struct job *j = ctx;
 	struct nabz_bridge *b = j->b;
 	struct nabz_source_state *s = &b->src[j->source];
-	int64_t now_ms = nabz_timefmt__mono_ms();
+	int64_t now_ms = nabz_time__mono_ms();
 	char why[200], err[160];
 
 	s->in_flight--;
@@ -619,7 +619,7 @@ static cJSON *market_json(const struct nabz_bridge *b)
 	if(isfinite(m->total_volume_usd)) cJSON_AddNumberToObject(d, "total_volume_usd", m->total_volume_usd);
 	if(isfinite(m->btc_dominance_pct)) cJSON_AddNumberToObject(d, "btc_dominance_pct", m->btc_dominance_pct);
 	if(isfinite(m->usdt_irt)) cJSON_AddNumberToObject(d, "usdt_irt", m->usdt_irt);
-	nabz_timefmt__rfc3339(m->source_ts_ms ? m->source_ts_ms : nabz_timefmt__wall_ms(), ts, sizeof(ts));
+	nabz_time__rfc3339(m->source_ts_ms ? m->source_ts_ms : nabz_time__wall_ms(), ts, sizeof(ts));
 	cJSON_AddStringToObject(d, "source_ts", ts);
 	cJSON_AddStringToObject(d, "source", b->cfg->demo ? "demo" : "coingecko");
 	return d;
@@ -648,7 +648,7 @@ static cJSON *sources_json(const struct nabz_bridge *b, int64_t now_ms)
 		if(o == NULL) continue;
 		cJSON_AddStringToObject(o, "status", !s->ever_tried ? "unknown" : s->ok ? "ok" : "down");
 		if(s->last_success_wall_ms){
-			nabz_timefmt__rfc3339(s->last_success_wall_ms, ts, sizeof(ts));
+			nabz_time__rfc3339(s->last_success_wall_ms, ts, sizeof(ts));
 			cJSON_AddStringToObject(o, "last_success", ts);
 		}
 		if(s->last_error[0]) cJSON_AddStringToObject(o, "last_error", s->last_error);
@@ -685,13 +685,13 @@ static void fire_alert(void *ctx, const struct nabz_alert *al)
 	cJSON_AddStringToObject(d, "message", al->message);
 	if(b->cfg->demo) cJSON_AddStringToObject(d, "source", "demo");
 	nabz_log(LOG_NOTICE, "alert: %s", al->message);
-	nabz_publisher__send(&b->pub, "alerts", "alert", d, false, nabz_timefmt__wall_ms());
+	nabz_publisher__send(&b->pub, "alerts", "alert", d, false, nabz_time__wall_ms());
 }
 
 void nabz_sources__publish(struct nabz_bridge *b, int64_t now_ms)
 {
 	struct nabz_symbol *s, *tmp;
-	int64_t wall = nabz_timefmt__wall_ms();
+	int64_t wall = nabz_time__wall_ms();
 
 	HASH_ITER(hh, b->prices.symbols, s, tmp){
 		struct nabz_consensus c;

@@ -12,7 +12,7 @@
 #include "tg_api.h"
 #include "tg_deliver.h"
 #include "tg_format.h"
-#include "timefmt.h"
+#include "timeutil.h"
 
 static const struct {
 	const char *name;
@@ -180,7 +180,7 @@ static void on_updates(void *ctx, const struct nabz_http_result *r)
 {
 	struct nabz_tg *bot = ctx;
 	struct nabz_tg_answer a;
-	int64_t now = nabz_timefmt__mono_ms();
+	int64_t now = nabz_time__mono_ms();
 
 	bot->updates_inflight = false;
 	if(r->error && strcmp(r->error, NABZ_HTTP_CANCELLED) == 0) return;

@@ -10,7 +10,7 @@
 #include "log.h"
 #include "tg_api.h"
 #include "tg_format.h"
-#include "timefmt.h"
+#include "timeutil.h"
 
 /* What a sendMessage in flight was for; freed by on_sent. */
 struct job {
@@ -306,7 +306,7 @@ static void on_sent(void *ctx, const struct nabz_http_result *r)
 	struct nabz_tg_chat *chat = nabz_tg_chats__find(&bot->chats, job->chat_id);
 	struct nabz_tg_target *t = NULL;
 	struct nabz_tg_answer a;
-	int64_t now = nabz_timefmt__mono_ms();
+	int64_t now = nabz_time__mono_ms();
 	bool current;
 
 	bot->sends_inflight--;

@@ -18,7 +18,7 @@
 #include "tg_api.h"
 #include "tg_commands.h"
 #include "tg_deliver.h"
-#include "timefmt.h"
+#include "timeutil.h"
 
 #define DRAIN_MS 5000
 
@@ -111,7 +111,7 @@ static void run(struct nabz_tg *bot)
 	int64_t drain_until = 0;
 
 	while(true){
-		int64_t now = nabz_timefmt__mono_ms();
+		int64_t now = nabz_time__mono_ms();
 		int64_t wait = 1000;
 		bool want_write, ready = false;
 		int sock;
@@ -131,7 +131,7 @@ static void run(struct nabz_tg *bot)
 		sock = nabz_tg_mqtt__socket(&bot->mqtt, &want_write);
 		nabz_http__wait(&bot->http, sock, (short)(POLLIN | (want_write ? POLLOUT : 0)), (int)wait, &ready);
 		nabz_http__perform(&bot->http);
-		if(ready) nabz_tg_mqtt__service(&bot->mqtt, true, want_write, nabz_timefmt__mono_ms());
+		if(ready) nabz_tg_mqtt__service(&bot->mqtt, true, want_write, nabz_time__mono_ms());
 	}
 }
 

@@ -7,7 +7,7 @@
 
 #include "envelope.h"
 #include "nabz_test.h"
-#include "timefmt.h"
+#include "timeutil.h"
 
 /* The old way: one cJSON tree, printed whole. */
 static char *reference(const char *type, const char *data_text, int64_t wall_ms)
@@ -16,7 +16,7 @@ static char *reference(const char *type, const char *data_text, int64_t wall_ms)
 	char ts[40];
 	char *out;
 
-	nabz_timefmt__rfc3339(wall_ms, ts, sizeof(ts));
+	nabz_time__rfc3339(wall_ms, ts, sizeof(ts));
 	cJSON_AddStringToObject(root, "type", type);
 	cJSON_AddItemToObject(root, "data", cJSON_Parse(data_text));
 	cJSON_AddStringToObject(root, "ts", ts);
