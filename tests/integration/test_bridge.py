@@ -1,6 +1,5 @@
 """nabz-bridge against fake APIs (real formats) and the real broker."""
 import json
-import math
 import subprocess
 import time
 

@@ -6,7 +6,6 @@ import json
 import os
 import queue
 import re
-import shutil
 import subprocess
 import sys
 import threading
@@ -157,8 +156,6 @@ def test_mobile_sample_gets_what_it_missed(broker_factory):
         pub.loop_stop()
 
 
-@pytest.mark.skipif(not (shutil.which("node") and os.path.isdir(os.path.join(ROOT, "node_modules", "mqtt"))),
-                    reason="node or npm packages not installed (scripts/test.sh installs them)")
 @pytest.mark.parametrize("transport", ["ws", "tcp"])
 def test_node_sample(broker_factory, transport):
     b = broker_factory(accounts=ACCOUNTS, options=OPTIONS).start()

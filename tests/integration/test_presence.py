@@ -1,6 +1,5 @@
 """Who is online: exact counts through connects, hello, takeovers, refusals
 and churn, against the real broker and plugin."""
-import json
 import socket
 import struct
 import time

@@ -12,8 +12,6 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 
 
-@pytest.mark.skipif(not os.path.isdir(os.path.join(ROOT, "node_modules", "mqtt")),
-                    reason="npm packages not installed (scripts/test.sh installs them)")
 @pytest.mark.parametrize("version", [4, 5])
 def test_mqttjs_receives_over_websocket(broker_factory, version):
     b = broker_factory(accounts={"nabz-bridge": "pw"},
