@@ -8,7 +8,7 @@
 set -euo pipefail
 
 want=(cmake make gcc pkg-config mosquitto mosquitto-dev libmosquitto-dev
-      libcjson-dev uthash-dev libwebsockets-dev libcurl4-openssl-dev libxml2-dev curl)
+      libcjson-dev uthash-dev libwebsockets-dev libuv1-dev libcurl4-openssl-dev libxml2-dev curl)
 if [ "${1:-run}" = test ]; then
   want+=(libcmocka-dev python3-paho-mqtt python3-pytest mosquitto-clients openssl chromium)
 fi
