@@ -220,6 +220,8 @@ def test_a_permanently_failing_chat_does_not_hold_back_the_others(env):
     # it writes again: it is reachable again
     fake.gone.discard(C)
     fake.user_says(C, "/start")
+    # the bot answers /start once it has C back on its list: only alerts after that are C's
+    fake.wait_delivered(C, 2)
     publish(pub, alert("BTC", 9))
     fake.wait_delivered(C, 1, contains="alert #9")
 
