@@ -174,6 +174,19 @@ int nabz_parse__number(const cJSON *item, double *out)
 	return NABZ_VAL_BAD;
 }
 
+int nabz_parse__whole(const cJSON *item, int64_t min, int64_t max, int64_t *out)
+{
+	double v;
+
+	if(item == NULL || cJSON_IsNull(item)) return NABZ_VAL_MISSING;
+	if(!cJSON_IsNumber(item)) return NABZ_VAL_BAD;
+	v = item->valuedouble;
+	/* NaN and the infinities fail the range test too. */
+	if(!(v >= (double)min && v <= (double)max) || v != floor(v)) return NABZ_VAL_BAD;
+	*out = (int64_t)v;
+	return NABZ_VAL_OK;
+}
+
 int nabz_parse__string(const cJSON *item, const char **out)
 {
 	if(item == NULL || cJSON_IsNull(item)) return NABZ_VAL_MISSING;

@@ -68,6 +68,13 @@ int nabz_parse__decimal(const char *s, double *out);
 /* A finite number from a JSON number or a JSON string that
  * nabz_parse__decimal accepts; NABZ_VAL_MISSING for NULL or null. */
 int nabz_parse__number(const cJSON *item, double *out);
+/* Whole numbers JSON carries exactly: within +-(2^53 - 1), where every
+ * integer is a double (Telegram's ids, update ids). */
+#define NABZ_JSON_INT_MAX 9007199254740991LL
+/* A JSON number (not a string) that is whole and within [min, max] (both
+ * within +-NABZ_JSON_INT_MAX); NABZ_VAL_MISSING for NULL or null. The
+ * range is checked on the double, so no cast is ever out of range. */
+int nabz_parse__whole(const cJSON *item, int64_t min, int64_t max, int64_t *out);
 /* A non-empty JSON string; NABZ_VAL_MISSING for NULL or null. */
 int nabz_parse__string(const cJSON *item, const char **out);
 

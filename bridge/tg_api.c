@@ -6,6 +6,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "parse_util.h"
+
 int nabz_tg_api__url(const char *base, const char *token, const char *method, char *out, size_t outlen)
 {
 	int n = snprintf(out, outlen, "%s/bot%s/%s", base, token, method);
@@ -61,10 +63,20 @@ static bool chat_unreachable(const char *d)
 	return false;
 }
 
+int nabz_tg_api__chat_id(const cJSON *item, int64_t *out)
+{
+	int64_t id;
+
+	if(nabz_parse__whole(item, -NABZ_JSON_INT_MAX, NABZ_JSON_INT_MAX, &id) != NABZ_VAL_OK || id == 0) return -1;
+	*out = id;
+	return 0;
+}
+
 void nabz_tg_api__classify(const struct nabz_http_result *r, struct nabz_tg_answer *a)
 {
-	const cJSON *ok, *code, *desc, *params, *ra, *mig;
+	const cJSON *ok, *code, *desc, *params, *ra;
 	long status = r->status;
+	int64_t error_code;
 
 	memset(a, 0, sizeof(*a));
 	a->retry_after_s = -1;
@@ -81,7 +93,7 @@ void nabz_tg_api__classify(const struct nabz_http_result *r, struct nabz_tg_answ
 	ra = cJSON_GetObjectItemCaseSensitive(params, "retry_after");
 	if(cJSON_IsString(desc)) snprintf(a->description, sizeof(a->description), "%s", desc->valuestring);
 	else snprintf(a->description, sizeof(a->description), "HTTP %ld", status);
-	if(cJSON_IsNumber(code) && status >= 400) status = (long)code->valuedouble;
+	if(status >= 400 && nabz_parse__whole(code, 400, 599, &error_code) == NABZ_VAL_OK) status = (long)error_code;
 	if(status == 200 && cJSON_IsTrue(ok)){
 		a->outcome = NABZ_TG_OK;
 		a->result = cJSON_GetObjectItemCaseSensitive(a->root, "result");
@@ -89,7 +101,8 @@ void nabz_tg_api__classify(const struct nabz_http_result *r, struct nabz_tg_answ
 	}
 	if(status == 429){
 		a->outcome = NABZ_TG_RETRY_AFTER;
-		if(cJSON_IsNumber(ra) && ra->valuedouble >= 0) a->retry_after_s = (long)ra->valuedouble;
+		/* Clamped as a double: 1e300 or inf must not reach the cast. */
+		if(cJSON_IsNumber(ra) && ra->valuedouble >= 0) a->retry_after_s = ra->valuedouble > 3600 ? 3600 : (long)ra->valuedouble;
 		else a->retry_after_s = r->retry_after_s;
 		if(a->retry_after_s < 1) a->retry_after_s = 1;          /* neither said: a short pause */
 		if(a->retry_after_s > 3600) a->retry_after_s = 3600;
@@ -100,10 +113,9 @@ void nabz_tg_api__classify(const struct nabz_http_result *r, struct nabz_tg_answ
 		a->outcome = NABZ_TG_TRANSIENT;
 		return;
 	}
-	mig = cJSON_GetObjectItemCaseSensitive(params, "migrate_to_chat_id");
-	if(status == 400 && cJSON_IsNumber(mig) && mig->valuedouble != 0){
+	if(status == 400 && nabz_tg_api__chat_id(cJSON_GetObjectItemCaseSensitive(params, "migrate_to_chat_id"),
+				&a->migrate_to) == 0){
 		a->outcome = NABZ_TG_MIGRATED;
-		a->migrate_to = (int64_t)mig->valuedouble;
 	}else if(status == 401 || status == 404){
 		a->outcome = NABZ_TG_UNAUTHORIZED;
 	}else if(status == 409){

@@ -34,6 +34,11 @@ struct nabz_tg_answer {
 	const cJSON *result;     /* root's "result" when OK */
 };
 
+/* A chat id as Telegram writes it: a whole JSON number, not 0, within
+ * +-NABZ_JSON_INT_MAX (Telegram: "at most 52 significant bits"). Returns
+ * 0, or -1 for anything else (never an out-of-range cast). */
+int nabz_tg_api__chat_id(const cJSON *item, int64_t *out);
+
 /* <base>/bot<token>/<method>. Returns 0, or -1 when it does not fit. */
 int nabz_tg_api__url(const char *base, const char *token, const char *method, char *out, size_t outlen);
 /* JSON bodies (heap, the caller frees). NULL when out of memory. */

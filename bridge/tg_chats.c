@@ -11,6 +11,8 @@
 #include "cfgread.h"
 #include "fileutil.h"
 #include "log.h"
+#include "parse_util.h"
+#include "tg_api.h"
 
 static void chat_free(struct nabz_tg_chat *chat)
 {
@@ -89,9 +91,10 @@ static int load_chat(struct nabz_tg_chats *c, const cJSON *o)
 	const cJSON *watch = cJSON_GetObjectItemCaseSensitive(o, "watch");
 	const cJSON *w;
 	struct nabz_tg_chat *chat;
+	int64_t chat_id;
 
-	if(!cJSON_IsNumber(id) || id->valuedouble == 0) return -1;
-	chat = nabz_tg_chats__get(c, (int64_t)id->valuedouble);
+	if(nabz_tg_api__chat_id(id, &chat_id) != 0) return -1;
+	chat = nabz_tg_chats__get(c, chat_id);
 	if(chat == NULL) return -1;
 	chat->active = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "active"));
 	chat->gone = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "gone"));
@@ -132,7 +135,9 @@ int nabz_tg_chats__open(struct nabz_tg_chats *c, const char *dir, const char *de
 		return 0;
 	}
 	it = cJSON_GetObjectItemCaseSensitive(root, "offset");
-	if(cJSON_IsNumber(it) && it->valuedouble >= 0) c->offset = (int64_t)it->valuedouble;
+	if(nabz_parse__whole(it, 0, NABZ_JSON_INT_MAX, &c->offset) == NABZ_VAL_BAD){
+		nabz_log(LOG_WARNING, "chats: offset in %s unreadable; starting from Telegram's oldest update", c->path);
+	}
 	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(root, "chats")){
 		if(load_chat(c, it) != 0) bad++;
 	}

@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "log.h"
+#include "parse_util.h"
 #include "quote.h"
 #include "tg_api.h"
 #include "tg_deliver.h"
@@ -160,12 +161,14 @@ static void handle_updates(struct nabz_tg *bot, const cJSON *result)
 		const cJSON *chat = cJSON_GetObjectItemCaseSensitive(msg, "chat");
 		const cJSON *chat_id = cJSON_GetObjectItemCaseSensitive(chat, "id");
 		const cJSON *text = cJSON_GetObjectItemCaseSensitive(msg, "text");
+		int64_t update_id, chat_number;
 
-		if(!cJSON_IsNumber(id)) continue;
-		if((int64_t)id->valuedouble >= offset) offset = (int64_t)id->valuedouble + 1;
+		/* An update without a usable id cannot be confirmed: skipped. */
+		if(nabz_parse__whole(id, 0, NABZ_JSON_INT_MAX - 1, &update_id) != NABZ_VAL_OK) continue;
+		if(update_id >= offset) offset = update_id + 1;
 		n++;
-		if(cJSON_IsNumber(chat_id) && cJSON_IsString(text)){
-			nabz_tg_commands__handle(bot, (int64_t)chat_id->valuedouble, text->valuestring);
+		if(nabz_tg_api__chat_id(chat_id, &chat_number) == 0 && cJSON_IsString(text)){
+			nabz_tg_commands__handle(bot, chat_number, text->valuestring);
 		}
 	}
 	if(n == 0) return;

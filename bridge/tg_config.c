@@ -7,6 +7,7 @@
 #include <cjson/cJSON.h>
 
 #include "cfgread.h"
+#include "tg_api.h"
 
 /* A token is "<digits>:<letters, digits, _ and ->". Anything else would
  * end up in a URL path; the message never quotes the value. */
@@ -63,14 +64,13 @@ static void read_chats(struct nabz_cfg_reader *r, const cJSON *t, struct nabz_tg
 		return;
 	}
 	for(const cJSON *it = list->child; it; it = it->next, i++){
-		if(!cJSON_IsNumber(it) || it->valuedouble != (double)(int64_t)it->valuedouble
-				|| it->valuedouble == 0 || it->valuedouble > 9e15 || it->valuedouble < -9e15){
+		if(nabz_tg_api__chat_id(it, &cfg->allowed_chats[cfg->allowed_count]) != 0){
 			char p[64];
 			snprintf(p, sizeof(p), "telegram.allowed_chats[%zu]", i);
 			nabz_cfg__fail(r, p, "must be a chat id (a whole number, not 0)");
 			return;
 		}
-		cfg->allowed_chats[cfg->allowed_count++] = (int64_t)it->valuedouble;
+		cfg->allowed_count++;
 	}
 }
 

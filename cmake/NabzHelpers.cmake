@@ -10,8 +10,8 @@ if(NABZ_WERROR)
 endif()
 if(NABZ_SANITIZE)
   target_compile_options(nabz_warnings INTERFACE
-    -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
-  target_link_options(nabz_warnings INTERFACE -fsanitize=address,undefined)
+    -fsanitize=address,undefined,float-cast-overflow -fno-sanitize-recover=all -fno-omit-frame-pointer)
+  target_link_options(nabz_warnings INTERFACE -fsanitize=address,undefined,float-cast-overflow)
 endif()
 
 # The plugin is written against the v5 plugin API of mosquitto 2.0.x

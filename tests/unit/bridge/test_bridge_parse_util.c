@@ -1,5 +1,6 @@
 /* Unit tests for bridge/parse_util.c: numbers as text, value bounds,
  * RFC 3339 and RFC 822 times, UTF-8 cutting and text cleaning. */
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -105,6 +106,47 @@ static void test_number(void **state)
 		rc = nabz_parse__number(cJSON_GetObjectItemCaseSensitive(o, "v"), &v);
 		check_row(rc == rows[i].rc, "%s: rc %d, want %d", text, rc, rows[i].rc);
 		if(rc == NABZ_VAL_OK) check_row(v == rows[i].want, "%s: %.17g", text, v);
+		cJSON_Delete(o);
+	}
+}
+
+/* Whole numbers for ids and offsets: no cast ever sees a value out of range. */
+static void test_whole(void **state)
+{
+	static const struct {
+		const char *json;   /* the value of key "v"; NULL: key absent */
+		int rc;
+		int64_t want;
+	} rows[] = {
+		{"0", NABZ_VAL_OK, 0},
+		{"-1001234567890", NABZ_VAL_OK, -1001234567890LL},
+		{"9007199254740991", NABZ_VAL_OK, 9007199254740991LL},
+		{"-9007199254740991", NABZ_VAL_OK, -9007199254740991LL},
+		{"1e3", NABZ_VAL_OK, 1000},
+		{"9007199254740992", NABZ_VAL_BAD, 0},
+		{"1e300", NABZ_VAL_BAD, 0},
+		{"-1e300", NABZ_VAL_BAD, 0},
+		{"1e999", NABZ_VAL_BAD, 0},
+		{"1.5", NABZ_VAL_BAD, 0},
+		{"\"12\"", NABZ_VAL_BAD, 0},
+		{"true", NABZ_VAL_BAD, 0},
+		{"null", NABZ_VAL_MISSING, 0},
+		{NULL, NABZ_VAL_MISSING, 0},
+	};
+
+	(void)state;
+	for(size_t i = 0; i < N_ELEMS(rows); i++){
+		char text[64];
+		cJSON *o;
+		int64_t v = -7;
+		int rc;
+
+		(void)snprintf(text, sizeof(text), rows[i].json ? "{\"v\":%s}" : "{}", rows[i].json);
+		o = cJSON_Parse(text);
+		assert_non_null(o);
+		rc = nabz_parse__whole(cJSON_GetObjectItemCaseSensitive(o, "v"), -NABZ_JSON_INT_MAX, NABZ_JSON_INT_MAX, &v);
+		check_row(rc == rows[i].rc, "%s: rc %d, want %d", text, rc, rows[i].rc);
+		check_row(rc == NABZ_VAL_OK ? v == rows[i].want : v == -7, "%s: %" PRId64, text, v);
 		cJSON_Delete(o);
 	}
 }
@@ -564,6 +606,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_decimal),
 		cmocka_unit_test(test_number),
+		cmocka_unit_test(test_whole),
 		cmocka_unit_test(test_bounds),
 		cmocka_unit_test(test_epoch),
 		cmocka_unit_test(test_rfc3339),

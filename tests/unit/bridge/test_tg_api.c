@@ -29,6 +29,14 @@ static void test_classify(void **state)
 		{409, "{\"ok\":false,\"error_code\":409,\"description\":\"Conflict: terminated by other getUpdates request\"}", NULL, NABZ_TG_CONFLICT, -1},
 		{400, "{\"ok\":false,\"error_code\":400,\"description\":\"Bad Request: group chat was upgraded to a "
 			"supergroup chat\",\"parameters\":{\"migrate_to_chat_id\":-1001234567890}}", NULL, NABZ_TG_MIGRATED, -1},
+		/* Numbers no cast may see (found by tests/fuzz/fuzz_tg_answer): */
+		{429, "{\"ok\":false,\"error_code\":429,\"parameters\":{\"retry_after\":1e300}}", NULL, NABZ_TG_RETRY_AFTER, 3600},
+		{429, "{\"ok\":false,\"error_code\":429,\"parameters\":{\"retry_after\":1e999}}", NULL, NABZ_TG_RETRY_AFTER, 3600},
+		{400, "{\"ok\":false,\"error_code\":1e300,\"description\":\"Bad Request: x\"}", NULL, NABZ_TG_BAD_MESSAGE, -1},
+		{400, "{\"ok\":false,\"error_code\":400,\"description\":\"Bad Request: group chat was upgraded\","
+			"\"parameters\":{\"migrate_to_chat_id\":1e300}}", NULL, NABZ_TG_CHAT_GONE, -1},   /* no usable new id */
+		{400, "{\"ok\":false,\"error_code\":400,\"description\":\"Bad Request: group chat was upgraded\","
+			"\"parameters\":{\"migrate_to_chat_id\":-100.5}}", NULL, NABZ_TG_CHAT_GONE, -1},
 	};
 
 	(void)state;
