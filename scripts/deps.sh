@@ -5,12 +5,16 @@
 #                             copies under static/vendor/ (scripts/vendor.sh)
 #   scripts/deps.sh test      all of it, plus what the tests need (Chromium
 #                             for the browser tests: Debian's, never a download)
+#   scripts/deps.sh fuzz      the build's, plus clang for libFuzzer (scripts/fuzz.sh)
 set -euo pipefail
 
 want=(cmake make gcc pkg-config mosquitto mosquitto-dev libmosquitto-dev
       libcjson-dev uthash-dev libwebsockets-dev libuv1-dev libcurl4-openssl-dev libxml2-dev curl)
 if [ "${1:-run}" = test ]; then
   want+=(libcmocka-dev python3-paho-mqtt python3-pytest mosquitto-clients openssl chromium)
+fi
+if [ "${1:-run}" = fuzz ]; then
+  want+=(clang)
 fi
 if [ "${1:-run}" = test ] || [ "${2:-}" = npm ]; then
   command -v npm >/dev/null || want+=(nodejs npm)

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "nabz_test.h"
+#include "registry_recount.h"
 
 #include "sessions.h"
 
@@ -117,61 +118,12 @@ static void assert_groups_at(int line, const struct nabz_registry *reg, uint64_t
 		(reg)->dirty = false; \
 	} while(0)
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 /* Recomputes every incrementally kept figure from the sessions themselves. */
 static void assert_invariants(const struct nabz_registry *reg)
 {
-	struct nabz_session *s, *tmp;
-	struct nabz_counts want;
-	uint64_t pending = 0, services = 0, anonymous = 0;
-	size_t n = HASH_COUNT(reg->by_client), nids = 0, distinct = 0;
-	const char **ids = calloc(n ? n : 1, sizeof(*ids));
+	const char *diff = registry_recount(reg, RECOUNT_ANY_TOTAL);
 
-	assert_non_null(ids);
-	memset(&want, 0, sizeof(want));
-	HASH_ITER(hh, reg->by_client, s, tmp){
-		if(!s->confirmed){
-			pending++;
-			continue;
-		}
-		if(s->service){
-			services++;
-			continue;
-		}
-		want.active++;
-		want.by_type[s->type]++;
-		for(int g = 0; g < NABZ_GROUP_COUNT; g++){
-			if(s->group_refs[g]) want.groups[g]++;
-		}
-		if(s->user_id) ids[nids++] = s->user_id;
-		else anonymous++;
-	}
-	qsort(ids, nids, sizeof(*ids), cmp_str);
-	for(size_t i = 0; i < nids; i++){
-		if(i == 0 || strcmp(ids[i], ids[i - 1]) != 0) distinct++;
-	}
-	free(ids);
-	want.unique_users = distinct + anonymous;
-
-	check_row(reg->pending == pending, "pending %llu, want %llu",
-			(unsigned long long)reg->pending, (unsigned long long)pending);
-	check_row(reg->services == services, "services %llu, want %llu",
-			(unsigned long long)reg->services, (unsigned long long)services);
-	check_row(reg->counts.active == want.active, "active %llu, want %llu",
-			(unsigned long long)reg->counts.active, (unsigned long long)want.active);
-	check_row(reg->counts.unique_users == want.unique_users, "unique %llu, want %llu",
-			(unsigned long long)reg->counts.unique_users, (unsigned long long)want.unique_users);
-	check_row(reg->anonymous_users == anonymous, "anonymous %llu, want %llu",
-			(unsigned long long)reg->anonymous_users, (unsigned long long)anonymous);
-	check_row(HASH_COUNT(reg->user_ids) == distinct, "%u user refs, want %zu",
-			HASH_COUNT(reg->user_ids), distinct);
-	check_row(memcmp(reg->counts.by_type, want.by_type, sizeof(want.by_type)) == 0, "by_type differs");
-	check_row(memcmp(reg->counts.groups, want.groups, sizeof(want.groups)) == 0, "groups differ");
-	check_row(reg->counts.peak >= reg->counts.active, "peak below active");
+	check_row(diff == NULL, "%s", diff);
 }
 
 static bool is_uuid_v4(const char *s)
