@@ -41,6 +41,8 @@ struct nabz_config {
 	long ws_max_connections;
 	long ws_max_connections_per_ip;
 	long ws_handshake_timeout_s;
+	long ws_ping_interval_s;
+	long ws_pong_timeout_s;
 	long ws_max_message_bytes;
 	long ws_buffer_bytes;
 	struct nabz_namelist ws_origins;        /* exact-match allowlist; none: any */

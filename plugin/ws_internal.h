@@ -97,6 +97,10 @@ struct nabz_ws {
 	int listen_count;
 	int64_t accept_error_log_ms;
 
+	/* WebSocket PING when idle, close when unanswered (lws' validity
+	 * timer); the vhosts point at it, so it lives as long as they do */
+	lws_retry_bo_t idle_policy;
+
 	/* mounts built from web_root */
 	struct lws_http_mount mounts[5];
 	struct lws_protocol_vhost_options mimetypes[6];

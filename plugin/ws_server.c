@@ -153,6 +153,17 @@ static struct lws_vhost *create_listener_vhost(struct nabz_ws *ws, bool tls)
 	vi.timeout_secs = (unsigned)ws->cfg->ws_handshake_timeout_s;
 	/* a connection that sends no request (or half of one) is dropped */
 	vi.timeout_secs_ah_idle = (unsigned)ws->cfg->ws_handshake_timeout_s;
+	if(ws->cfg->ws_ping_interval_s > 0){
+		/* A browser gone without a FIN (lost network, suspended laptop)
+		 * would stay "online" for as long as its MQTT keepalive allows,
+		 * forever with keepalive 0. lws PINGs a connection that has
+		 * not proved alive for the interval and closes it when no PONG
+		 * follows in time; browsers answer PINGs with no page code. */
+		ws->idle_policy.secs_since_valid_ping = (uint16_t)ws->cfg->ws_ping_interval_s;
+		ws->idle_policy.secs_since_valid_hangup =
+				(uint16_t)(ws->cfg->ws_ping_interval_s + ws->cfg->ws_pong_timeout_s);
+		vi.retry_and_idle_policy = &ws->idle_policy;
+	}
 	if(tls){
 		vi.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
 		vi.ssl_cert_filepath = ws->cfg->ws_tls_cert;

@@ -263,6 +263,55 @@ def test_abrupt_drops_return_counts_to_baseline(broker_factory):
     watcher.close()
 
 
+def test_dead_connections_are_found_by_ping_and_live_ones_kept(broker_factory):
+    """A browser gone without a FIN, with MQTT keepalive 0, would be
+    counted online forever: the listener PINGs an idle WebSocket and closes
+    it when no PONG comes; one that answers stays."""
+    broker = broker_factory(options={"ws_ping_interval_s": "1", "ws_pong_timeout_s": "1"}).start()
+    watcher = Watcher(broker)
+    watcher.wait_for(lambda d: d["active_connections"] == 1)
+    dead, alive = WsClient(broker.ws_port), WsClient(broker.ws_port)
+    dead.send_frame(mqtt_connect("web-dead", keepalive=0))
+    alive.send_frame(mqtt_connect("web-alive", keepalive=0))
+    assert dead.recv_mqtt(4)[:2] == b"\x20\x02"
+    assert alive.recv_mqtt(4)[:2] == b"\x20\x02"
+    watcher.wait_for(lambda d: d["active_connections"] == 3)
+    # dead: reads nothing, answers nothing from now on. alive: answers PINGs.
+    pings, t0 = 0, time.monotonic()
+    alive.sock.settimeout(0.2)
+    while time.monotonic() - t0 < 4.5:
+        try:
+            op, payload = alive.recv_frame()
+        except socket.timeout:
+            continue
+        assert op == 0x9, "alive got opcode %#x" % op
+        pings += 1
+        alive.send_frame(payload, opcode=0xA)
+    assert pings >= 2
+    watcher.wait_for(lambda d: d["active_connections"] == 2, timeout=3)
+    # the dead one got PINGs, then the connection was closed on it
+    dead.sock.settimeout(3)
+    opcodes = []
+    with pytest.raises((ConnectionError, OSError)):
+        while True:
+            op, _ = dead.recv_frame()
+            opcodes.append(op)
+    assert 0x9 in opcodes, opcodes
+    # the live one still carries MQTT: PINGREQ -> PINGRESP
+    alive.sock.settimeout(3)
+    alive.send_frame(b"\xc0\x00")
+    while True:
+        op, payload = alive.recv_frame()
+        if op == 0x9:
+            alive.send_frame(payload, opcode=0xA)
+            continue
+        assert op == 0x2 and payload == b"\xd0\x00"
+        break
+    alive.close()
+    assert_healthy(broker)
+    watcher.close()
+
+
 def test_client_that_stops_reading_is_cut_off_and_others_get_everything(broker_factory):
     b = broker_factory(accounts={"nabz-bridge": "pw"},
                        options={"publishers": "nabz-bridge", "services": "nabz-bridge",
