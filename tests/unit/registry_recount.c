@@ -68,8 +68,8 @@ const char *registry_recount(const struct nabz_registry *reg, uint64_t total_ses
 	FIGURE(reg->counts.unique_users, want.unique_users, "unique_users");
 	FIGURE(reg->anonymous_users, anonymous, "anonymous");
 	FIGURE(HASH_COUNT(reg->user_ids), distinct, "user id refs");
-	for(int t = 0; t < NABZ_CT_COUNT; t++) FIGURE(reg->counts.by_type[t], want.by_type[t], nabz_client_type__name(t));
-	for(int g = 0; g < NABZ_GROUP_COUNT; g++) FIGURE(reg->counts.groups[g], want.groups[g], nabz_group__name(g));
+	for(int t = 0; t < NABZ_CT_COUNT; t++) FIGURE(reg->counts.by_type[t], want.by_type[t], nabz_client_type__name((enum nabz_client_type)t));
+	for(int g = 0; g < NABZ_GROUP_COUNT; g++) FIGURE(reg->counts.groups[g], want.groups[g], nabz_group__name((enum nabz_group)g));
 	if(total_sessions != RECOUNT_ANY_TOTAL) FIGURE(reg->counts.total_sessions, total_sessions, "total_sessions");
 #undef FIGURE
 	DIFF(reg->counts.peak >= reg->counts.active, "peak %llu below active %llu",
