@@ -84,6 +84,29 @@ void nabz_tg_chats__unwatch(struct nabz_tg_chat *chat, const char *symbol)
 	}
 }
 
+/* {"symbol": "BTC", "above"|"below": 100000, "armed": true} */
+static int load_rule(struct nabz_tg_chat *chat, const cJSON *o)
+{
+	const cJSON *symbol = cJSON_GetObjectItemCaseSensitive(o, "symbol");
+	const cJSON *above = cJSON_GetObjectItemCaseSensitive(o, "above");
+	const cJSON *below = cJSON_GetObjectItemCaseSensitive(o, "below");
+	struct nabz_tg_rule *r;
+	struct nabz_quote q;
+	double v;
+
+	if(chat->nrules == NABZ_TG_RULES_MAX || !cJSON_IsString(symbol)
+			|| nabz_quote__init(&q, symbol->valuestring) != 0 || (above == NULL) == (below == NULL)
+			|| nabz_parse__number(above ? above : below, &v) != NABZ_VAL_OK || !nabz_parse__price_usd_ok(v)){
+		return -1;
+	}
+	r = &chat->rules[chat->nrules++];
+	memcpy(r->symbol, q.symbol, sizeof(r->symbol));
+	r->above = above != NULL;
+	r->threshold = v;
+	r->armed = !cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(o, "armed"));
+	return 0;
+}
+
 static int load_chat(struct nabz_tg_chats *c, const cJSON *o)
 {
 	const cJSON *id = cJSON_GetObjectItemCaseSensitive(o, "id");
@@ -104,6 +127,9 @@ static int load_chat(struct nabz_tg_chats *c, const cJSON *o)
 	cJSON_ArrayForEach(w, watch){
 		struct nabz_quote q;
 		if(cJSON_IsString(w) && nabz_quote__init(&q, w->valuestring) == 0) nabz_tg_chats__watch(chat, q.symbol);
+	}
+	cJSON_ArrayForEach(w, cJSON_GetObjectItemCaseSensitive(o, "alerts")){
+		if(load_rule(chat, w) != 0) return -1;
 	}
 	return 0;
 }
@@ -159,6 +185,25 @@ void nabz_tg_chats__close(struct nabz_tg_chats *c)
 	memset(c, 0, sizeof(*c));
 }
 
+static int save_rules(cJSON *o, const struct nabz_tg_chat *chat)
+{
+	cJSON *list = cJSON_AddArrayToObject(o, "alerts");
+
+	if(list == NULL) return -1;
+	for(size_t i = 0; i < chat->nrules; i++){
+		const struct nabz_tg_rule *r = &chat->rules[i];
+		cJSON *item = cJSON_CreateObject();
+		if(item == NULL) return -1;
+		cJSON_AddItemToArray(list, item);
+		if(cJSON_AddStringToObject(item, "symbol", r->symbol) == NULL
+				|| cJSON_AddNumberToObject(item, r->above ? "above" : "below", r->threshold) == NULL
+				|| cJSON_AddBoolToObject(item, "armed", r->armed) == NULL){
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int nabz_tg_chats__save(struct nabz_tg_chats *c)
 {
 	cJSON *root, *list;
@@ -187,6 +232,10 @@ int nabz_tg_chats__save(struct nabz_tg_chats *c)
 		cJSON_AddBoolToObject(o, "gone", chat->gone);
 		cJSON_AddStringToObject(o, "lang", chat->lang);
 		for(size_t i = 0; i < chat->nwatch; i++) cJSON_AddItemToArray(w, cJSON_CreateString(chat->watch[i]));
+		if(chat->nrules && save_rules(o, chat) != 0){
+			cJSON_Delete(root);
+			return -1;
+		}
 	}
 	text = cJSON_Print(root);
 	cJSON_Delete(root);

@@ -1,6 +1,7 @@
 /*
  * The chats that talk to the bot and their settings: started or stopped,
- * language, watched symbols (none: every alert), and "gone" once Telegram
+ * language, watched symbols (none: every alert), personal alerts
+ * (tg_alerts.h, with whether each is armed), and "gone" once Telegram
  * said the chat is unreachable for good (blocked, not found; /start
  * clears it). Kept with the getUpdates offset in dir/telegram-chats.json,
  * replaced atomically after each change. The runtime fields (queue,
@@ -18,6 +19,7 @@
 #include <uthash.h>
 
 #include "quote.h"
+#include "tg_alerts.h"
 #include "tg_rate.h"
 #include "tg_spool.h"
 
@@ -35,6 +37,8 @@ struct nabz_tg_chat {
 	char lang[3];                        /* "fa" or "en" */
 	char watch[NABZ_TG_WATCH_MAX][NABZ_SYMBOL_MAX];
 	size_t nwatch;
+	struct nabz_tg_rule rules[NABZ_TG_RULES_MAX];   /* personal alerts, in the order set */
+	size_t nrules;
 	/* {deliver} runtime only */
 	struct nabz_tg_chat_rate rate;
 	struct nabz_tg_target *q_head, *q_tail;  /* alerts to send, oldest first */

@@ -13,6 +13,7 @@
 #include "tg_api.h"
 #include "tg_deliver.h"
 #include "tg_format.h"
+#include "tg_personal.h"
 #include "timeutil.h"
 
 static const struct {
@@ -25,6 +26,9 @@ static const struct {
 	{"unwatch", NABZ_TG_CMD_UNWATCH},
 	{"price", NABZ_TG_CMD_PRICE},
 	{"lang", NABZ_TG_CMD_LANG},
+	{"alert", NABZ_TG_CMD_ALERT},
+	{"alerts", NABZ_TG_CMD_ALERTS},
+	{"unalert", NABZ_TG_CMD_UNALERT},
 	{"help", NABZ_TG_CMD_HELP},
 };
 
@@ -40,7 +44,8 @@ enum nabz_tg_command nabz_tg_commands__parse(const char *text, char *arg, size_t
 	at = strcspn(text, "@ \t\n");             /* "/watch@nabz_bot" */
 	rest = text + name_len;
 	rest += strspn(rest, " \t\n");
-	n = strcspn(rest, " \t\n");
+	n = strlen(rest);
+	while(n > 0 && strchr(" \t\n", rest[n - 1])) n--;
 	if(arglen){
 		if(n >= arglen) n = arglen - 1;
 		memcpy(arg, rest, n);
@@ -83,8 +88,8 @@ static void reply(struct nabz_tg *bot, struct nabz_tg_chat *chat, enum nabz_tg_t
 
 void nabz_tg_commands__handle(struct nabz_tg *bot, int64_t chat_id, const char *text)
 {
-	char arg[64], list[NABZ_TG_WATCH_MAX * NABZ_SYMBOL_MAX + 64];
-	enum nabz_tg_command cmd = nabz_tg_commands__parse(text, arg, sizeof(arg));
+	char line[128], arg[64], list[NABZ_TG_WATCH_MAX * NABZ_SYMBOL_MAX + 64];
+	enum nabz_tg_command cmd = nabz_tg_commands__parse(text, line, sizeof(line));
 	struct nabz_tg_chat *chat;
 	struct nabz_quote q;
 	const cJSON *price;
@@ -96,6 +101,8 @@ void nabz_tg_commands__handle(struct nabz_tg *bot, int64_t chat_id, const char *
 	}
 	chat = nabz_tg_chats__get(&bot->chats, chat_id);
 	if(chat == NULL) return;
+	/* /watch, /price and /lang take one word: "/watch BTC ETH" watches BTC */
+	snprintf(arg, sizeof(arg), "%.*s", (int)strcspn(line, " \t\n"), line);
 	/* It wrote to us: it can be written to again. */
 	chat->gone = false;
 	switch(cmd){
@@ -141,6 +148,12 @@ void nabz_tg_commands__handle(struct nabz_tg *bot, int64_t chat_id, const char *
 			}else{
 				reply(bot, chat, NABZ_TG_T_BAD_LANG);
 			}
+			break;
+		case NABZ_TG_CMD_ALERT:
+		case NABZ_TG_CMD_ALERTS:
+		case NABZ_TG_CMD_UNALERT:
+			if(!chat->active) reply(bot, chat, NABZ_TG_T_NOT_STARTED);
+			else nabz_tg_personal__command(bot, chat, cmd, line);
 			break;
 		case NABZ_TG_CMD_HELP:
 		case NABZ_TG_CMD_NONE:

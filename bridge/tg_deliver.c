@@ -152,6 +152,22 @@ done:
 	cJSON_Delete(root);
 }
 
+int nabz_tg_deliver__to_chat(struct nabz_tg *bot, struct nabz_tg_chat *chat, const char *payload)
+{
+	struct nabz_tg_entry *e;
+
+	while(bot->spool.count >= bot->spool.max && bot->spool.head) drop_oldest(bot);
+	/* Not checked against the seen set: that is for the broker's
+	 * redeliveries; this one was made here, once. */
+	e = nabz_tg_spool__add(&bot->spool, payload, nabz_tg_spool__hash(payload, strlen(payload)), &chat->id, 1);
+	if(e == NULL){
+		nabz_log(LOG_ERR, "personal alert for chat %" PRId64 ": out of memory; not recorded", chat->id);
+		return -1;
+	}
+	enqueue(chat, &e->targets[0]);
+	return 0;
+}
+
 void nabz_tg_deliver__reply(struct nabz_tg *bot, struct nabz_tg_chat *chat, const char *text)
 {
 	struct nabz_tg_reply *r, *it;
@@ -278,6 +294,8 @@ static void migrate_chat(struct nabz_tg *bot, struct nabz_tg_chat *old, int64_t 
 		memcpy(nc->lang, old->lang, sizeof(nc->lang));
 		memcpy(nc->watch, old->watch, sizeof(nc->watch));
 		nc->nwatch = old->nwatch;
+		memcpy(nc->rules, old->rules, sizeof(nc->rules));
+		nc->nrules = old->nrules;
 	}
 	nc->gone = false;
 	t = old->q_head;

@@ -23,6 +23,11 @@ void nabz_tg_deliver__resume(struct nabz_tg *bot);
 /* An alert from the broker (payload as received). Recorded in the spool
  * for every chat that wants it now; a redelivered one is recognised. */
 void nabz_tg_deliver__alert(struct nabz_tg *bot, const char *payload, size_t len);
+/* An alert made here for one chat (a personal alert, tg_personal.c):
+ * payload is an alert envelope on one line. Recorded in the spool and
+ * queued like one from the broker, so it survives a restart. Returns 0,
+ * or -1 (out of memory; logged). */
+int nabz_tg_deliver__to_chat(struct nabz_tg *bot, struct nabz_tg_chat *chat, const char *payload);
 /* Queues a command answer (text in HTML parse mode, copied). */
 void nabz_tg_deliver__reply(struct nabz_tg *bot, struct nabz_tg_chat *chat, const char *text);
 /* Gives up every queued alert of the chat (/stop, or gone). */

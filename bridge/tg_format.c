@@ -9,9 +9,11 @@ static const char *const texts[NABZ_TG_T_COUNT][2] = {
 	/* [0] Persian, [1] English */
 	[NABZ_TG_T_START] = {
 		"سلام! از این پس هشدارهای قیمت رمزارزها را اینجا می‌فرستم.\n"
-		"/watch BTC فقط هشدارهای یک نماد\n/unwatch BTC\n/price BTC قیمت لحظه‌ای\n/lang en English\n/stop توقف",
+		"/watch BTC فقط هشدارهای یک نماد\n/unwatch BTC\n/price BTC قیمت لحظه‌ای\n"
+		"/alert BTC > 100000 هشدار شخصی\n/alerts\n/lang en English\n/stop توقف",
 		"Hello! From now on I send crypto price alerts here.\n"
-		"/watch BTC only one symbol's alerts\n/unwatch BTC\n/price BTC the current price\n/lang fa فارسی\n/stop stop"},
+		"/watch BTC only one symbol's alerts\n/unwatch BTC\n/price BTC the current price\n"
+		"/alert BTC > 100000 your own alert\n/alerts\n/lang fa فارسی\n/stop stop"},
 	[NABZ_TG_T_STOP] = {
 		"دیگر هشداری نمی‌فرستم. برای شروع دوباره /start",
 		"No more alerts. /start to begin again."},
@@ -37,11 +39,50 @@ static const char *const texts[NABZ_TG_T_COUNT][2] = {
 		"هنوز قیمتی برای %s ندارم.",
 		"No price for %s yet."},
 	[NABZ_TG_T_HELP] = {
-		"دستورها: /start /stop /watch BTC /unwatch BTC /price BTC /lang fa|en",
-		"Commands: /start /stop /watch BTC /unwatch BTC /price BTC /lang fa|en"},
+		"دستورها: /start /stop /watch BTC /unwatch BTC /price BTC /alert BTC > 100000 /alerts /unalert 1 /lang fa|en",
+		"Commands: /start /stop /watch BTC /unwatch BTC /price BTC /alert BTC > 100000 /alerts /unalert 1 /lang fa|en"},
 	[NABZ_TG_T_NOT_STARTED] = {
 		"برای دریافت هشدارها /start را بفرستید.",
 		"Send /start to receive alerts."},
+	[NABZ_TG_T_RULE_ABOVE] = {
+		"%s بالای %s دلار",
+		"%s above %s USD"},
+	[NABZ_TG_T_RULE_BELOW] = {
+		"%s زیر %s دلار",
+		"%s below %s USD"},
+	[NABZ_TG_T_ALERT_SET] = {
+		"🔔 هشدار تنظیم شد: %s%s",
+		"🔔 Alert set: %s%s"},
+	[NABZ_TG_T_ALERT_NOW] = {
+		"\nقیمت فعلی: %s دلار",
+		"\nNow: $%s"},
+	[NABZ_TG_T_ALERT_ALREADY] = {
+		"\nقیمت فعلی (%s دلار) همین حالا آن‌جاست: وقتی برگردد و دوباره عبور کند خبر می‌دهم.",
+		"\nThe price ($%s) is there already: you hear from me when it comes back and crosses again."},
+	[NABZ_TG_T_ALERT_USAGE] = {
+		"نمونه: /alert BTC > 100000 یا /alert ETH < 2500",
+		"Example: /alert BTC > 100000 or /alert ETH < 2500"},
+	[NABZ_TG_T_ALERT_FULL] = {
+		"حداکثر %s هشدار. یکی را با /unalert حذف کنید.",
+		"At most %s alerts. Remove one with /unalert N."},
+	[NABZ_TG_T_ALERTS_LIST] = {
+		"هشدارهای شما:\n%s\nحذف: /unalert شماره",
+		"Your alerts:\n%s\nRemove: /unalert N"},
+	[NABZ_TG_T_ALERTS_NONE] = {
+		"هشداری ندارید. نمونه: /alert BTC > 100000",
+		"No alerts. Example: /alert BTC > 100000"},
+	[NABZ_TG_T_ALERT_DISARMED] = {
+		" (در انتظار برگشت قیمت)",
+		" (waiting for the price to come back)"},
+	[NABZ_TG_T_UNALERT_BAD] = {
+		"شمارهٔ هشدار را از /alerts بنویسید، یا /unalert all",
+		"Give the number from /alerts, or /unalert all"},
+	[NABZ_TG_T_UNALERTED] = {
+		"حذف شد.\n%s",
+		"Removed.\n%s"},
+	[NABZ_TG_T_PERSONAL] = {
+		"هشدار شخصی شما (/alerts)",
+		"Your own alert (/alerts)"},
 };
 
 static int lang_index(const char *lang)

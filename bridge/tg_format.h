@@ -27,6 +27,20 @@ enum nabz_tg_text {
 	NABZ_TG_T_NO_PRICE,          /* %s: the symbol */
 	NABZ_TG_T_HELP,
 	NABZ_TG_T_NOT_STARTED,
+	/* personal alerts (tg_alerts.h) */
+	NABZ_TG_T_RULE_ABOVE,        /* %s: the symbol; %s: the threshold */
+	NABZ_TG_T_RULE_BELOW,
+	NABZ_TG_T_ALERT_SET,         /* %s: "#n: <rule>"; %s: a note, may be empty */
+	NABZ_TG_T_ALERT_NOW,         /* the note: %s the price now */
+	NABZ_TG_T_ALERT_ALREADY,     /* the note when the price is there already: %s the price */
+	NABZ_TG_T_ALERT_USAGE,
+	NABZ_TG_T_ALERT_FULL,        /* %s: the most a chat may have */
+	NABZ_TG_T_ALERTS_LIST,       /* %s: one rule per line */
+	NABZ_TG_T_ALERTS_NONE,
+	NABZ_TG_T_ALERT_DISARMED,    /* after a rule that fired and waits for the price to return */
+	NABZ_TG_T_UNALERT_BAD,
+	NABZ_TG_T_UNALERTED,         /* %s: what is left (a list or "none") */
+	NABZ_TG_T_PERSONAL,          /* the message line of a fired personal alert */
 	NABZ_TG_T_COUNT
 };
 

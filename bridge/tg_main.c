@@ -18,6 +18,7 @@
 #include "tg_api.h"
 #include "tg_commands.h"
 #include "tg_deliver.h"
+#include "tg_personal.h"
 #include "timeutil.h"
 
 #define DRAIN_MS 5000
@@ -50,7 +51,11 @@ static void hook_alert(void *ctx, const char *payload, size_t len)
 static void hook_price(void *ctx, const char *symbol, const char *payload, size_t len)
 {
 	struct nabz_tg *bot = ctx;
-	nabz_tg_prices__put(&bot->prices, symbol, payload, len);
+	const cJSON *usd;
+
+	if(nabz_tg_prices__put(&bot->prices, symbol, payload, len) != 0) return;
+	usd = cJSON_GetObjectItemCaseSensitive(nabz_tg_prices__get(&bot->prices, symbol), "price_usd");
+	if(cJSON_IsNumber(usd)) nabz_tg_personal__price(bot, symbol, usd->valuedouble);
 }
 
 static void hook_flush(void *ctx)

@@ -338,3 +338,101 @@ def test_a_group_upgraded_to_a_supergroup_keeps_its_settings_and_alerts(env):
     time.sleep(0.5)
     assert numbers(alerts_of(fake, new_id)) == [1, 3, 4]
     assert alerts_of(fake, C) == []
+
+
+# ---- personal alerts: /alert, /alerts, /unalert ---------------------------
+
+def set_price(pub, symbol, usd):
+    payload = {"type": "price_update", "ts": "2026-11-27T08:00:00.000Z",
+               "data": {"symbol": symbol, "price_usd": usd, "change_24h_pct": 0.5, "source": "consensus",
+                        "source_ts": "2026-11-27T08:00:00.000Z", "stale": False}}
+    pub.publish("crypto/prices/" + symbol, json.dumps(payload), qos=1, retain=True).wait_for_publish()
+
+
+def personal_alerts(fake, chat):
+    return [t for t in fake.delivered(chat) if "(/alerts)" in t]
+
+
+def says(fake, chat, text, contains):
+    """The chat writes text; returns the bot's answer, which must contain contains."""
+    before = len(fake.delivered(chat))
+    fake.user_says(chat, text)
+    fake.wait_delivered(chat, before + 1)
+    answer = fake.delivered(chat)[before]
+    assert contains in answer, (text, answer)
+    return answer
+
+
+def price_seen(fake, chat, pub, symbol, usd, shown):
+    """Publishes a price and waits until the bot has it (its /price answer
+    shows it); an alert it fired is queued by then, so a short wait after
+    tells whether one went out."""
+    set_price(pub, symbol, usd)
+    deadline = time.time() + 10
+    while True:
+        before = len(fake.delivered(chat))
+        fake.user_says(chat, "/price " + symbol)
+        fake.wait_delivered(chat, before + 1)
+        if any(shown in t for t in fake.delivered(chat)[before:]):
+            break
+        assert time.time() < deadline, "the bot never saw %s at %s" % (symbol, shown)
+        time.sleep(0.1)
+    time.sleep(0.3)
+
+
+def test_personal_alerts_fire_once_per_crossing(env):
+    broker, fake, pub, make = env
+    make()
+    start_chats(fake, A, B)
+    says(fake, A, "/lang en", "English")
+    price_seen(fake, A, pub, "BTC", 95000, "95,000")
+    answer = says(fake, A, "/alert BTC > 100,000", "Alert set: #1: BTC above 100,000 USD")
+    assert "Now: $95,000" in answer
+    set_price(pub, "BTC", 100500)
+    text = fake.wait_delivered(A, 1, contains="(/alerts)")
+    text = personal_alerts(fake, A)[0]
+    assert "rose above 100,000 USD" in text and "$100,500" in text
+    # above it, and back inside the 0.5 % band: no second alert
+    for usd, shown in ((101000, "101,000"), (99600, "99,600"), (100200, "100,200")):
+        price_seen(fake, A, pub, "BTC", usd, shown)
+    assert len(personal_alerts(fake, A)) == 1
+    says(fake, A, "/alerts", "1. BTC above 100,000 USD (waiting for the price to come back)")
+    # back under 99,500 re-arms it: the next crossing fires again
+    price_seen(fake, A, pub, "BTC", 99000, "99,000")
+    set_price(pub, "BTC", 100100)
+    fake.wait_delivered(A, 2, contains="(/alerts)")
+    assert personal_alerts(fake, B) == []            # B set nothing
+    says(fake, A, "/unalert 1", "No alerts")
+    price_seen(fake, A, pub, "BTC", 99000, "99,000")
+    price_seen(fake, A, pub, "BTC", 101000, "101,000")
+    assert len(personal_alerts(fake, A)) == 2
+
+
+def test_personal_alerts_persist_refuse_bad_input_and_start_past_the_threshold(env):
+    broker, fake, pub, make = env
+    bot = make()
+    start_chats(fake, A)
+    says(fake, A, "/lang en", "English")
+    price_seen(fake, A, pub, "BTC", 101000, "101,000")
+    # already above: no alert now, one when it comes back and crosses again
+    says(fake, A, "/alert btc above 100000", "is there already")
+    says(fake, A, "/alert ETH < 2,500", "#2: ETH below 2,500 USD")
+    for bad in ("/alert BTC", "/alert BTC = 5", "/alert BTC > -1", "/alert BTC > 1e400", "/alert B!TC > 5"):
+        says(fake, A, bad, "Example: /alert BTC > 100000")
+    says(fake, A, "/unalert 7", "Give the number from /alerts")
+    for n in range(8):
+        says(fake, A, "/alert SOL > %d" % (1000 + n), "#%d" % (n + 3))
+    says(fake, A, "/alert SOL > 2000", "At most 10 alerts")
+    assert personal_alerts(fake, A) == []
+    # the rules and their state survive a restart of the bot
+    assert bot.stop() == 0
+    make()
+    price_seen(fake, A, pub, "BTC", 99000, "99,000")
+    set_price(pub, "BTC", 100100)
+    fake.wait_delivered(A, 1, contains="(/alerts)")
+    set_price(pub, "ETH", 2400)
+    fake.wait_delivered(A, 2, contains="(/alerts)")
+    texts = personal_alerts(fake, A)
+    assert "rose above 100,000 USD" in texts[0] and "fell below 2,500 USD" in texts[1]
+    answer = says(fake, A, "/alerts", "Your alerts:")
+    assert "10. SOL above 1,007 USD" in answer
