@@ -8,7 +8,7 @@
 #   scripts/fuzz.sh [seconds per target, default 60] [target ...]
 #   NABZ_FUZZ_MERGE=1 scripts/fuzz.sh ...   then minimise what was found into
 #                                           tests/fuzz/corpus/ (to commit);
-#                                           a crash's input is kept there as
+#                                           a crash's input goes there as
 #                                           regress-<what>, with its fix
 #
 # Work corpus and crashes: build-fuzz/corpus/<target>/, build-fuzz/crashes/.
@@ -46,14 +46,10 @@ for t in "${targets[@]}"; do
   fi
   grep -E "stat::number_of_executed_units|cov:" build-fuzz/"$t".log | tail -2
   if [ "${NABZ_FUZZ_MERGE:-0}" = 1 ]; then
-    # Edge coverage only (no hit counts): a few hundred small files to
-    # commit, not thousands. Inputs named regress-* (crashes once found)
-    # are kept whatever they cover.
-    merged=$(mktemp -d)
-    build-fuzz/tests/fuzz/"$t" -merge=1 -use_counters=0 "$merged" "$seeds" "$work" 2>/dev/null
-    find "$seeds" -type f ! -name 'regress-*' -delete
-    cp "$merged"/* "$seeds"/
-    rm -rf "$merged"
+    # Only inputs that reach edges the committed corpus does not are
+    # added (edge coverage, no hit counts): the corpus grows by what is
+    # new, a few small files, and what is there stays (no churn in git).
+    build-fuzz/tests/fuzz/"$t" -merge=1 -use_counters=0 "$seeds" "$work" 2>/dev/null
     echo "$t: corpus now $(ls "$seeds" | wc -l) inputs"
   fi
 done
