@@ -21,7 +21,7 @@ seconds=${1:-60}
 shift || true
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  targets=(fuzz_mqtt_connect fuzz_sessions fuzz_control fuzz_bridge_parsers fuzz_tg_answer)
+  targets=(fuzz_mqtt_connect fuzz_sessions fuzz_control fuzz_bridge_parsers fuzz_tg_answer fuzz_tg_rule)
 fi
 
 scripts/deps.sh fuzz
