@@ -107,7 +107,9 @@ static int load_rule(struct nabz_tg_chat *chat, const cJSON *o)
 	return 0;
 }
 
-static int load_chat(struct nabz_tg_chats *c, const cJSON *o)
+/* One chat; an unreadable personal alert is skipped alone (counted in
+ * *bad_rules), the chat and its other settings kept. */
+static int load_chat(struct nabz_tg_chats *c, const cJSON *o, int *bad_rules)
 {
 	const cJSON *id = cJSON_GetObjectItemCaseSensitive(o, "id");
 	const cJSON *lang = cJSON_GetObjectItemCaseSensitive(o, "lang");
@@ -129,7 +131,7 @@ static int load_chat(struct nabz_tg_chats *c, const cJSON *o)
 		if(cJSON_IsString(w) && nabz_quote__init(&q, w->valuestring) == 0) nabz_tg_chats__watch(chat, q.symbol);
 	}
 	cJSON_ArrayForEach(w, cJSON_GetObjectItemCaseSensitive(o, "alerts")){
-		if(load_rule(chat, w) != 0) return -1;
+		if(load_rule(chat, w) != 0) (*bad_rules)++;
 	}
 	return 0;
 }
@@ -141,7 +143,7 @@ int nabz_tg_chats__open(struct nabz_tg_chats *c, const char *dir, const char *de
 	size_t len, plen = strlen(dir) + 32;
 	cJSON *root = NULL;
 	const cJSON *it;
-	int bad = 0;
+	int bad = 0, bad_rules = 0;
 
 	memset(c, 0, sizeof(*c));
 	snprintf(c->default_lang, sizeof(c->default_lang), "%s", default_lang);
@@ -165,10 +167,11 @@ int nabz_tg_chats__open(struct nabz_tg_chats *c, const char *dir, const char *de
 		nabz_log(LOG_WARNING, "chats: offset in %s unreadable; starting from Telegram's oldest update", c->path);
 	}
 	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(root, "chats")){
-		if(load_chat(c, it) != 0) bad++;
+		if(load_chat(c, it, &bad_rules) != 0) bad++;
 	}
 	cJSON_Delete(root);
 	if(bad) nabz_log(LOG_WARNING, "chats: %d unreadable entries in %s skipped", bad, c->path);
+	if(bad_rules) nabz_log(LOG_WARNING, "chats: %d unreadable personal alerts in %s skipped", bad_rules, c->path);
 	nabz_log(LOG_INFO, "chats: %u known, update offset %" PRId64, HASH_COUNT(c->by_id), c->offset);
 	return 0;
 }
