@@ -98,9 +98,6 @@ size_t nabz_metrics__render(char *buf, size_t cap, const struct nabz_counts *c,
 	metric(&o, "nabz_ws_slow_consumer_disconnects_total", "counter",
 			"WebSocket clients cut off because they did not read fast enough.",
 			ws->slow_consumer_disconnects);
-	metric(&o, "nabz_ws_dead_disconnects_total", "counter",
-			"WebSocket connections closed because they answered no PING (gone without closing).",
-			ws->dead_disconnects);
 	metric(&o, "nabz_http_requests_total", "counter", "HTTP requests served.", ws->http_requests);
 	return o.overflow ? 0 : o.len;
 }

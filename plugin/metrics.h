@@ -37,7 +37,6 @@ struct nabz_ws_metrics {
 	uint64_t frames_out;
 	uint64_t refused[NABZ_REFUSAL_COUNT];
 	uint64_t slow_consumer_disconnects;
-	uint64_t dead_disconnects;
 	uint64_t http_requests;
 };
 

@@ -53,7 +53,6 @@ struct nabz_ws_counters {
 	atomic_uint_fast64_t frames_out;
 	atomic_uint_fast64_t refused[NABZ_REFUSAL_COUNT];
 	atomic_uint_fast64_t slow_consumer_disconnects;
-	atomic_uint_fast64_t dead_disconnects;
 	atomic_uint_fast64_t http_requests;
 };
 
@@ -139,7 +138,6 @@ struct nabz_conn {
 	size_t msg_len;                  /* bytes of the message being received */
 	unsigned dial_attempts;
 	int64_t dial_started_ms;
-	lws_usec_t last_heard_us;        /* a frame or a PONG from the browser */
 	lws_sorted_usec_list_t sul_dial;     /* retry of the broker connect */
 	lws_sorted_usec_list_t sul_connect;  /* deadline for the CONNECT */
 	bool rx_paused;

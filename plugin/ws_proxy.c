@@ -290,14 +290,6 @@ static void on_client_closed(struct nabz_ws *ws, struct nabz_ws_pss *pss)
 	struct nabz_conn *conn = pss->conn;
 
 	if(conn == NULL) return;
-	/* Closed by lws' validity timer (ws_server.c): heard nothing, not
-	 * even a PONG, for the PING interval and the PONG timeout. lws gives
-	 * no reason with the close, so silence that long is the sign. */
-	if(ws->cfg->ws_ping_interval_s > 0 && conn->last_heard_us
-			&& lws_now_usecs() - conn->last_heard_us
-			>= (lws_usec_t)(ws->cfg->ws_ping_interval_s + ws->cfg->ws_pong_timeout_s) * LWS_US_PER_SEC){
-		NABZ_WS_COUNT(ws, dead_disconnects, 1);
-	}
 	pss->conn = NULL;
 	conn->client = NULL;
 	lws_sul_cancel(&conn->sul_dial);
@@ -334,19 +326,13 @@ int nabz_ws__mqtt_callback(struct lws *wsi, enum lws_callback_reasons reason, vo
 		case LWS_CALLBACK_ESTABLISHED:
 			if(conn == NULL) return -1;
 			NABZ_WS_COUNT(ws, accepted_total, 1);
-			conn->last_heard_us = lws_now_usecs();
 			lws_sul_schedule(lws_get_context(wsi), 0, &conn->sul_connect, connect_deadline_cb,
 					(lws_usec_t)ws->cfg->ws_handshake_timeout_s * LWS_US_PER_SEC);
 			return 0;
 
 		case LWS_CALLBACK_RECEIVE:
 			if(conn == NULL) return -1;
-			conn->last_heard_us = lws_now_usecs();
 			return on_receive(wsi, ws, conn, in, len);
-
-		case LWS_CALLBACK_RECEIVE_PONG:
-			if(conn) conn->last_heard_us = lws_now_usecs();
-			return 0;
 
 		case LWS_CALLBACK_SERVER_WRITEABLE:
 			if(conn == NULL) return -1;

@@ -478,7 +478,6 @@ void nabz_ws__metrics_sum(struct nabz_listener *sh, struct nabz_ws_metrics *out)
 		out->frames_out += LOAD(frames_out);
 		for(int r = 0; r < NABZ_REFUSAL_COUNT; r++) out->refused[r] += LOAD(refused[r]);
 		out->slow_consumer_disconnects += LOAD(slow_consumer_disconnects);
-		out->dead_disconnects += LOAD(dead_disconnects);
 		out->http_requests += LOAD(http_requests);
 	}
 #undef LOAD

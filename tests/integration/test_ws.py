@@ -297,8 +297,6 @@ def test_dead_connections_are_found_by_ping_and_live_ones_kept(broker_factory):
             op, _ = dead.recv_frame()
             opcodes.append(op)
     assert 0x9 in opcodes, opcodes
-    _, _, body = http_get(broker, "/metrics")
-    assert "nabz_ws_dead_disconnects_total 1\n" in body.decode()
     # the live one still carries MQTT: PINGREQ -> PINGRESP
     alive.sock.settimeout(3)
     alive.send_frame(b"\xc0\x00")
