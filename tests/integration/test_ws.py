@@ -288,16 +288,8 @@ def test_dead_connections_are_found_by_ping_and_live_ones_kept(broker_factory):
         pings += 1
         alive.send_frame(payload, opcode=0xA)
     assert pings >= 2
-    watcher.wait_for(lambda d: d["active_connections"] == 2, timeout=3)
-    # the dead one got PINGs, then the connection was closed on it
-    dead.sock.settimeout(3)
-    opcodes = []
-    with pytest.raises((ConnectionError, OSError)):
-        while True:
-            op, _ = dead.recv_frame()
-            opcodes.append(op)
-    assert 0x9 in opcodes, opcodes
-    # the live one still carries MQTT: PINGREQ -> PINGRESP
+    watcher.wait_for(lambda d: d["active_connections"] == 2, timeout=3)   # the dead one is out
+    # the live one still carries MQTT (PINGREQ -> PINGRESP), then leaves
     alive.sock.settimeout(3)
     alive.send_frame(b"\xc0\x00")
     while True:
@@ -308,6 +300,15 @@ def test_dead_connections_are_found_by_ping_and_live_ones_kept(broker_factory):
         assert op == 0x2 and payload == b"\xd0\x00"
         break
     alive.close()
+    watcher.wait_for(lambda d: d["active_connections"] == 1, timeout=3)
+    # the dead one got PINGs, then the connection was closed on it
+    dead.sock.settimeout(3)
+    opcodes = []
+    with pytest.raises((ConnectionError, OSError)):
+        while True:
+            op, _ = dead.recv_frame()
+            opcodes.append(op)
+    assert 0x9 in opcodes, opcodes
     assert_healthy(broker)
     watcher.close()
 
