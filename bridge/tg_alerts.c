@@ -103,21 +103,16 @@ bool nabz_tg_rule__reached(const struct nabz_tg_rule *r, double price)
 	return r->above ? price >= r->threshold : price <= r->threshold;
 }
 
-bool nabz_tg_rule__check(struct nabz_tg_rule *r, double price, bool *changed)
+bool nabz_tg_rule__check(struct nabz_tg_rule *r, double price)
 {
 	double band = r->threshold * NABZ_TG_REARM_PCT / 100.0;
 
-	*changed = false;
 	if(!isfinite(price)) return false;
 	if(r->armed){
 		if(!nabz_tg_rule__reached(r, price)) return false;
 		r->armed = false;
-		*changed = true;
 		return true;
 	}
-	if(r->above ? price < r->threshold - band : price > r->threshold + band){
-		r->armed = true;
-		*changed = true;
-	}
+	if(r->above ? price < r->threshold - band : price > r->threshold + band) r->armed = true;
 	return false;
 }

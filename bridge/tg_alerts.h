@@ -29,9 +29,9 @@ struct nabz_tg_rule {
 int nabz_tg_rule__parse(const char *text, struct nabz_tg_rule *out);
 /* Whether price is on the side the rule waits for. */
 bool nabz_tg_rule__reached(const struct nabz_tg_rule *r, double price);
-/* The price moved to price (finite): true when r fires now, and is then
- * disarmed; re-armed once the price is back beyond the threshold by
- * NABZ_TG_REARM_PCT. Returns whether armed changed in *changed. */
-bool nabz_tg_rule__check(struct nabz_tg_rule *r, double price, bool *changed);
+/* The price moved to price (NAN: ignored): true when r fires now, and is
+ * then disarmed; re-armed once the price is back beyond the threshold by
+ * NABZ_TG_REARM_PCT. */
+bool nabz_tg_rule__check(struct nabz_tg_rule *r, double price);
 
 #endif

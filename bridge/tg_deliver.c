@@ -101,6 +101,24 @@ static void drop_oldest(struct nabz_tg *bot)
 	nabz_tg_spool__drop(&bot->spool, e);
 }
 
+/* Records line for chats[0..n) in the spool (room made by dropping the
+ * oldest when full; n == 0: only remembered as seen) and queues each
+ * target on its chat. NULL when nothing is queued (errno ENOMEM: out of
+ * memory). */
+static struct nabz_tg_entry *record(struct nabz_tg *bot, const char *line, uint64_t hash,
+		const int64_t *chats, size_t n)
+{
+	struct nabz_tg_entry *e;
+
+	while(n > 0 && bot->spool.count >= bot->spool.max && bot->spool.head) drop_oldest(bot);
+	e = nabz_tg_spool__add(&bot->spool, line, hash, chats, n);
+	if(e == NULL) return NULL;
+	for(size_t i = 0; i < e->ntargets; i++){
+		enqueue(nabz_tg_chats__find(&bot->chats, e->targets[i].chat), &e->targets[i]);
+	}
+	return e;
+}
+
 void nabz_tg_deliver__alert(struct nabz_tg *bot, const char *payload, size_t len)
 {
 	uint64_t hash = nabz_tg_spool__hash(payload, len);
@@ -135,15 +153,10 @@ void nabz_tg_deliver__alert(struct nabz_tg *bot, const char *payload, size_t len
 	HASH_ITER(hh, bot->chats.by_id, chat, tmp){
 		if(nabz_tg_chats__wants(chat, symbol->valuestring)) chats[n++] = chat->id;
 	}
-	while(n > 0 && bot->spool.count >= bot->spool.max && bot->spool.head) drop_oldest(bot);
-	e = nabz_tg_spool__add(&bot->spool, line, hash, chats, n);
+	e = record(bot, line, hash, chats, n);
 	if(e == NULL){
 		if(errno == ENOMEM) nabz_log(LOG_ERR, "alerts: out of memory; an alert is not recorded");
 		goto done;
-	}
-	for(size_t i = 0; i < e->ntargets; i++){
-		chat = nabz_tg_chats__find(&bot->chats, e->targets[i].chat);
-		enqueue(chat, &e->targets[i]);
 	}
 	nabz_log(LOG_DEBUG, "alert %" PRIu64 " (%s) for %zu chats", e->seq, symbol->valuestring, n);
 done:
@@ -154,17 +167,12 @@ done:
 
 int nabz_tg_deliver__to_chat(struct nabz_tg *bot, struct nabz_tg_chat *chat, const char *payload)
 {
-	struct nabz_tg_entry *e;
-
-	while(bot->spool.count >= bot->spool.max && bot->spool.head) drop_oldest(bot);
 	/* Not checked against the seen set: that is for the broker's
 	 * redeliveries; this one was made here, once. */
-	e = nabz_tg_spool__add(&bot->spool, payload, nabz_tg_spool__hash(payload, strlen(payload)), &chat->id, 1);
-	if(e == NULL){
+	if(record(bot, payload, nabz_tg_spool__hash(payload, strlen(payload)), &chat->id, 1) == NULL){
 		nabz_log(LOG_ERR, "personal alert for chat %" PRId64 ": out of memory; not recorded", chat->id);
 		return -1;
 	}
-	enqueue(chat, &e->targets[0]);
 	return 0;
 }
 

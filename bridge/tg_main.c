@@ -51,11 +51,9 @@ static void hook_alert(void *ctx, const char *payload, size_t len)
 static void hook_price(void *ctx, const char *symbol, const char *payload, size_t len)
 {
 	struct nabz_tg *bot = ctx;
-	const cJSON *usd;
 
 	if(nabz_tg_prices__put(&bot->prices, symbol, payload, len) != 0) return;
-	usd = cJSON_GetObjectItemCaseSensitive(nabz_tg_prices__get(&bot->prices, symbol), "price_usd");
-	if(cJSON_IsNumber(usd)) nabz_tg_personal__price(bot, symbol, usd->valuedouble);
+	nabz_tg_personal__price(bot, symbol, nabz_tg_prices__usd(&bot->prices, symbol));
 }
 
 static void hook_flush(void *ctx)

@@ -15,15 +15,6 @@
 #include "tg_format.h"
 #include "timeutil.h"
 
-/* The price the bot last saw for symbol, or NAN. */
-static double price_now(const struct nabz_tg *bot, const char *symbol)
-{
-	const cJSON *data = nabz_tg_prices__get(&bot->prices, symbol);
-	const cJSON *usd = cJSON_GetObjectItemCaseSensitive(data, "price_usd");
-
-	return cJSON_IsNumber(usd) && isfinite(usd->valuedouble) ? usd->valuedouble : NAN;
-}
-
 /* "BTC above 100,000 USD" in the chat's language. */
 static void describe(const struct nabz_tg_rule *r, const char *lang, char *out, size_t outlen)
 {
@@ -78,7 +69,7 @@ static void set_rule(struct nabz_tg *bot, struct nabz_tg_chat *chat, const char 
 		reply_text(bot, chat, NABZ_TG_T_ALERT_FULL, num);
 		return;
 	}
-	now = price_now(bot, rule.symbol);
+	now = nabz_tg_prices__usd(&bot->prices, rule.symbol);
 	if(isfinite(now)){
 		nabz_tg_format__number(now, num, sizeof(num));
 		/* Already past it: fires when the price comes back and crosses
@@ -171,12 +162,12 @@ void nabz_tg_personal__price(struct nabz_tg *bot, const char *symbol, double pri
 		if(chat->nrules == 0 || !chat->active || chat->gone) continue;
 		for(size_t i = 0; i < chat->nrules; i++){
 			struct nabz_tg_rule *r = &chat->rules[i];
-			bool changed;
+			bool was_armed = r->armed;
 			char *payload;
 
 			if(strcmp(r->symbol, symbol) != 0) continue;
-			if(!nabz_tg_rule__check(r, price_usd, &changed)){
-				save |= changed;
+			if(!nabz_tg_rule__check(r, price_usd)){
+				save |= r->armed != was_armed;      /* re-armed */
 				continue;
 			}
 			save = true;

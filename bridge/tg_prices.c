@@ -1,5 +1,6 @@
 #include "tg_prices.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,6 +55,13 @@ const cJSON *nabz_tg_prices__get(const struct nabz_tg_prices *p, const char *sym
 
 	HASH_FIND_STR(p->by_symbol, symbol, e);
 	return e ? cJSON_GetObjectItemCaseSensitive(e->root, "data") : NULL;
+}
+
+double nabz_tg_prices__usd(const struct nabz_tg_prices *p, const char *symbol)
+{
+	const cJSON *usd = cJSON_GetObjectItemCaseSensitive(nabz_tg_prices__get(p, symbol), "price_usd");
+
+	return cJSON_IsNumber(usd) && isfinite(usd->valuedouble) ? usd->valuedouble : NAN;
 }
 
 void nabz_tg_prices__cleanup(struct nabz_tg_prices *p)

@@ -23,6 +23,8 @@ struct nabz_tg_prices {
 int nabz_tg_prices__put(struct nabz_tg_prices *p, const char *symbol, const char *payload, size_t len);
 /* The data object, valid until the next put of that symbol; NULL: none. */
 const cJSON *nabz_tg_prices__get(const struct nabz_tg_prices *p, const char *symbol);
+/* Its price_usd, or NAN when there is none (or it is not a finite number). */
+double nabz_tg_prices__usd(const struct nabz_tg_prices *p, const char *symbol);
 void nabz_tg_prices__cleanup(struct nabz_tg_prices *p);
 
 #endif

@@ -389,7 +389,7 @@ def test_personal_alerts_fire_once_per_crossing(env):
     answer = says(fake, A, "/alert BTC > 100,000", "Alert set: #1: BTC above 100,000 USD")
     assert "Now: $95,000" in answer
     set_price(pub, "BTC", 100500)
-    text = fake.wait_delivered(A, 1, contains="(/alerts)")
+    fake.wait_delivered(A, 1, contains="(/alerts)")
     text = personal_alerts(fake, A)[0]
     assert "rose above 100,000 USD" in text and "$100,500" in text
     # above it, and back inside the 0.5 % band: no second alert

@@ -37,9 +37,6 @@ static void problem(const char *fmt, ...)
 
 /* ---- the parsers, reduced to body in, quotes or news out ---------------- */
 
-typedef int (*quotes_fn)(const char *b, size_t n, struct nabz_quote_list *o, char *e, size_t el);
-typedef int (*news_fn)(const char *b, size_t n, struct nabz_news_list *o, char *e, size_t el);
-
 static int p_simple_price(const char *b, size_t n, struct nabz_quote_list *o, char *e, size_t el)
 {
 	return nabz_parse__coingecko_simple_price(b, n, g_ids, COUNT(g_ids), o, NULL, e, el);
@@ -123,27 +120,19 @@ static int p_feed(const char *b, size_t n, struct nabz_news_list *o, char *e, si
 }
 
 const struct parser_entry parser_table[] = {
-	{"coingecko simple_price", "coingecko", 0},
-	{"coingecko markets", "coingecko", 0},
-	{"coingecko global", "coingecko", 0},
-	{"binance ticker", "binance", 0},
-	{"binance ws", "binance", 0},
-	{"kraken", "kraken", 0},
-	{"coinbase", "coinbase", 0},
-	{"nobitex", "nobitex", 0},
-	{"wallex", "wallex", 0},
-	{"cryptocompare", "cryptocompare", 1},
-	{"feed", "feeds", 1},
+	{"coingecko simple_price", "coingecko", p_simple_price, NULL},
+	{"coingecko markets", "coingecko", p_markets, NULL},
+	{"coingecko global", "coingecko", p_global, NULL},
+	{"binance ticker", "binance", p_binance, NULL},
+	{"binance ws", "binance", p_binance_ws, NULL},
+	{"kraken", "kraken", p_kraken, NULL},
+	{"coinbase", "coinbase", p_coinbase, NULL},
+	{"nobitex", "nobitex", p_nobitex, NULL},
+	{"wallex", "wallex", p_wallex, NULL},
+	{"cryptocompare", "cryptocompare", NULL, p_cryptocompare},
+	{"feed", "feeds", NULL, p_feed},
 };
 const size_t parser_table_len = COUNT(parser_table);
-
-/* In parser_table's order. */
-static const quotes_fn g_quotes[] = {
-	p_simple_price, p_markets, p_global, p_binance, p_binance_ws, p_kraken, p_coinbase, p_nobitex, p_wallex,
-};
-static const news_fn g_news[] = {p_cryptocompare, p_feed};
-
-_Static_assert(COUNT(g_quotes) + COUNT(g_news) == COUNT(parser_table), "one function per table row");
 
 int parser_table_init(void)
 {
@@ -211,13 +200,13 @@ const char *parser_table_run(size_t i, const char *body, size_t len)
 	memcpy(copy, body, len);
 	if(parser_table[i].news){
 		struct nabz_news_list out = {0};
-		rc = g_news[i - COUNT(g_quotes)](copy, len, &out, err, sizeof(err));
+		rc = parser_table[i].news(copy, len, &out, err, sizeof(err));
 		count = out.count;
 		for(size_t k = 0; k < out.count; k++) check_news(&out.items[k]);
 		nabz_news__free(&out);
 	}else{
 		struct nabz_quote_list out = {0};
-		rc = g_quotes[i](copy, len, &out, err, sizeof(err));
+		rc = parser_table[i].quotes(copy, len, &out, err, sizeof(err));
 		count = out.count;
 		for(size_t k = 0; k < out.count; k++) check_quote(&out.items[k]);
 		nabz_quotes__free(&out);

@@ -12,10 +12,18 @@
 
 #include <stddef.h>
 
+struct nabz_quote_list;
+struct nabz_news_list;
+
+/* Each parser reduced to body in, quotes or news out. */
+typedef int (*parser_quotes_fn)(const char *b, size_t n, struct nabz_quote_list *o, char *e, size_t el);
+typedef int (*parser_news_fn)(const char *b, size_t n, struct nabz_news_list *o, char *e, size_t el);
+
 struct parser_entry {
 	const char *name;
 	const char *dir;      /* its fixtures, under tests/fixtures/api */
-	int news;             /* a news parser, else a quotes parser */
+	parser_quotes_fn quotes;   /* one of the two */
+	parser_news_fn news;
 };
 
 extern const struct parser_entry parser_table[];
