@@ -5,6 +5,7 @@
 #include <mosquitto_broker.h>
 #include <mosquitto_plugin.h>
 
+#include "client_ids.h"
 #include "groups.h"
 #include "nabz.h"
 
@@ -18,14 +19,25 @@ static bool is_stats_topic(const char *prefix, size_t prefix_len, const char *to
 	return under_prefix(prefix, prefix_len, topic) && strcmp(topic + prefix_len, "/stats") == 0;
 }
 
-enum nabz_auth_decision nabz_access__authenticate(const struct nabz_config *cfg, const char *username)
+bool nabz_access__named_account(const struct nabz_config *cfg, const char *username)
 {
-	if(username && (nabz_namelist__contains(&cfg->services, username)
-				|| nabz_namelist__contains(&cfg->publishers, username)
-				|| nabz_namelist__contains(&cfg->admins, username)
-				|| nabz_namelist__contains(&cfg->bots, username))){
+	return username && (nabz_namelist__contains(&cfg->services, username)
+			|| nabz_namelist__contains(&cfg->publishers, username)
+			|| nabz_namelist__contains(&cfg->admins, username)
+			|| nabz_namelist__contains(&cfg->bots, username));
+}
+
+enum nabz_auth_decision nabz_access__authenticate(const struct nabz_config *cfg, const char *username,
+		const char *client_id)
+{
+	const char *owner = nabz_client_ids__owner(&cfg->client_id_owners, client_id);
+
+	if(owner){
+		/* A reserved id: its account, and only with its password. */
+		if(username == NULL || strcmp(username, owner) != 0) return NABZ_AUTH_REFUSE;
 		return NABZ_AUTH_DEFER;
 	}
+	if(nabz_access__named_account(cfg, username)) return NABZ_AUTH_DEFER;
 	if(cfg->allow_anonymous) return NABZ_AUTH_ACCEPT;
 	return username ? NABZ_AUTH_DEFER : NABZ_AUTH_REFUSE;
 }

@@ -29,8 +29,14 @@ enum nabz_auth_decision {
 /* Named accounts always authenticate against the broker's password_file
  * (with none configured, 2.0.11 refuses them: safe by default). Other
  * clients are readers: let in when allow_anonymous, else they too must be
- * in the password file. */
-enum nabz_auth_decision nabz_access__authenticate(const struct nabz_config *cfg, const char *username);
+ * in the password file. A client id reserved for an account
+ * (client_ids.h) is refused to anyone else, and its account too must
+ * pass the password file. */
+enum nabz_auth_decision nabz_access__authenticate(const struct nabz_config *cfg, const char *username,
+		const char *client_id);
+/* Is username one of the accounts given a role (services, publishers,
+ * admins, bots)? */
+bool nabz_access__named_account(const struct nabz_config *cfg, const char *username);
 
 /* access is one of MOSQ_ACL_READ, _WRITE, _SUBSCRIBE, _UNSUBSCRIBE.
  * s may be NULL (a client the registry does not know): an ordinary client. */

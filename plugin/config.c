@@ -16,6 +16,8 @@
 #include <mosquitto_broker.h>
 #include <mosquitto_plugin.h>
 
+#include "client_ids.h"
+
 enum opt_type { OPT_STRING, OPT_LONG, OPT_BOOL, OPT_NAMES };
 
 struct opt_def {
@@ -55,6 +57,14 @@ static const struct opt_def opt_table[] = {
 		"largest hello metadata object, serialised, in bytes"},
 	{"max_commands", OPT_LONG, 1, 1000, "16", OFF(max_commands),
 		"most commands in one control request"},
+	{"control_rate", OPT_LONG, 1, 100000, "10", OFF(control_rate),
+		"control commands a client may have answered per second, on average"},
+	{"control_burst", OPT_LONG, 1, 100000, "32", OFF(control_burst),
+		"control commands a client may send at once before control_rate applies"},
+	{"client_id_owners", OPT_NAMES, 0, 0, "nabz-bridge=nabz-bridge bot-nabz-telegram=nabz-telegram",
+		OFF(client_id_owners), "client ids only the named account may use: ID=ACCOUNT, ID may end in *"},
+	{"reclaim_dropped_messages", OPT_BOOL, 0, 1, "true", OFF(reclaim_dropped_messages),
+		"free the broker's copies of answers it dropped for a client that does not read"},
 	{"ws_listeners", OPT_NAMES, 0, 0, "0.0.0.0:8000", OFF(ws_listeners),
 		"HTTP/WebSocket listeners, host:port; empty: none"},
 	{"ws_tls_listeners", OPT_NAMES, 0, 0, "", OFF(ws_tls_listeners),
@@ -251,6 +261,7 @@ int nabz_config__parse(struct nabz_config *cfg, const struct mosquitto_opt *opts
 		if(apply(def, opts[i].value ? opts[i].value : "", cfg, err, errlen)) goto error;
 	}
 	if(check_prefix(cfg->topic_prefix, err, errlen)) goto error;
+	if(nabz_client_ids__check(&cfg->client_id_owners, err, errlen)) goto error;
 	if(cfg->ws_tls_listeners.count && (cfg->ws_tls_cert[0] == '\0' || cfg->ws_tls_key[0] == '\0')){
 		snprintf(err, errlen, "option ws_tls_listeners: needs ws_tls_cert and ws_tls_key");
 		goto error;
@@ -278,5 +289,6 @@ void nabz_config__free(struct nabz_config *cfg)
 	namelist_free(&cfg->publishers);
 	namelist_free(&cfg->admins);
 	namelist_free(&cfg->bots);
+	namelist_free(&cfg->client_id_owners);
 	memset(cfg, 0, sizeof(*cfg));
 }

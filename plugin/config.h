@@ -29,6 +29,10 @@ struct nabz_config {
 	long max_control_payload;
 	long max_metadata_bytes;
 	long max_commands;
+	long control_rate;                      /* commands answered per second (budget.h) */
+	long control_burst;
+	struct nabz_namelist client_id_owners;  /* "ID=ACCOUNT" (client_ids.h) */
+	bool reclaim_dropped_messages;          /* reclaim.h */
 
 	/* The WebSocket/HTTP listener (ws_*.c). */
 	struct nabz_namelist ws_listeners;      /* "host:port", none: no listener */

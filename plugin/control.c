@@ -1,12 +1,15 @@
 #include "control.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include <cjson/cJSON.h>
 
 #include "nabz.h"
+#include "budget.h"
 #include "stats.h"
 #include "timeutil.h"
+#include "utf8.h"
 
 struct command {
 	const char *name;
@@ -191,41 +194,142 @@ static int run_one(struct nabz *nabz, struct nabz_session *s, const cJSON *cmd, 
 	return add_response(responses, name->valuestring, NULL, NABZ_ERR_UNKNOWN_COMMAND, correlation);
 }
 
-char *nabz_control__process(struct nabz *nabz, struct nabz_session *s,
-		const void *payload, size_t payloadlen)
+/* A backslash escape for U+0000 anywhere in the text: cJSON would decode
+ * it into a NUL that silently cuts the string short ("ab\u0000cd" stored
+ * as "ab"). Outside strings a backslash is not JSON at all, so there is no
+ * need to know where strings begin. */
+static bool has_nul_escape(const char *p, size_t len)
+{
+	for(size_t i = 0; i + 1 < len; i++){
+		if(p[i] != '\\') continue;
+		if(p[i + 1] == 'u' && i + 5 < len && memcmp(p + i + 2, "0000", 4) == 0) return true;
+		i++;   /* skip the escaped character, so "\\u0000" is a backslash and text */
+	}
+	return false;
+}
+
+static bool only_json_space(const char *p, const char *end)
+{
+	for(; p < end; p++){
+		if(*p != ' ' && *p != '\t' && *p != '\n' && *p != '\r') return false;
+	}
+	return true;
+}
+
+/* A request taken apart: the commands to run, or the one error that
+ * answers it. Every check runs before any command does. */
+struct request {
+	cJSON *root;                /* owned */
+	const cJSON *cmds;
+	const char *error;
+	long cost;                  /* commands it asks to have answered */
+};
+
+static void parse_request(struct nabz *nabz, const void *payload, size_t payloadlen, struct request *r)
+{
+	const char *text = payload;
+	const char *end = NULL;
+
+	memset(r, 0, sizeof(*r));
+	r->cost = 1;
+	if(payloadlen > (size_t)nabz->cfg.max_control_payload){
+		r->error = NABZ_ERR_TOO_LARGE;
+		return;
+	}
+	/* Everything an answer may echo (command names, correlationData) or
+	 * the registry may keep (user_id, metadata) is checked here, once:
+	 * answers are always valid UTF-8 JSON. */
+	if(payloadlen && (memchr(text, '\0', payloadlen) || has_nul_escape(text, payloadlen))){
+		r->error = NABZ_ERR_NUL;
+		return;
+	}
+	if(!nabz_utf8__valid(text, payloadlen)){
+		r->error = NABZ_ERR_NOT_UTF8;
+		return;
+	}
+	r->root = cJSON_ParseWithLengthOpts(text, payloadlen, &end, false);
+	if(r->root == NULL || end == NULL || !only_json_space(end, text + payloadlen)){
+		r->error = NABZ_ERR_NOT_JSON;
+		return;
+	}
+	r->cmds = cJSON_GetObjectItemCaseSensitive(r->root, "commands");
+	if(!cJSON_IsArray(r->cmds) || cJSON_GetArraySize(r->cmds) == 0){
+		r->error = NABZ_ERR_NO_COMMANDS;
+		return;
+	}
+	if(cJSON_GetArraySize(r->cmds) > nabz->cfg.max_commands){
+		r->error = NABZ_ERR_TOO_MANY;
+		return;
+	}
+	r->cost = cJSON_GetArraySize(r->cmds);
+}
+
+static char *run_request(struct nabz *nabz, struct nabz_session *s, const struct request *req)
 {
 	cJSON *root = cJSON_CreateObject();
 	cJSON *responses = root ? cJSON_AddArrayToObject(root, "responses") : NULL;
-	cJSON *request = NULL;
-	const cJSON *cmds;
 	char *out = NULL;
 
 	if(responses == NULL) goto done;
-	if(payloadlen > (size_t)nabz->cfg.max_control_payload){
-		add_response(responses, "unknown", NULL, NABZ_ERR_TOO_LARGE, NULL);
-		goto print;
+	if(req->error){
+		if(add_response(responses, "unknown", NULL, req->error, NULL) != 0) goto done;
+	}else{
+		for(const cJSON *cmd = req->cmds->child; cmd; cmd = cmd->next){
+			if(run_one(nabz, s, cmd, responses) != 0) goto done;
+		}
 	}
-	request = cJSON_ParseWithLength(payload, payloadlen);
-	if(request == NULL){
-		add_response(responses, "unknown", NULL, NABZ_ERR_NOT_JSON, NULL);
-		goto print;
-	}
-	cmds = cJSON_GetObjectItemCaseSensitive(request, "commands");
-	if(!cJSON_IsArray(cmds) || cJSON_GetArraySize(cmds) == 0){
-		add_response(responses, "unknown", NULL, NABZ_ERR_NO_COMMANDS, NULL);
-		goto print;
-	}
-	if(cJSON_GetArraySize(cmds) > nabz->cfg.max_commands){
-		add_response(responses, "unknown", NULL, NABZ_ERR_TOO_MANY, NULL);
-		goto print;
-	}
-	for(const cJSON *cmd = cmds->child; cmd; cmd = cmd->next){
-		if(run_one(nabz, s, cmd, responses) != 0) goto done;
-	}
-print:
 	out = cJSON_PrintUnformatted(root);
 done:
-	cJSON_Delete(request);
 	cJSON_Delete(root);
 	return out;
+}
+
+char *nabz_control__process(struct nabz *nabz, struct nabz_session *s,
+		const void *payload, size_t payloadlen)
+{
+	struct request req;
+	char *out;
+
+	parse_request(nabz, payload, payloadlen, &req);
+	out = run_request(nabz, s, &req);
+	cJSON_Delete(req.root);
+	return out;
+}
+
+static char *rate_limited_answer(int64_t retry_after_ms)
+{
+	char *out = cJSON_malloc(160);
+
+	if(out == NULL) return NULL;
+	snprintf(out, 160, "{\"responses\":[{\"command\":\"unknown\",\"error\":\"%s\",\"retry_after_ms\":%lld}]}",
+			NABZ_ERR_RATE_LIMITED, (long long)retry_after_ms);
+	return out;
+}
+
+int nabz_control__answer(struct nabz *nabz, struct nabz_session *s, struct nabz_budget *budget,
+		const void *payload, size_t payloadlen, int64_t now_ms, char **answer)
+{
+	long rate = nabz->cfg.control_rate, burst = nabz->cfg.control_burst;
+	struct request req;
+
+	*answer = NULL;
+	/* Told already and nothing to spend: not even worth parsing. */
+	if(budget && nabz_budget__silenced(budget, rate, burst, now_ms)) return 0;
+	parse_request(nabz, payload, payloadlen, &req);
+	/* A bucket smaller than max_commands still lets a whole request
+	 * through when it is full. */
+	if(req.cost > burst) req.cost = burst;
+	switch(budget ? nabz_budget__take(budget, req.cost, rate, burst, now_ms) : NABZ_BUDGET_TAKEN){
+		case NABZ_BUDGET_TAKEN:
+			*answer = run_request(nabz, s, &req);
+			break;
+		case NABZ_BUDGET_REFUSE_TELL:
+			*answer = rate_limited_answer(nabz_budget__wait_ms(budget, req.cost, rate));
+			break;
+		case NABZ_BUDGET_REFUSE_SILENT:
+			cJSON_Delete(req.root);
+			return 0;
+	}
+	cJSON_Delete(req.root);
+	return *answer ? 0 : -1;
 }

@@ -2,6 +2,8 @@
  * Connects, departures, access checks and control requests: the broker's
  * events, turned into session registry updates.
  */
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <mosquitto.h>
@@ -11,6 +13,7 @@
 #include <cjson/cJSON.h>
 
 #include "access.h"
+#include "client_ids.h"
 #include "control.h"
 #include "events.h"
 #include "log.h"
@@ -20,6 +23,28 @@
 static const char *or_dash(const char *s)
 {
 	return s ? s : "-";
+}
+
+/* Refusals come as fast as an attacker can connect: one line per reason
+ * every NABZ_RATELOG_EVERY_MS, saying how many went unlogged. */
+__attribute__((format(printf, 2, 3)))
+static void log_refusal(struct nabz_ratelog *rl, const char *fmt, ...)
+{
+	unsigned suppressed;
+	int64_t since_ms;
+	char line[768];
+	va_list ap;
+
+	if(!nabz_ratelog__due(rl, nabz_time__mono_ms(), &suppressed, &since_ms)) return;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if(suppressed){
+		nabz_log_notice("%s (and %u more refused for this reason in the last %lld s)", line,
+				suppressed, (long long)(since_ms / 1000));
+	}else{
+		nabz_log_notice("%s", line);
+	}
 }
 
 static int decision_rc(enum nabz_auth_decision decision)
@@ -73,7 +98,10 @@ int nabz_events__basic_auth(int event, void *event_data, void *userdata)
 	if(ed->username && strcmp(ed->username, NABZ_WAKE_USERNAME) == 0){
 		return wake_link_auth(nabz, ed);
 	}
-	decision = nabz_access__authenticate(&nabz->cfg, ed->username);
+	/* 2.0.11 takes over a connected client id (connect__on_authorised)
+	 * only after this check has let the newcomer in: refusing here keeps
+	 * the session's owner connected and its queued messages its own. */
+	decision = nabz_access__authenticate(&nabz->cfg, ed->username, client_id);
 	if(nabz_sessions__find(&nabz->reg, ed->client)){
 		/* On SIGHUP, 2.0.11 checks every connected client again
 		 * (mosquitto_security_apply_default): the same session, not a
@@ -81,8 +109,16 @@ int nabz_events__basic_auth(int event, void *event_data, void *userdata)
 		return decision_rc(decision);
 	}
 	if(decision == NABZ_AUTH_REFUSE){
-		nabz_log_notice("refused client %s from %s: anonymous clients are not allowed "
-				"(plugin_opt_allow_anonymous false)", or_dash(client_id), or_dash(address));
+		const char *owner = nabz_client_ids__owner(&nabz->cfg.client_id_owners, client_id);
+		if(owner){
+			log_refusal(&nabz->refused_client_id_log, "refused client %s from %s (user %s): "
+					"the client id is reserved for account %s (plugin_opt_client_id_owners)",
+					or_dash(client_id), or_dash(address), or_dash(ed->username), owner);
+		}else{
+			log_refusal(&nabz->refused_anonymous_log, "refused client %s from %s: anonymous "
+					"clients are not allowed (plugin_opt_allow_anonymous false)",
+					or_dash(client_id), or_dash(address));
+		}
 		return MOSQ_ERR_AUTH;
 	}
 
@@ -106,6 +142,7 @@ int nabz_events__basic_auth(int event, void *event_data, void *userdata)
 	info.service = nabz_namelist__contains(&nabz->cfg.services, ed->username);
 	info.publisher = nabz_namelist__contains(&nabz->cfg.publishers, ed->username);
 	info.admin = nabz_namelist__contains(&nabz->cfg.admins, ed->username);
+	info.named_account = nabz_access__named_account(&nabz->cfg, ed->username);
 
 	s = nabz_sessions__add(&nabz->reg, &info);
 	if(s == NULL){
@@ -190,20 +227,31 @@ int nabz_events__control(int event, void *event_data, void *userdata)
 	struct nabz *nabz = userdata;
 	struct nabz_session *s = active_session(nabz, ed->client);
 	const char *client_id = mosquitto_client_id(ed->client);
+	struct nabz_budget *budget;
 	char *response;
 	int rc;
 
 	(void)event;
-	response = nabz_control__process(nabz, s, ed->payload, ed->payloadlen);
-	if(response == NULL){
+	/* Every answer costs the broker memory until the client reads it, so
+	 * anonymous clients' requests are paid for from a budget. Accounts
+	 * with a role (a bot answering many chats) are trusted with more. */
+	if(s == NULL){
+		budget = &nabz->unknown_budget;
+	}else{
+		budget = s->named_account ? NULL : &s->control_budget;
+	}
+	if(nabz_control__answer(nabz, s, budget, ed->payload, (size_t)ed->payloadlen,
+				nabz_time__mono_ms(), &response) != 0){
 		nabz_log_err("out of memory answering a control request from %s", or_dash(client_id));
 		return MOSQ_ERR_NOMEM;
 	}
+	if(response == NULL) return MOSQ_ERR_SUCCESS;   /* over budget, and told */
 	/* Addressed to the requester alone: the broker delivers it to that
 	 * client id directly, with no subscription needed. */
 	rc = mosquitto_broker_publish_copy(client_id, NABZ_CONTROL_RESPONSE_TOPIC,
 			(int)strlen(response), response, 0, false, NULL);
 	cJSON_free(response);
+	if(rc == MOSQ_ERR_SUCCESS) nabz_reclaim__note_direct(&nabz->reclaim);
 	if(rc != MOSQ_ERR_SUCCESS){
 		nabz_log_err("cannot queue the control response to %s: %s", or_dash(client_id),
 				mosquitto_strerror(rc));

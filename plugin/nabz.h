@@ -9,7 +9,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "budget.h"
 #include "config.h"
+#include "ratelog.h"
+#include "reclaim.h"
 #include "seam.h"
 #include "sessions.h"
 
@@ -41,6 +44,11 @@ struct nabz {
 	struct nabz_counts seam_counts; /* what the seam last got */
 	int64_t last_seam_ms;
 	int64_t wake_requested_ms;    /* the last wake-up asked of the listener */
+
+	struct nabz_budget unknown_budget;  /* control requests of clients the registry lacks */
+	struct nabz_reclaim reclaim;
+	struct nabz_ratelog refused_anonymous_log;   /* events.c: refused connects */
+	struct nabz_ratelog refused_client_id_log;
 };
 
 #endif

@@ -132,6 +132,7 @@ int mosquitto_plugin_init(mosquitto_plugin_id_t *identifier, void **userdata,
 	nabz->started_ms = nabz_time__mono_ms();
 	nabz->seam.started_ms = nabz->started_ms;
 	load_state(nabz);
+	nabz_reclaim__init(&nabz->reclaim, nabz->cfg.reclaim_dropped_messages);
 	/* Publish once at the first tick: replaces a retained figure left
 	 * from before a restart. */
 	nabz->reg.dirty = true;

@@ -41,6 +41,7 @@
 #define HASH_NONFATAL_OOM 1
 #include <uthash.h>
 
+#include "budget.h"
 #include "client_type.h"
 #include "groups.h"
 #include "uuid.h"
@@ -83,11 +84,13 @@ struct nabz_session {
 	bool internal;              /* the plugin's own link: listed nowhere */
 	bool publisher;
 	bool admin;
+	bool named_account;         /* logged in with a password_file account of a role */
 	bool confirmed;
 	bool denial_logged;         /* one ACL denial line per client */
 	struct nabz_filter *filters;
 	struct nabz_filter *carried; /* maybe carried over by the broker; see above */
 	unsigned group_refs[NABZ_GROUP_COUNT]; /* filters reaching each group */
+	struct nabz_budget control_budget;     /* control commands (control.c) */
 	UT_hash_handle hh;
 };
 
@@ -126,6 +129,7 @@ struct nabz_session_info {
 	bool internal;
 	bool publisher;
 	bool admin;
+	bool named_account;
 	int64_t connected_at_ms;
 };
 

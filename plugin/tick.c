@@ -125,6 +125,7 @@ int nabz_events__tick(int event, void *event_data, void *userdata)
 	if(now_ms - nabz->last_state_save_ms >= nabz->cfg.state_save_interval_ms){
 		nabz_tick__save_state(nabz, now_ms);
 	}
+	nabz_reclaim__tick(&nabz->reclaim, now_ms);
 	feed_seam(nabz, now_ms);
 	return MOSQ_ERR_SUCCESS;
 }

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "client_ids.h"
 #include "mqtt_connect.h"
 #include "timeutil.h"
 #include "ws_internal.h"
@@ -54,7 +55,7 @@ static size_t build_connect(struct nabz_ws *ws, uint8_t *out, size_t cap)
 	uint8_t varint[4];
 	size_t vlen;
 
-	snprintf(client_id, sizeof(client_id), "nabz-wake-%d", (int)getpid());
+	snprintf(client_id, sizeof(client_id), NABZ_WAKE_CLIENT_ID_PREFIX "%d", (int)getpid());
 	idl = strlen(client_id);
 	body = 10 + 2 + idl + 2 + ul + 2 + pl;
 	vlen = nabz_mqtt__write_varint((uint32_t)body, varint);

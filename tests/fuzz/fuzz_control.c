@@ -2,7 +2,8 @@
  * $CONTROL/nabz/v1 requests (plugin/control.c): any payload, from an
  * unknown client, a user, an admin or a client not yet confirmed. The
  * answer is always {"responses": [...]}, each response names its command
- * and carries data or an error, never both; hellos leave the registry's
+ * and carries data or an error, never both; the answer is valid UTF-8
+ * with no NUL (nothing unchecked is echoed); hellos leave the registry's
  * figures equal to a recount.
  */
 #include <string.h>
@@ -15,6 +16,7 @@
 #include "nabz.h"
 #include "registry_recount.h"
 #include "sessions.h"
+#include "utf8.h"
 
 static char g_clients[3];
 
@@ -37,7 +39,10 @@ static struct nabz_session *add(struct nabz *nabz, int i, const char *client_id,
 
 static void check_answer(const char *out)
 {
-	cJSON *root = cJSON_Parse(out);
+	cJSON *root;
+
+	FUZZ_CHECK(nabz_utf8__valid(out, strlen(out)));
+	root = cJSON_Parse(out);
 	const cJSON *responses = cJSON_GetObjectItemCaseSensitive(root, "responses");
 	const cJSON *r;
 

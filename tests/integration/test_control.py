@@ -77,6 +77,19 @@ BAD = [
     (json.dumps({"commands": [{"command": "getStats"}] * 17}).encode(), "unknown", "Too many commands"),
     (b"{" * 20000, "unknown", "Payload too large"),
     (b"[" * 10000, "unknown", "Payload not valid JSON"),
+    # Answers are always valid UTF-8 JSON: nothing unchecked is echoed,
+    # stored or cut short.
+    (b'{"commands":[{"command":"\xff\xfe"}]}', "unknown", "Payload not valid UTF-8"),
+    (b'{"commands":[{"command":"\xc0\xaf"}]}', "unknown", "Payload not valid UTF-8"),      # overlong
+    (b'{"commands":[{"command":"\xed\xa0\x80"}]}', "unknown", "Payload not valid UTF-8"),  # surrogate
+    (b'{"commands":[{"command":"getStats","correlationData":"\xe2\x82"}]}', "unknown",
+     "Payload not valid UTF-8"),                                                     # cut short
+    (b'{"commands":[{"command":"hello","metadata":{"k":"\xf5\x80\x80\x80"}}]}', "unknown",
+     "Payload not valid UTF-8"),
+    (b'{"commands":[{"command":"hello","user_id":"ab\\u0000cd"}]}', "unknown", "Payload contains NUL"),
+    (b'{"commands":[{"command":"getStats"}]}\x00', "unknown", "Payload contains NUL"),
+    (b'{"commands":[{"command":"getStats"}]} junk', "unknown", "Payload not valid JSON"),
+    (b'{"commands":[{"command":"getStats"}]}{}', "unknown", "Payload not valid JSON"),
 ]
 
 
@@ -89,6 +102,29 @@ def test_malformed_payloads_get_error_answers(broker, watcher):
     resp = control(c, [{"command": "getStats"}])
     assert resp["responses"][0]["data"]["active_connections"] == 2
     stop_client(c)
+
+
+def test_text_is_checked_not_mangled(broker_factory):
+    """Valid UTF-8 (Persian, escapes) goes through whole; a backslash
+    before u0000 is text, not a NUL; what an admin lists is what was sent."""
+    b = broker_factory(accounts={"ops": "pw"}, options={"admins": "ops"}).start()
+    c = b.client(client_id="browser-fa")
+    resp = control(c, None, raw='{"commands":[{"command":"hello","user_id":"کاربر-۴۲",'
+                   '"metadata":{"page":"/بازار","note":"a\\\\u0000b \\u00e9"}},'
+                   '{"command":"سلام"}]}  \r\n'.encode())
+    hello, unknown = resp["responses"]
+    assert hello["data"]["user_id"] == "کاربر-۴۲"
+    assert hello["data"]["metadata"] == {"page": "/بازار", "note": "a\\u0000b é"}
+    assert unknown == {"command": "سلام", "error": "Unknown command"}
+    # An invalid hello changes nothing.
+    refused = control(c, None, raw=b'{"commands":[{"command":"hello","user_id":"\xff"}]}')
+    assert refused["responses"][0]["error"] == "Payload not valid UTF-8"
+    admin = b.client(client_id="api-ops", username="ops", password="pw")
+    listing = control(admin, [{"command": "listSessions"}])["responses"][0]["data"]["sessions"]
+    mine = [s for s in listing if s["client_id"] == "browser-fa"][0]
+    assert mine["user_id"] == "کاربر-۴۲" and mine["metadata"]["page"] == "/بازار"
+    stop_client(c)
+    stop_client(admin)
 
 
 def test_mqtt5_and_qos0_requests_are_answered(broker):

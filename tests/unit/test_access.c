@@ -65,7 +65,7 @@ static void test_authenticate(void **state)
 		enum nabz_auth_decision got;
 
 		parse_cfg(&cfg, rows[i].allow_anonymous ? "true" : "false");
-		got = nabz_access__authenticate(&cfg, rows[i].username);
+		got = nabz_access__authenticate(&cfg, rows[i].username, NULL);
 		check_row(got == rows[i].want, "allow_anonymous=%d username=%s: %s, want %s",
 				(int)rows[i].allow_anonymous, rows[i].username ? rows[i].username : "(null)",
 				decision_name(got), decision_name(rows[i].want));
@@ -81,11 +81,11 @@ static void test_authenticate_empty_lists(void **state)
 
 	(void)state;
 	assert_int_equal(nabz_config__parse(&cfg, NULL, 0, err, sizeof(err)), 0);
-	assert_int_equal(nabz_access__authenticate(&cfg, NULL), NABZ_AUTH_ACCEPT);
-	assert_int_equal(nabz_access__authenticate(&cfg, "bridge"), NABZ_AUTH_ACCEPT);
+	assert_int_equal(nabz_access__authenticate(&cfg, NULL, NULL), NABZ_AUTH_ACCEPT);
+	assert_int_equal(nabz_access__authenticate(&cfg, "bridge", NULL), NABZ_AUTH_ACCEPT);
 	cfg.allow_anonymous = false;
-	assert_int_equal(nabz_access__authenticate(&cfg, NULL), NABZ_AUTH_REFUSE);
-	assert_int_equal(nabz_access__authenticate(&cfg, "bridge"), NABZ_AUTH_DEFER);
+	assert_int_equal(nabz_access__authenticate(&cfg, NULL, NULL), NABZ_AUTH_REFUSE);
+	assert_int_equal(nabz_access__authenticate(&cfg, "bridge", NULL), NABZ_AUTH_DEFER);
 	nabz_config__free(&cfg);
 }
 

@@ -93,7 +93,8 @@ static void test_option_names(void **state)
 	static const char *const expected[] = {
 		"topic_prefix", "state_file", "stats_debounce_ms", "state_save_interval_ms",
 		"allow_anonymous", "services", "publishers", "admins", "bots", "max_control_payload",
-		"max_metadata_bytes", "max_commands", "ws_listeners", "ws_tls_listeners", "ws_tls_cert",
+		"max_metadata_bytes", "max_commands", "control_rate", "control_burst", "client_id_owners",
+		"reclaim_dropped_messages", "ws_listeners", "ws_tls_listeners", "ws_tls_cert",
 		"ws_tls_key", "ws_broker_socket", "web_root", "ws_threads", "ws_max_connections",
 		"ws_max_connections_per_ip", "ws_handshake_timeout_s", "ws_ping_interval_s", "ws_pong_timeout_s",
 		"ws_max_message_bytes",
@@ -128,6 +129,8 @@ static const struct long_opt long_opts[] = {
 	LONG_OPT(max_control_payload, 64, 1048576),
 	LONG_OPT(max_metadata_bytes, 16, 65536),
 	LONG_OPT(max_commands, 1, 1000),
+	LONG_OPT(control_rate, 1, 100000),
+	LONG_OPT(control_burst, 1, 100000),
 };
 
 static long long_field(const struct nabz_config *cfg, const struct long_opt *o)

@@ -1,0 +1,18 @@
+/*
+ * Strict UTF-8 checks for text that comes from outside and is stored,
+ * shown to admins or echoed back: control payloads, client ids.
+ *
+ * Pure functions; any thread.
+ */
+#ifndef NABZ_UTF8_H
+#define NABZ_UTF8_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* True when buf[0..len) is well-formed UTF-8 (RFC 3629: no overlong
+ * forms, no surrogates, nothing above U+10FFFF) with no U+0000, which MQTT
+ * forbids in its strings and C strings would cut at. */
+bool nabz_utf8__valid(const void *buf, size_t len);
+
+#endif

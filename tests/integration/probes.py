@@ -1,0 +1,153 @@
+"""What an attacker on the network sends, as reusable probes: the
+hardening tests assert on them, tests/bench/probe_memory.py prints their
+figures. Raw sockets throughout: a well-behaved client library would read
+its answers, which is exactly what these clients do not do."""
+import json
+import socket
+import struct
+import time
+
+
+def rss_kib(pid):
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    raise RuntimeError("no VmRSS for %d" % pid)
+
+
+def _utf8(s):
+    b = s.encode() if isinstance(s, str) else s
+    return struct.pack("!H", len(b)) + b
+
+
+def _packet(first_byte, body):
+    n, rl = len(body), b""
+    while True:
+        byte, n = n % 128, n // 128
+        rl += bytes([byte | (0x80 if n else 0)])
+        if not n:
+            break
+    return bytes([first_byte]) + rl + body
+
+
+def mqtt_connect(client_id, keepalive=0, clean=True, username=None, password=None):
+    flags = 0x02 if clean else 0
+    payload = _utf8(client_id)
+    if username is not None:
+        flags |= 0x80
+        payload += _utf8(username)
+    if password is not None:
+        flags |= 0x40
+        payload += _utf8(password)
+    body = _utf8("MQTT") + bytes([4, flags]) + struct.pack("!H", keepalive) + payload
+    return _packet(0x10, body)
+
+
+def mqtt_subscribe(topic, mid=1, qos=0):
+    return _packet(0x82, struct.pack("!H", mid) + _utf8(topic) + bytes([qos]))
+
+
+def mqtt_publish(topic, payload):
+    return _packet(0x30, _utf8(topic) + payload)
+
+
+class DeafClient:
+    """A TCP MQTT client that never reads after its CONNACK: its receive
+    window is as small as the kernel allows, so the broker's queue for it
+    fills and stays full."""
+
+    def __init__(self, port, client_id, rcvbuf=1024):
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
+        self.sock.connect(("127.0.0.1", port))
+        self.sock.sendall(mqtt_connect(client_id))
+        self.sock.settimeout(5)
+        connack = self.sock.recv(4)
+        if connack[:1] != b"\x20" or connack[3:4] != b"\x00":
+            raise RuntimeError("not let in: %r" % connack)
+
+    def send(self, data):
+        self.sock.sendall(data)
+
+    def close(self):
+        self.sock.close()
+
+
+def control_flood(port, requests=20000, commands=16, client_id="api-deaf", subscribe="crypto/#"):
+    """Probe 1: a client that never reads subscribes to subscribe and sends
+    requests $CONTROL/nabz/v1 requests of commands getStats each. Returns
+    the open client (the caller measures, then closes it)."""
+    c = DeafClient(port, client_id)
+    if subscribe:
+        c.send(mqtt_subscribe(subscribe))
+    request = mqtt_publish("$CONTROL/nabz/v1",
+                           json.dumps({"commands": [{"command": "getStats"}] * commands}).encode())
+    batch = request * 200
+    for _ in range(requests // 200):
+        c.send(batch)
+    c.send(request * (requests % 200))
+    return c
+
+
+def settle(pid, seconds=1.0, step=0.25):
+    """Waits until the broker has worked through what it was sent: its CPU
+    time stops moving for a moment."""
+    def cpu():
+        with open("/proc/%d/stat" % pid) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return int(fields[11]) + int(fields[12])
+    last, quiet, deadline = cpu(), 0.0, time.time() + 60
+    while quiet < seconds and time.time() < deadline:
+        time.sleep(step)
+        now = cpu()
+        quiet = quiet + step if now == last else 0.0
+        last = now
+
+
+def _masked_frame(payload, opcode=0x2):
+    """One masked client frame, masked fast (ws_raw masks byte by byte,
+    too slow for thousands of 64 KiB frames)."""
+    import os
+    n = len(payload)
+    header = bytes([0x80 | opcode])
+    if n < 126:
+        header += bytes([0x80 | n])
+    elif n < 65536:
+        header += bytes([0x80 | 126]) + struct.pack("!H", n)
+    else:
+        header += bytes([0x80 | 127]) + struct.pack("!Q", n)
+    mask = os.urandom(4)
+    key = (mask * (n // 4 + 1))[:n]
+    masked = (int.from_bytes(payload, "big") ^ int.from_bytes(key, "big")).to_bytes(n, "big") if n else b""
+    return header + mask + masked
+
+
+def ws_bad_client_id_flood(ws_port, connections=1500, id_bytes=65535, batch=100):
+    """Probe 3: WebSocket connections whose CONNECT carries a client id of
+    id_bytes bytes of invalid UTF-8, which the broker refuses before
+    authentication. Each connection is closed once its CONNECT is sent
+    and answered (or closed by the other side). Returns how many got a
+    CONNACK with a refusal and how many were simply closed."""
+    from ws_raw import WsClient   # noqa: E402  (same directory)
+    cid = b"\xff" * id_bytes
+    body = _utf8("MQTT") + bytes([4, 0x02]) + struct.pack("!H", 60) + struct.pack("!H", len(cid)) + cid
+    frame = _masked_frame(_packet(0x10, body))
+    refused = closed = 0
+    for start in range(0, connections, batch):
+        clients = []
+        for _ in range(min(batch, connections - start)):
+            c = WsClient(ws_port)
+            c.sock.sendall(frame)
+            clients.append(c)
+        for c in clients:
+            try:
+                op, payload = c.recv_frame()
+                if op == 0x2 and payload[:1] == b"\x20" and payload[-1:] != b"\x00":
+                    refused += 1
+                else:
+                    closed += 1
+            except (OSError, ConnectionError):
+                closed += 1
+            c.close()
+    return refused, closed
