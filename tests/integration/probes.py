@@ -7,6 +7,8 @@ import socket
 import struct
 import time
 
+from mqtt_packets import connect_packet, publish_packet, subscribe_packet
+
 
 def rss_kib(pid):
     with open("/proc/%d/status" % pid) as f:
@@ -14,42 +16,6 @@ def rss_kib(pid):
             if line.startswith("VmRSS:"):
                 return int(line.split()[1])
     raise RuntimeError("no VmRSS for %d" % pid)
-
-
-def _utf8(s):
-    b = s.encode() if isinstance(s, str) else s
-    return struct.pack("!H", len(b)) + b
-
-
-def _packet(first_byte, body):
-    n, rl = len(body), b""
-    while True:
-        byte, n = n % 128, n // 128
-        rl += bytes([byte | (0x80 if n else 0)])
-        if not n:
-            break
-    return bytes([first_byte]) + rl + body
-
-
-def mqtt_connect(client_id, keepalive=0, clean=True, username=None, password=None):
-    flags = 0x02 if clean else 0
-    payload = _utf8(client_id)
-    if username is not None:
-        flags |= 0x80
-        payload += _utf8(username)
-    if password is not None:
-        flags |= 0x40
-        payload += _utf8(password)
-    body = _utf8("MQTT") + bytes([4, flags]) + struct.pack("!H", keepalive) + payload
-    return _packet(0x10, body)
-
-
-def mqtt_subscribe(topic, mid=1, qos=0):
-    return _packet(0x82, struct.pack("!H", mid) + _utf8(topic) + bytes([qos]))
-
-
-def mqtt_publish(topic, payload):
-    return _packet(0x30, _utf8(topic) + payload)
 
 
 class DeafClient:
@@ -61,7 +27,7 @@ class DeafClient:
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
         self.sock.connect(("127.0.0.1", port))
-        self.sock.sendall(mqtt_connect(client_id))
+        self.sock.sendall(connect_packet(client_id, keepalive=0))
         self.sock.settimeout(5)
         connack = self.sock.recv(4)
         if connack[:1] != b"\x20" or connack[3:4] != b"\x00":
@@ -80,9 +46,9 @@ def control_flood(port, requests=20000, commands=16, client_id="api-deaf", subsc
     the open client (the caller measures, then closes it)."""
     c = DeafClient(port, client_id)
     if subscribe:
-        c.send(mqtt_subscribe(subscribe))
-    request = mqtt_publish("$CONTROL/nabz/v1",
-                           json.dumps({"commands": [{"command": "getStats"}] * commands}).encode())
+        c.send(subscribe_packet(1, subscribe))
+    request = publish_packet("$CONTROL/nabz/v1",
+                             json.dumps({"commands": [{"command": "getStats"}] * commands}).encode())
     batch = request * 200
     for _ in range(requests // 200):
         c.send(batch)
@@ -131,8 +97,7 @@ def ws_bad_client_id_flood(ws_port, connections=1500, id_bytes=65535, batch=100)
     CONNACK with a refusal and how many were simply closed."""
     from ws_raw import WsClient   # noqa: E402  (same directory)
     cid = b"\xff" * id_bytes
-    body = _utf8("MQTT") + bytes([4, 0x02]) + struct.pack("!H", 60) + struct.pack("!H", len(cid)) + cid
-    frame = _masked_frame(_packet(0x10, body))
+    frame = _masked_frame(connect_packet(cid))
     refused = closed = 0
     for start in range(0, connections, batch):
         clients = []

@@ -11,7 +11,7 @@ import paho.mqtt.client as mqtt
 import pytest
 
 from nabz_broker import Watcher, stop_client
-from probes import mqtt_connect
+from mqtt_packets import connect_packet
 
 ACCOUNTS = {"nabz-bridge": "bridge-pw", "nabz-telegram": "bot-pw", "ops": "ops-pw"}
 OPTIONS = {"services": "nabz-bridge", "publishers": "nabz-bridge", "bots": "nabz-telegram"}
@@ -147,7 +147,7 @@ def test_the_wake_links_id_cannot_be_taken(services):
 
 def raw_attempt(broker, client_id):
     with socket.create_connection(("127.0.0.1", broker.port), timeout=5) as s:
-        s.sendall(mqtt_connect(client_id))
+        s.sendall(connect_packet(client_id))
         return s.recv(4)[3]
 
 

@@ -1,31 +1,12 @@
 """Who is online: exact counts through connects, hello, takeovers, refusals
 and churn, against the real broker and plugin."""
 import socket
-import struct
 import time
 
 import paho.mqtt.client as mqtt
 
+from mqtt_packets import connect_packet
 from nabz_broker import Watcher, control, stop_client
-
-
-def mqtt_string(s):
-    b = s.encode()
-    return struct.pack("!H", len(b)) + b
-
-
-def connect_packet(client_id, username=None, password=None, keepalive=60, clean=True):
-    flags = 0x02 if clean else 0
-    payload = mqtt_string(client_id)
-    if username is not None:
-        flags |= 0x80
-        payload += mqtt_string(username)
-    if password is not None:
-        flags |= 0x40
-        payload += mqtt_string(password)
-    var = mqtt_string("MQTT") + bytes([4, flags]) + struct.pack("!H", keepalive)
-    body = var + payload
-    return bytes([0x10, len(body)]) + body
 
 
 def raw_connect(family, address, client_id, **kw):
