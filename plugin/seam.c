@@ -18,6 +18,7 @@ int nabz_seam__init(struct nabz_seam *seam)
 static void pending_free(struct nabz_seam *seam, struct nabz_ws_pending *p)
 {
 	HASH_DEL(seam->pending, p);
+	seam->pending_bytes -= p->bytes;
 	free(p->client_id);
 	free(p);
 }
@@ -95,6 +96,7 @@ int nabz_seam__put_details(struct nabz_seam *seam, const char *client_id,
 	}
 	p->details = *details;
 	p->added_ms = now_ms;
+	p->bytes = sizeof(*p) + strlen(client_id) + 1;
 
 	pthread_mutex_lock(&seam->lock);
 	expire_pending(seam, now_ms);
@@ -105,9 +107,19 @@ int nabz_seam__put_details(struct nabz_seam *seam, const char *client_id,
 		free(p->client_id);
 		free(p);
 		rc = -1;
+	}else{
+		seam->pending_bytes += p->bytes;
 	}
 	pthread_mutex_unlock(&seam->lock);
 	return rc;
+}
+
+void nabz_seam__pending_size(struct nabz_seam *seam, uint64_t *count, uint64_t *bytes)
+{
+	pthread_mutex_lock(&seam->lock);
+	*count = HASH_COUNT(seam->pending);
+	*bytes = seam->pending_bytes;
+	pthread_mutex_unlock(&seam->lock);
 }
 
 void nabz_seam__log(struct nabz_seam *seam, int level, const char *fmt, ...)

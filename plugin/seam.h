@@ -35,6 +35,8 @@ struct nabz_ws_pending {
 	char *client_id;                  /* owned, key */
 	struct nabz_ws_details details;
 	int64_t added_ms;
+	uint64_t seq;                     /* which connection recorded it */
+	size_t bytes;                     /* what it costs, in pending_bytes */
 	UT_hash_handle hh;
 };
 
@@ -62,6 +64,8 @@ struct nabz_seam {
 	int64_t last_tick_ms;             /* monotonic */
 	/* {lock} written by the lws thread, taken by the broker thread */
 	struct nabz_ws_pending *pending;
+	size_t pending_bytes;             /* sum of their bytes */
+	uint64_t pending_seq;             /* the last seq handed out */
 	struct nabz_log_line log[NABZ_LOG_QUEUE];
 	size_t log_len;
 	uint64_t log_dropped;
@@ -87,6 +91,8 @@ void nabz_seam__read_figures(struct nabz_seam *seam, struct nabz_counts *c, int6
  * taken expire after NABZ_PENDING_TTL_MS. Returns -1 when out of memory. */
 int nabz_seam__put_details(struct nabz_seam *seam, const char *client_id,
 		const struct nabz_ws_details *details, int64_t now_ms);
+/* Any thread: how many entries wait to be taken, and their bytes. */
+void nabz_seam__pending_size(struct nabz_seam *seam, uint64_t *count, uint64_t *bytes);
 __attribute__((format(printf, 3, 4)))
 void nabz_seam__log(struct nabz_seam *seam, int level, const char *fmt, ...);
 

@@ -482,4 +482,5 @@ void nabz_ws__metrics_sum(struct nabz_listener *sh, struct nabz_ws_metrics *out)
 	}
 #undef LOAD
 	out->connections = nabz_ws__limits_connections(sh);
+	nabz_seam__pending_size(sh->seam, &out->pending_details, &out->pending_bytes);
 }
