@@ -72,17 +72,29 @@ bool nabz_seam__take_details(struct nabz_seam *seam, const char *client_id, stru
 	return found;
 }
 
-/* {lock} held. Insertion order is age order: expire from the head. */
-static void expire_pending(struct nabz_seam *seam, int64_t now_ms)
+/* {lock} held. Insertion order is age order: expire from the head, and
+ * make room for an entry of `adding` bytes. */
+static void expire_pending(struct nabz_seam *seam, int64_t now_ms, size_t adding)
 {
 	while(seam->pending && (now_ms - seam->pending->added_ms > NABZ_PENDING_TTL_MS
-				|| HASH_COUNT(seam->pending) >= NABZ_PENDING_MAX)){
+				|| HASH_COUNT(seam->pending) >= NABZ_PENDING_MAX
+				|| seam->pending_bytes + adding > NABZ_PENDING_MAX_BYTES)){
 		pending_free(seam, seam->pending);
 	}
 }
 
+void nabz_seam__drop_details(struct nabz_seam *seam, const char *client_id, uint64_t seq)
+{
+	struct nabz_ws_pending *p;
+
+	pthread_mutex_lock(&seam->lock);
+	HASH_FIND_STR(seam->pending, client_id, p);
+	if(p && p->seq == seq) pending_free(seam, p);
+	pthread_mutex_unlock(&seam->lock);
+}
+
 int nabz_seam__put_details(struct nabz_seam *seam, const char *client_id,
-		const struct nabz_ws_details *details, int64_t now_ms)
+		const struct nabz_ws_details *details, int64_t now_ms, uint64_t *seq)
 {
 	struct nabz_ws_pending *p, *old;
 	int rc = 0;
@@ -99,9 +111,10 @@ int nabz_seam__put_details(struct nabz_seam *seam, const char *client_id,
 	p->bytes = sizeof(*p) + strlen(client_id) + 1;
 
 	pthread_mutex_lock(&seam->lock);
-	expire_pending(seam, now_ms);
 	HASH_FIND_STR(seam->pending, client_id, old);
 	if(old) pending_free(seam, old);
+	expire_pending(seam, now_ms, p->bytes);
+	p->seq = *seq = ++seam->pending_seq;
 	HASH_ADD_KEYPTR(hh, seam->pending, p->client_id, strlen(p->client_id), p);
 	if(seam->pending == NULL){
 		free(p->client_id);

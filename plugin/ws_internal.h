@@ -134,6 +134,11 @@ struct nabz_conn {
 	struct nabz_bytebuf up;          /* browser -> broker */
 	struct nabz_bytebuf down;        /* broker -> browser */
 	struct nabz_ws_details details;
+	/* The id our details were recorded under in the seam (owned), and
+	 * their number there: dropped when the conn goes, in case the broker
+	 * never took them (it refused the CONNECT before authenticating). */
+	char *pending_id;
+	uint64_t pending_seq;
 	char peer_ip[NABZ_ADDR_MAX];     /* counted in per_ip */
 	size_t msg_len;                  /* bytes of the message being received */
 	unsigned dial_attempts;
