@@ -23,6 +23,15 @@ struct nabz_refusal_log {
 	unsigned suppressed;
 };
 
+/* A kind of lws log line (ws_log.c): when last logged, how many since
+ * held back. */
+struct nabz_lws_log_kind {
+	uint64_t kind;
+	int64_t last_ms;                 /* 0: a free slot */
+	unsigned held;
+};
+#define NABZ_LWS_LOG_KINDS 16
+
 struct nabz_ip_count {
 	char ip[NABZ_ADDR_MAX];          /* key */
 	unsigned count;
@@ -38,6 +47,7 @@ struct nabz_listener {
 	unsigned connections;            /* {lock} WebSocket connections held, all threads */
 	struct nabz_ip_count *per_ip;    /* {lock} */
 	struct nabz_refusal_log refusal_log[NABZ_REFUSAL_COUNT];   /* {lock} */
+	struct nabz_lws_log_kind lws_log[NABZ_LWS_LOG_KINDS];      /* {lock} */
 	unsigned count;                  /* service threads; read-only after start */
 	struct nabz_ws *threads[NABZ_WS_MAX_THREADS];
 };
@@ -203,6 +213,11 @@ int nabz_ws__listen(struct nabz_ws *ws, struct lws_vhost *vhost, const char *hos
 		char *err, size_t errlen);
 /* Closes them (through the loop). */
 void nabz_ws__listen_close(struct nabz_ws *ws);
+
+/* lws' own log lines into the seam, rate-limited per kind (ws_log.c).
+ * Broker thread, before the first context and after the last. */
+void nabz_ws__log_start(struct nabz_listener *sh);
+void nabz_ws__log_stop(void);
 
 /* Called on broker bytes: keep polling for NABZ_WS_SPIN_NS (ws_server.c). */
 void nabz_ws__stay_awake(struct nabz_ws *ws);
