@@ -161,13 +161,6 @@ struct nabz_conn {
 	bool close_upstream_after_flush;
 };
 
-/* Per-session data of the "http" protocol: a response body waiting for
- * HTTP_WRITEABLE. */
-struct nabz_http_pss {
-	char *body;                      /* owned */
-	size_t len;
-};
-
 /* Per-session data of the WebSocket protocol: the conn lives apart so the
  * broker side can outlive the browser side while it flushes. */
 struct nabz_ws_pss {
@@ -221,6 +214,12 @@ void nabz_ws__log_stop(void);
 
 /* Called on broker bytes: keep polling for NABZ_WS_SPIN_NS (ws_server.c). */
 void nabz_ws__stay_awake(struct nabz_ws *ws);
+
+/* Answers an HTTP request whole, now, with Connection: close (ws_http.c
+ * says why). Takes body (malloc'd, or NULL). Returns -1, for the caller
+ * to return from the lws callback. */
+int nabz_ws__http_answer(struct lws *wsi, unsigned status, const char *type, char *body, bool head,
+		const char *allow);
 
 /* Admission (ws_admit.c). */
 /* HTTP_CONFIRM_UPGRADE: 0 lets the upgrade go on; 1 when it was refused

@@ -107,6 +107,7 @@ static void build_mounts(struct nabz_ws *ws)
 	m[3].cache_max_age = 300;
 	m[3].cache_reusable = 1;
 	m[3].cache_revalidate = 1;
+	m[3].protocol = "http";      /* for LWS_CALLBACK_ADD_HEADERS (ws_http.c) */
 	m[3].mount_next = &m[4];
 	m[4].mountpoint = "/";
 	m[4].mountpoint_len = 1;
@@ -117,6 +118,7 @@ static void build_mounts(struct nabz_ws *ws)
 	m[4].cache_max_age = 60;
 	m[4].cache_reusable = 1;
 	m[4].cache_revalidate = 1;
+	m[4].protocol = "http";
 }
 
 /* One vhost serves every plain listener, one every TLS listener: they
