@@ -99,5 +99,10 @@ size_t nabz_metrics__render(char *buf, size_t cap, const struct nabz_counts *c,
 			"WebSocket clients cut off because they did not read fast enough.",
 			ws->slow_consumer_disconnects);
 	metric(&o, "nabz_http_requests_total", "counter", "HTTP requests served.", ws->http_requests);
+	metric(&o, "nabz_ws_pending_details", "gauge",
+			"WebSocket connection details waiting for the broker to authenticate their client.",
+			ws->pending_details);
+	metric(&o, "nabz_ws_pending_details_bytes", "gauge", "Memory those waiting details hold.",
+			ws->pending_bytes);
 	return o.overflow ? 0 : o.len;
 }

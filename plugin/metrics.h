@@ -38,6 +38,8 @@ struct nabz_ws_metrics {
 	uint64_t refused[NABZ_REFUSAL_COUNT];
 	uint64_t slow_consumer_disconnects;
 	uint64_t http_requests;
+	uint64_t pending_details;   /* WebSocket details the broker has not taken */
+	uint64_t pending_bytes;
 };
 
 /* Renders into buf (cap bytes, NUL-terminated). Returns the length, or 0

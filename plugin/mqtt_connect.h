@@ -18,7 +18,19 @@ enum nabz_connect_result {
 	NABZ_CONNECT_NEED_MORE,   /* a prefix of a valid CONNECT so far */
 	NABZ_CONNECT_OK,
 	NABZ_CONNECT_INVALID,     /* info->error says why */
+	/* A whole, well-formed CONNECT whose client id the broker would
+	 * refuse, or longer than NABZ_CLIENT_ID_MAX: info->error says why,
+	 * info->protocol_level which CONNACK to answer with. */
+	NABZ_CONNECT_BAD_CLIENT_ID,
 };
+
+/* The longest client id the listener passes on, in bytes. MQTT 3.1.1 only
+ * promises 23; generated ids (MQTT.js "mqttjs_" + 8 hex, paho, our "ws-" +
+ * 32 hex), UUIDs and "user@device" names fit many times over. A browser
+ * never needs 64 KiB, and an id is kept (with its connection's details)
+ * until the broker authenticates the client: 256 bounds each entry to
+ * under 1 KiB, so the pending map's byte cap (seam.h) holds thousands. */
+#define NABZ_CLIENT_ID_MAX 256
 
 struct nabz_connect_info {
 	size_t packet_len;        /* fixed header + remaining length */
@@ -33,6 +45,12 @@ struct nabz_connect_info {
  * bytes. */
 enum nabz_connect_result nabz_mqtt_connect__parse(const uint8_t *buf, size_t len,
 		size_t max_packet, struct nabz_connect_info *info);
+
+/* Is s[0..len) UTF-8 the broker takes for a client id? The rules of
+ * 2.0.11's mosquitto_validate_utf8 (lib/utf8_mosq.c), which MQTT's are:
+ * no U+0000, no surrogates, no overlong forms, nothing past U+10FFFF, and
+ * (the broker's stricter reading) no control characters or noncharacters. */
+bool nabz_mqtt__valid_utf8(const uint8_t *s, size_t len);
 
 /* Writes the CONNECT with its client id replaced by new_id into out
  * (out_cap bytes). Returns the new length, or 0 when out is too small or

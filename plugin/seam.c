@@ -18,6 +18,7 @@ int nabz_seam__init(struct nabz_seam *seam)
 static void pending_free(struct nabz_seam *seam, struct nabz_ws_pending *p)
 {
 	HASH_DEL(seam->pending, p);
+	seam->pending_bytes -= p->bytes;
 	free(p->client_id);
 	free(p);
 }
@@ -71,17 +72,29 @@ bool nabz_seam__take_details(struct nabz_seam *seam, const char *client_id, stru
 	return found;
 }
 
-/* {lock} held. Insertion order is age order: expire from the head. */
-static void expire_pending(struct nabz_seam *seam, int64_t now_ms)
+/* {lock} held. Insertion order is age order: expire from the head, and
+ * make room for an entry of `adding` bytes. */
+static void expire_pending(struct nabz_seam *seam, int64_t now_ms, size_t adding)
 {
 	while(seam->pending && (now_ms - seam->pending->added_ms > NABZ_PENDING_TTL_MS
-				|| HASH_COUNT(seam->pending) >= NABZ_PENDING_MAX)){
+				|| HASH_COUNT(seam->pending) >= NABZ_PENDING_MAX
+				|| seam->pending_bytes + adding > NABZ_PENDING_MAX_BYTES)){
 		pending_free(seam, seam->pending);
 	}
 }
 
+void nabz_seam__drop_details(struct nabz_seam *seam, const char *client_id, uint64_t seq)
+{
+	struct nabz_ws_pending *p;
+
+	pthread_mutex_lock(&seam->lock);
+	HASH_FIND_STR(seam->pending, client_id, p);
+	if(p && p->seq == seq) pending_free(seam, p);
+	pthread_mutex_unlock(&seam->lock);
+}
+
 int nabz_seam__put_details(struct nabz_seam *seam, const char *client_id,
-		const struct nabz_ws_details *details, int64_t now_ms)
+		const struct nabz_ws_details *details, int64_t now_ms, uint64_t *seq)
 {
 	struct nabz_ws_pending *p, *old;
 	int rc = 0;
@@ -95,19 +108,31 @@ int nabz_seam__put_details(struct nabz_seam *seam, const char *client_id,
 	}
 	p->details = *details;
 	p->added_ms = now_ms;
+	p->bytes = sizeof(*p) + strlen(client_id) + 1;
 
 	pthread_mutex_lock(&seam->lock);
-	expire_pending(seam, now_ms);
 	HASH_FIND_STR(seam->pending, client_id, old);
 	if(old) pending_free(seam, old);
+	expire_pending(seam, now_ms, p->bytes);
+	p->seq = *seq = ++seam->pending_seq;
 	HASH_ADD_KEYPTR(hh, seam->pending, p->client_id, strlen(p->client_id), p);
 	if(seam->pending == NULL){
 		free(p->client_id);
 		free(p);
 		rc = -1;
+	}else{
+		seam->pending_bytes += p->bytes;
 	}
 	pthread_mutex_unlock(&seam->lock);
 	return rc;
+}
+
+void nabz_seam__pending_size(struct nabz_seam *seam, uint64_t *count, uint64_t *bytes)
+{
+	pthread_mutex_lock(&seam->lock);
+	*count = HASH_COUNT(seam->pending);
+	*bytes = seam->pending_bytes;
+	pthread_mutex_unlock(&seam->lock);
 }
 
 void nabz_seam__log(struct nabz_seam *seam, int level, const char *fmt, ...)

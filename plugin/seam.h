@@ -35,6 +35,8 @@ struct nabz_ws_pending {
 	char *client_id;                  /* owned, key */
 	struct nabz_ws_details details;
 	int64_t added_ms;
+	uint64_t seq;                     /* which connection recorded it */
+	size_t bytes;                     /* what it costs, in pending_bytes */
 	UT_hash_handle hh;
 };
 
@@ -46,6 +48,11 @@ struct nabz_log_line {
 #define NABZ_LOG_QUEUE 256
 #define NABZ_PENDING_TTL_MS 60000
 #define NABZ_PENDING_MAX 100000
+/* Entries live from a browser's CONNECT to the broker's BASIC_AUTH (a few
+ * ms), and each is under 1 KiB (client ids are capped: mqtt_connect.h):
+ * 8 MiB is some 9,000 connections mid-handshake at once. Past it the
+ * oldest go first; their sessions then show the socket path as address. */
+#define NABZ_PENDING_MAX_BYTES (8u << 20)
 
 #define NABZ_WAKE_USERNAME "nabz-internal-wake"
 
@@ -62,6 +69,8 @@ struct nabz_seam {
 	int64_t last_tick_ms;             /* monotonic */
 	/* {lock} written by the lws thread, taken by the broker thread */
 	struct nabz_ws_pending *pending;
+	size_t pending_bytes;             /* sum of their bytes */
+	uint64_t pending_seq;             /* the last seq handed out */
 	struct nabz_log_line log[NABZ_LOG_QUEUE];
 	size_t log_len;
 	uint64_t log_dropped;
@@ -84,9 +93,18 @@ void nabz_seam__drain_log(struct nabz_seam *seam, void (*log_fn)(int level, cons
 void nabz_seam__read_figures(struct nabz_seam *seam, struct nabz_counts *c, int64_t *started_ms,
 		int64_t *last_tick_ms);
 /* Records (replacing any older entry for the same id); entries never
- * taken expire after NABZ_PENDING_TTL_MS. Returns -1 when out of memory. */
+ * taken expire after NABZ_PENDING_TTL_MS, and the oldest go when there are
+ * NABZ_PENDING_MAX of them or NABZ_PENDING_MAX_BYTES. Sets *seq to the
+ * entry's number, for nabz_seam__drop_details. Returns -1 when out of
+ * memory. */
 int nabz_seam__put_details(struct nabz_seam *seam, const char *client_id,
-		const struct nabz_ws_details *details, int64_t now_ms);
+		const struct nabz_ws_details *details, int64_t now_ms, uint64_t *seq);
+/* Removes the entry for client_id if it is still the one numbered seq: the
+ * connection that recorded it closed before the broker took it. A newer
+ * connection's entry under the same id stays. */
+void nabz_seam__drop_details(struct nabz_seam *seam, const char *client_id, uint64_t seq);
+/* Any thread: how many entries wait to be taken, and their bytes. */
+void nabz_seam__pending_size(struct nabz_seam *seam, uint64_t *count, uint64_t *bytes);
 __attribute__((format(printf, 3, 4)))
 void nabz_seam__log(struct nabz_seam *seam, int level, const char *fmt, ...);
 

@@ -75,9 +75,11 @@ static bool offers_mqtt(const char *list)
 static int refuse_with_status(struct lws *wsi, struct nabz_ws *ws, enum nabz_ws_refusal why,
 		const char *address, unsigned status, const char *detail)
 {
+	char *body = strdup(detail);
+
 	nabz_ws__refuse(ws, why, address, detail);
-	if(lws_return_http_status(wsi, status, detail)) return -1;
-	return 1;   /* answered: lws ends the transaction */
+	nabz_ws__http_answer(wsi, status, "text/plain; charset=utf-8", body, false, NULL);
+	return 1;   /* answered, with Connection: close: lws closes */
 }
 
 int nabz_ws__confirm_upgrade(struct lws *wsi, struct nabz_ws *ws)

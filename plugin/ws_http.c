@@ -86,71 +86,155 @@ static char *metrics_body(struct nabz_ws *ws)
 	return body;
 }
 
-/* Sends the headers now and the body when writable. Takes body. */
-static int respond(struct lws *wsi, struct nabz_http_pss *pss, int status, const char *type, char *body)
+static const char *reason_phrase(unsigned status)
 {
-	uint8_t buf[LWS_PRE + 1024];
-	uint8_t *start = buf + LWS_PRE, *p = start, *end = buf + sizeof(buf) - 1;
-	size_t len = body ? strlen(body) : 0;
+	/* lws 4.1.6 (roles/http/header.c lws_add_http_header_status) knows
+	 * phrases for 400..417 and 500..505 only: its 429 line ends "429 ". */
+	switch(status){
+		case 200: return "OK";
+		case 400: return "Bad Request";
+		case 403: return "Forbidden";
+		case 404: return "Not Found";
+		case 405: return "Method Not Allowed";
+		case 429: return "Too Many Requests";
+		case 500: return "Internal Server Error";
+		case 503: return "Service Unavailable";
+		default: return "Error";
+	}
+}
 
-	if(lws_add_http_common_headers(wsi, (unsigned)status, type, (lws_filepos_t)len, &p, end)
+/*
+ * Every plain HTTP answer on this port ends its connection (Connection:
+ * close), and files do too (on_file_completion). Why not keep-alive: a
+ * client may pipeline, sending its next request before the first is
+ * answered, and lws 4.1.6 answers that one wrongly. When a response ends
+ * with the next request already read (roles/http/server/server.c
+ * lws_http_transaction_completed, "resetting/keeping ah as pipeline") it
+ * parses it into the reused header table and loses its start: measured,
+ * a file then /health answered 200 then 403, two files answered one, and
+ * an endpoint answered in two steps got its headers twice and no body.
+ * Nothing in lws' API tells whether such a request is waiting, so the one
+ * answer that is right for every order is the first response, whole, and
+ * a clean close; RFC 9112 9.3.2 has the client send the rest again on a
+ * new connection. Browsers never pipeline; the cost is a TCP (or TLS)
+ * handshake per request, which monitoring polls pay anyway and pages
+ * barely notice (their files are revalidated, mostly 304).
+ */
+
+/* Writes the whole response now, headers and body in one write as lws'
+ * own lws_return_http_status does (lws keeps what the socket does not
+ * take and sends it before the close). head: the headers a GET would get,
+ * no body. allow: an Allow header, or NULL. Takes body. Returns -1: the
+ * caller returns it so lws closes the connection. */
+int nabz_ws__http_answer(struct lws *wsi, unsigned status, const char *type, char *body, bool head,
+		const char *allow)
+{
+	size_t len = body ? strlen(body) : 0;
+	size_t cap = LWS_PRE + 1024 + len;
+	uint8_t *buf = malloc(cap), *start, *p, *end;
+	char line[64];
+	int n;
+
+	if(buf == NULL){
+		free(body);
+		return -1;
+	}
+	start = p = buf + LWS_PRE;
+	end = start + 1024 - 1;
+	n = snprintf(line, sizeof(line), "HTTP/1.1 %u %s", status, reason_phrase(status));
+	if(n < 0 || (size_t)n >= sizeof(line)
+			|| lws_add_http_header_by_name(wsi, NULL, (const unsigned char *)line, n, &p, end)
+			|| (type && lws_add_http_header_by_token(wsi, WSI_TOKEN_HTTP_CONTENT_TYPE,
+					(const unsigned char *)type, (int)strlen(type), &p, end))
+			|| lws_add_http_header_content_length(wsi, len, &p, end)
+			|| lws_add_http_header_by_token(wsi, WSI_TOKEN_CONNECTION,
+				(const unsigned char *)"close", 5, &p, end)
 			|| lws_add_http_header_by_name(wsi, (const unsigned char *)"cache-control:",
 				(const unsigned char *)"no-store", 8, &p, end)
 			|| lws_add_http_header_by_name(wsi, (const unsigned char *)"x-content-type-options:",
 				(const unsigned char *)"nosniff", 7, &p, end)
-			|| lws_finalize_write_http_header(wsi, start, &p, end)){
+			|| (allow && lws_add_http_header_by_name(wsi, (const unsigned char *)"allow:",
+					(const unsigned char *)allow, (int)strlen(allow), &p, end))
+			|| lws_finalize_http_header(wsi, &p, end)){
+		free(buf);
 		free(body);
 		return -1;
 	}
-	pss->body = body;
-	pss->len = len;
-	lws_callback_on_writable(wsi);
-	return 0;
+	if(!head && len){
+		memcpy(p, body, len);
+		p += len;
+	}
+	free(body);
+	lws_write(wsi, start, (size_t)(p - start), LWS_WRITE_HTTP);
+	free(buf);
+	return -1;
 }
 
-static int handle_request(struct lws *wsi, struct nabz_ws *ws, struct nabz_http_pss *pss)
+/* What the JSON endpoints and files take. */
+#define ALLOWED_METHODS "GET, HEAD"
+
+static int handle_request(struct lws *wsi, struct nabz_ws *ws)
 {
 	char uri[256];
 	int status = HTTP_STATUS_OK;
+	bool head = lws_hdr_total_length(wsi, WSI_TOKEN_HEAD_URI) > 0;
 	char *body;
 
-	if(lws_hdr_total_length(wsi, WSI_TOKEN_GET_URI) <= 0){
+	if(lws_hdr_total_length(wsi, WSI_TOKEN_GET_URI) <= 0 && !head){
 		/* POST, PUT, ...: nothing here takes them. */
-		lws_return_http_status(wsi, HTTP_STATUS_METHOD_NOT_ALLOWED, NULL);
-		return lws_http_transaction_completed(wsi) ? -1 : 0;
+		return nabz_ws__http_answer(wsi, HTTP_STATUS_METHOD_NOT_ALLOWED, NULL, NULL, false,
+				ALLOWED_METHODS);
 	}
-	if(lws_hdr_copy(wsi, uri, sizeof(uri), WSI_TOKEN_GET_URI) < 0) uri[0] = '\0';
+	if(lws_hdr_copy(wsi, uri, sizeof(uri), head ? WSI_TOKEN_HEAD_URI : WSI_TOKEN_GET_URI) < 0) uri[0] = '\0';
 	if(strcmp(uri, "/health") == 0){
 		body = health_body(ws, &status);
-		return respond(wsi, pss, status, "application/json", body);
+		return nabz_ws__http_answer(wsi, (unsigned)status, "application/json", body, head, NULL);
 	}
 	if(strcmp(uri, "/api/stats") == 0){
 		body = stats_body(ws);
 		if(body == NULL) status = HTTP_STATUS_INTERNAL_SERVER_ERROR;
-		return respond(wsi, pss, status, "application/json", body);
+		return nabz_ws__http_answer(wsi, (unsigned)status, "application/json", body, head, NULL);
 	}
 	if(strcmp(uri, "/metrics") == 0){
 		body = metrics_body(ws);
 		if(body == NULL) status = HTTP_STATUS_INTERNAL_SERVER_ERROR;
-		return respond(wsi, pss, status, "text/plain; version=0.0.4; charset=utf-8", body);
+		return nabz_ws__http_answer(wsi, (unsigned)status, "text/plain; version=0.0.4; charset=utf-8",
+				body, head, NULL);
 	}
 	/* Anything else that reached this callback is a file lws did not
 	 * find (its 404 lands here) or a path under an endpoint. */
-	lws_return_http_status(wsi, HTTP_STATUS_NOT_FOUND, NULL);
-	return lws_http_transaction_completed(wsi) ? -1 : 0;
+	return nabz_ws__http_answer(wsi, HTTP_STATUS_NOT_FOUND, NULL, NULL, head, NULL);
+}
+
+/* A file mount's response is lws' own; this adds the close (see above). */
+static int add_file_headers(struct lws *wsi, struct lws_process_html_args *args)
+{
+	unsigned char *p = (unsigned char *)args->p;
+
+	if(lws_add_http_header_by_token(wsi, WSI_TOKEN_CONNECTION, (const unsigned char *)"close", 5,
+				&p, (unsigned char *)args->p + args->max_len)){
+		return -1;
+	}
+	args->max_len -= (int)(p - (unsigned char *)args->p);
+	args->p = (char *)p;
+	return 0;
 }
 
 int nabz_ws__http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len)
 {
-	struct nabz_http_pss *pss = user;
 	struct nabz_ws *ws = nabz_ws__from_wsi(wsi);
 
 	switch(reason){
 		case LWS_CALLBACK_FILTER_HTTP_CONNECTION:
 			NABZ_WS_COUNT(ws, http_requests, 1);
 			if(in && suspicious_path(in, len ? len : strlen(in))){
-				lws_return_http_status(wsi, HTTP_STATUS_FORBIDDEN, NULL);
-				return -1;
+				return nabz_ws__http_answer(wsi, HTTP_STATUS_FORBIDDEN, NULL, NULL, false, NULL);
+			}
+			/* Before the mounts: lws would serve a file to a POST. */
+			if(lws_hdr_total_length(wsi, WSI_TOKEN_GET_URI) <= 0
+					&& lws_hdr_total_length(wsi, WSI_TOKEN_HEAD_URI) <= 0){
+				return nabz_ws__http_answer(wsi, HTTP_STATUS_METHOD_NOT_ALLOWED, NULL, NULL, false,
+						ALLOWED_METHODS);
 			}
 			return 0;
 
@@ -163,32 +247,13 @@ int nabz_ws__http_callback(struct lws *wsi, enum lws_callback_reasons reason, vo
 			return -1;
 
 		case LWS_CALLBACK_HTTP:
-			if(pss == NULL) return -1;
-			return handle_request(wsi, ws, pss);
+			return handle_request(wsi, ws);
 
-		case LWS_CALLBACK_HTTP_WRITEABLE:
-			if(pss == NULL || pss->body == NULL) break;
-			{
-				size_t n = pss->len;
-				uint8_t *buf = malloc(LWS_PRE + n + 1);
-				int rc;
-				if(buf == NULL) return -1;
-				memcpy(buf + LWS_PRE, pss->body, n);
-				rc = lws_write(wsi, buf + LWS_PRE, n, LWS_WRITE_HTTP_FINAL);
-				free(buf);
-				free(pss->body);
-				pss->body = NULL;
-				if(rc < (int)n) return -1;
-			}
-			return lws_http_transaction_completed(wsi) ? -1 : 0;
+		case LWS_CALLBACK_ADD_HEADERS:
+			return add_file_headers(wsi, in);
 
-		case LWS_CALLBACK_CLOSED_HTTP:
-		case LWS_CALLBACK_HTTP_DROP_PROTOCOL:
-			if(pss){
-				free(pss->body);
-				pss->body = NULL;
-			}
-			break;
+		case LWS_CALLBACK_HTTP_FILE_COMPLETION:
+			return -1;       /* sent whole: close (see nabz_ws__http_answer) */
 
 		default:
 			break;
@@ -198,7 +263,7 @@ int nabz_ws__http_callback(struct lws *wsi, enum lws_callback_reasons reason, vo
 
 const struct lws_protocols nabz_ws__protocols[] = {
 	/* First: HTTP requests and lws's 404s land here. */
-	{"http", nabz_ws__http_callback, sizeof(struct nabz_http_pss), 0, 0, NULL, 0},
+	{"http", nabz_ws__http_callback, 0, 0, 0, NULL, 0},
 	/* A 1 KiB receive buffer per client: MQTT packets from browsers are
 	 * small, larger messages arrive in several callbacks (measured: 4 KiB
 	 * cost 3 KiB more per idle client). The send size must be given apart:

@@ -23,6 +23,15 @@ struct nabz_refusal_log {
 	unsigned suppressed;
 };
 
+/* A kind of lws log line (ws_log.c): when last logged, how many since
+ * held back. */
+struct nabz_lws_log_kind {
+	uint64_t kind;
+	int64_t last_ms;                 /* 0: a free slot */
+	unsigned held;
+};
+#define NABZ_LWS_LOG_KINDS 16
+
 struct nabz_ip_count {
 	char ip[NABZ_ADDR_MAX];          /* key */
 	unsigned count;
@@ -38,6 +47,7 @@ struct nabz_listener {
 	unsigned connections;            /* {lock} WebSocket connections held, all threads */
 	struct nabz_ip_count *per_ip;    /* {lock} */
 	struct nabz_refusal_log refusal_log[NABZ_REFUSAL_COUNT];   /* {lock} */
+	struct nabz_lws_log_kind lws_log[NABZ_LWS_LOG_KINDS];      /* {lock} */
 	unsigned count;                  /* service threads; read-only after start */
 	struct nabz_ws *threads[NABZ_WS_MAX_THREADS];
 };
@@ -134,6 +144,11 @@ struct nabz_conn {
 	struct nabz_bytebuf up;          /* browser -> broker */
 	struct nabz_bytebuf down;        /* broker -> browser */
 	struct nabz_ws_details details;
+	/* The id our details were recorded under in the seam (owned), and
+	 * their number there: dropped when the conn goes, in case the broker
+	 * never took them (it refused the CONNECT before authenticating). */
+	char *pending_id;
+	uint64_t pending_seq;
 	char peer_ip[NABZ_ADDR_MAX];     /* counted in per_ip */
 	size_t msg_len;                  /* bytes of the message being received */
 	unsigned dial_attempts;
@@ -144,13 +159,6 @@ struct nabz_conn {
 	bool counted;                    /* in connections and per_ip */
 	bool close_client_after_flush;
 	bool close_upstream_after_flush;
-};
-
-/* Per-session data of the "http" protocol: a response body waiting for
- * HTTP_WRITEABLE. */
-struct nabz_http_pss {
-	char *body;                      /* owned */
-	size_t len;
 };
 
 /* Per-session data of the WebSocket protocol: the conn lives apart so the
@@ -199,8 +207,19 @@ int nabz_ws__listen(struct nabz_ws *ws, struct lws_vhost *vhost, const char *hos
 /* Closes them (through the loop). */
 void nabz_ws__listen_close(struct nabz_ws *ws);
 
+/* lws' own log lines into the seam, rate-limited per kind (ws_log.c).
+ * Broker thread, before the first context and after the last. */
+void nabz_ws__log_start(struct nabz_listener *sh);
+void nabz_ws__log_stop(void);
+
 /* Called on broker bytes: keep polling for NABZ_WS_SPIN_NS (ws_server.c). */
 void nabz_ws__stay_awake(struct nabz_ws *ws);
+
+/* Answers an HTTP request whole, now, with Connection: close (ws_http.c
+ * says why). Takes body (malloc'd, or NULL). Returns -1, for the caller
+ * to return from the lws callback. */
+int nabz_ws__http_answer(struct lws *wsi, unsigned status, const char *type, char *body, bool head,
+		const char *allow);
 
 /* Admission (ws_admit.c). */
 /* HTTP_CONFIRM_UPGRADE: 0 lets the upgrade go on; 1 when it was refused

@@ -29,6 +29,14 @@
 
 static void conn_free(struct nabz_conn *conn)
 {
+	if(conn->pending_id){
+		/* A no-op when the broker took them, or a newer connection with
+		 * the same id replaced them. (The broker may yet read a CONNECT
+		 * we had forwarded before we closed its link: that session then
+		 * shows the socket path as address, and it is gone at once.) */
+		nabz_seam__drop_details(conn->ws->seam, conn->pending_id, conn->pending_seq);
+		free(conn->pending_id);
+	}
 	lws_sul_cancel(&conn->sul_dial);
 	lws_sul_cancel(&conn->sul_connect);
 	nabz_bytebuf__free(&conn->up);
@@ -135,6 +143,28 @@ static int replace_empty_client_id(struct nabz_conn *conn, const struct nabz_con
 	return 0;
 }
 
+/* Refuses a CONNECT whose client id the broker would refuse (or that is
+ * too long to keep) as a broker does: a CONNACK saying so, then a close.
+ * MQTT.js and paho then report "identifier rejected" rather than a
+ * dropped connection. Nothing is recorded for it. */
+static int refuse_client_id(struct nabz_conn *conn, const struct nabz_connect_info *info)
+{
+	/* 3.1 and 3.1.1: return code 2, identifier rejected. 5: reason 0x85,
+	 * Client Identifier not valid, and a properties length of 0. */
+	static const uint8_t v3[] = {0x20, 0x02, 0x00, 0x02};
+	static const uint8_t v5[] = {0x20, 0x03, 0x00, 0x85, 0x00};
+	const uint8_t *connack = info->protocol_level == 5 ? v5 : v3;
+	size_t n = info->protocol_level == 5 ? sizeof(v5) : sizeof(v3);
+
+	nabz_ws__refuse(conn->ws, NABZ_REFUSED_BAD_CONNECT, conn->details.address, info->error);
+	nabz_bytebuf__free(&conn->up);
+	if(nabz_bytebuf__append(&conn->down, connack, n, SIZE_MAX) != 0) return -1;
+	conn->state = NABZ_CONN_CLOSING;
+	conn->close_client_after_flush = true;
+	lws_callback_on_writable(conn->client);
+	return 0;
+}
+
 /* Returns -1 to close the browser's connection. */
 static int on_first_bytes(struct nabz_conn *conn)
 {
@@ -142,7 +172,7 @@ static int on_first_bytes(struct nabz_conn *conn)
 	struct nabz_connect_info info;
 	const uint8_t *data;
 	size_t n;
-	char client_id[65536 + 1];
+	char client_id[NABZ_CLIENT_ID_MAX + 1];
 	enum nabz_connect_result r;
 
 	data = nabz_bytebuf__peek(&conn->up, &n);
@@ -155,6 +185,7 @@ static int on_first_bytes(struct nabz_conn *conn)
 		return -1;
 	}
 	lws_sul_cancel(&conn->sul_connect);
+	if(r == NABZ_CONNECT_BAD_CLIENT_ID) return refuse_client_id(conn, &info);
 	if(info.client_id_len == 0 && !(info.protocol_level == 4 && !info.clean_start)){
 		/* (3.1.1 with a persistent session and no id is the broker's to
 		 * refuse, as the spec says.) */
@@ -163,7 +194,12 @@ static int on_first_bytes(struct nabz_conn *conn)
 		memcpy(client_id, data + info.client_id_offset + 2, info.client_id_len);
 		client_id[info.client_id_len] = '\0';
 	}
-	if(nabz_seam__put_details(ws->seam, client_id, &conn->details, nabz_time__mono_ms()) != 0){
+	conn->pending_id = strdup(client_id);
+	if(conn->pending_id == NULL
+			|| nabz_seam__put_details(ws->seam, client_id, &conn->details, nabz_time__mono_ms(),
+				&conn->pending_seq) != 0){
+		free(conn->pending_id);
+		conn->pending_id = NULL;
 		return -1;
 	}
 	conn->state = NABZ_CONN_DIALING;
@@ -220,6 +256,7 @@ static int on_receive(struct lws *wsi, struct nabz_ws *ws, struct nabz_conn *con
 {
 	size_t limit = (size_t)ws->cfg->ws_buffer_bytes;
 
+	if(conn->state == NABZ_CONN_CLOSING) return 0;   /* nobody to take it */
 	if(lws_is_first_fragment(wsi)) conn->msg_len = 0;
 	conn->msg_len += len;
 	NABZ_WS_COUNT(ws, bytes_in, len);

@@ -15,20 +15,6 @@
 #include "ws.h"
 #include "ws_internal.h"
 
-/* lws logs through a process-wide hook with no user pointer; there is one
- * listener per process, so its seam is kept here. */
-static struct nabz_seam *log_seam;
-
-static void lws_log_to_seam(int level, const char *line)
-{
-	size_t len = strlen(line);
-
-	if(log_seam == NULL) return;
-	while(len && (line[len - 1] == '\n' || line[len - 1] == '\r')) len--;
-	/* MOSQ_LOG_ERR 8, MOSQ_LOG_WARNING 4 */
-	nabz_seam__log(log_seam, level == LLL_ERR ? 8 : 4, "lws: %.*s", (int)len, line);
-}
-
 struct nabz_ws *nabz_ws__from_wsi(struct lws *wsi)
 {
 	return lws_context_user(lws_get_context(wsi));
@@ -121,6 +107,7 @@ static void build_mounts(struct nabz_ws *ws)
 	m[3].cache_max_age = 300;
 	m[3].cache_reusable = 1;
 	m[3].cache_revalidate = 1;
+	m[3].protocol = "http";      /* for LWS_CALLBACK_ADD_HEADERS (ws_http.c) */
 	m[3].mount_next = &m[4];
 	m[4].mountpoint = "/";
 	m[4].mountpoint_len = 1;
@@ -131,6 +118,7 @@ static void build_mounts(struct nabz_ws *ws)
 	m[4].cache_max_age = 60;
 	m[4].cache_reusable = 1;
 	m[4].cache_revalidate = 1;
+	m[4].protocol = "http";
 }
 
 /* One vhost serves every plain listener, one every TLS listener: they
@@ -404,8 +392,7 @@ static void shared_free(struct nabz_listener *sh)
 {
 	nabz_ws__limits_free(sh);
 	pthread_mutex_destroy(&sh->lock);
-	lws_set_log_level(LLL_ERR | LLL_WARN, NULL);
-	log_seam = NULL;
+	nabz_ws__log_stop();
 	free(sh);
 }
 
@@ -423,8 +410,7 @@ struct nabz_listener *nabz_ws__start(const struct nabz_config *cfg, struct nabz_
 	sh->cfg = cfg;
 	sh->seam = seam;
 	pthread_mutex_init(&sh->lock, NULL);
-	log_seam = seam;
-	lws_set_log_level(LLL_ERR | LLL_WARN, lws_log_to_seam);
+	nabz_ws__log_start(sh);
 
 	/* Every context and listener first, so that nothing runs when one
 	 * cannot be had. */
@@ -482,4 +468,5 @@ void nabz_ws__metrics_sum(struct nabz_listener *sh, struct nabz_ws_metrics *out)
 	}
 #undef LOAD
 	out->connections = nabz_ws__limits_connections(sh);
+	nabz_seam__pending_size(sh->seam, &out->pending_details, &out->pending_bytes);
 }

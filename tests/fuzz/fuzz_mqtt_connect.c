@@ -2,7 +2,8 @@
  * The first packet of a WebSocket client (plugin/mqtt_connect.c): any
  * bytes, whole or cut anywhere. Invariants: what is accepted lies inside
  * the bytes and the limit; a valid CONNECT cut short is "need more", never
- * "invalid" (browsers split it across frames); a rewritten client id
+ * "invalid" (browsers split it across frames); an accepted client id is
+ * UTF-8 the broker takes, at most NABZ_CLIENT_ID_MAX bytes; a rewritten client id
  * parses back to the same packet with the new id.
  */
 #include <string.h>
@@ -69,7 +70,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	if(r == NABZ_CONNECT_NEED_MORE) return 0;
+	if(r == NABZ_CONNECT_BAD_CLIENT_ID){
+		/* judged only once whole: a cut is still "need more" */
+		FUZZ_CHECK(info.error != NULL && info.packet_len <= size);
+		FUZZ_CHECK(info.protocol_level >= 3 && info.protocol_level <= 5);
+		check_prefixes(data, &info);
+		return 0;
+	}
 	FUZZ_CHECK(info.packet_len <= size && info.packet_len <= MAX_PACKET);
+	FUZZ_CHECK(info.client_id_len <= NABZ_CLIENT_ID_MAX);
+	FUZZ_CHECK(nabz_mqtt__valid_utf8(data + info.client_id_offset + 2, info.client_id_len));
 	FUZZ_CHECK(data[0] == 0x10);
 	FUZZ_CHECK(info.protocol_level >= 3 && info.protocol_level <= 5);
 	FUZZ_CHECK(info.client_id_offset + 2 + info.client_id_len <= info.packet_len);

@@ -9,7 +9,7 @@
 
 static size_t build_connect(uint8_t *out, const char *id, int level, int clean, const char *user)
 {
-	uint8_t body[512];
+	uint8_t body[600];
 	size_t n = 0, idlen = strlen(id);
 	const char *name = level == 3 ? "MQIsdp" : "MQTT";
 	size_t namelen = strlen(name);
@@ -39,10 +39,12 @@ static size_t build_connect(uint8_t *out, const char *id, int level, int clean, 
 		memcpy(body + n, user, ul);
 		n += ul;
 	}
+	uint8_t vl[4];
+	size_t vn = nabz_mqtt__write_varint((uint32_t)n, vl);
 	out[0] = 0x10;
-	out[1] = (uint8_t)n;   /* bodies here are < 128 bytes */
-	memcpy(out + 2, body, n);
-	return n + 2;
+	memcpy(out + 1, vl, vn);
+	memcpy(out + 1 + vn, body, n);
+	return n + 1 + vn;
 }
 
 static void test_every_prefix_needs_more_then_ok(void **state)
@@ -83,7 +85,6 @@ static void test_junk_is_refused(void **state)
 		{"\x10\x0c\x00\x06MQTT\x04\x02\x00\x3c\x00\x00", 14}, /* name length */
 		{"\x10\x0c\x00\x04MQTT\x04\x03\x00\x3c\x00\x00", 14}, /* reserved flag */
 		{"\x10\x0b\x00\x04MQTT\x04\x02\x00\x3c\x00", 13},     /* id cut by the length */
-		{"\x10\x0d\x00\x04MQTT\x04\x02\x00\x3c\x00\x01\x00", 15}, /* NUL in id */
 		{"\x11\x00", 2},                                      /* CONNECT flags */
 	};
 	struct nabz_connect_info info;
@@ -97,6 +98,60 @@ static void test_junk_is_refused(void **state)
 	/* Larger than the limit. */
 	check_row(nabz_mqtt_connect__parse((const uint8_t *)"\x10\xff\x7f", 3, 1000, &info)
 			== NABZ_CONNECT_INVALID, "limit");
+}
+
+/* A whole CONNECT with an id the broker would refuse: a CONNACK's worth of
+ * refusal, not a protocol error. */
+static void test_bad_client_ids(void **state)
+{
+	static const struct { const char *id; size_t len; } rows[] = {
+		{"a\0b", 3}, {"\xff", 1}, {"a\xc0\xaf", 3}, {"\xed\xa0\x80", 3}, {"\x01", 1},
+		{"\xe2\x82", 2},
+	};
+	uint8_t pkt[600], id[300];
+	struct nabz_connect_info info;
+	size_t len;
+
+	(void)state;
+	for(size_t r = 0; r < N_ELEMS(rows); r++){
+		char buf[8] = {0};
+		memcpy(buf, rows[r].id, rows[r].len);
+		len = build_connect(pkt, "xxx", 4, 1, NULL);
+		/* build_connect takes C strings: put the raw id in place of "xxx" */
+		pkt[1] = (uint8_t)(pkt[1] - 3 + rows[r].len);
+		pkt[len - 4] = (uint8_t)rows[r].len;
+		memcpy(pkt + len - 3, buf, rows[r].len);
+		len = len - 3 + rows[r].len;
+		check_row(nabz_mqtt_connect__parse(pkt, len, 1 << 20, &info) == NABZ_CONNECT_BAD_CLIENT_ID,
+				"row %zu", r);
+		check_row(info.error != NULL && info.protocol_level == 4, "row %zu error", r);
+		/* and a prefix still needs more */
+		check_row(nabz_mqtt_connect__parse(pkt, len - 1, 1 << 20, &info) == NABZ_CONNECT_NEED_MORE,
+				"row %zu prefix", r);
+	}
+	memset(id, 'x', 257);
+	id[257] = '\0';
+	len = build_connect(pkt, (char *)id + 1, 5, 1, NULL);    /* 256: the most */
+	assert_int_equal(nabz_mqtt_connect__parse(pkt, len, 1 << 20, &info), NABZ_CONNECT_OK);
+}
+
+static void test_utf8(void **state)
+{
+	static const struct { const char *s; size_t len; bool ok; } rows[] = {
+		{"", 0, true}, {"web-1", 5, true}, {"\xc3\xa9", 2, true}, {"\xe2\x82\xac", 3, true},
+		{"\xf0\x9f\x98\x80", 4, true}, {"\xf4\x8f\xbf\xbd", 4, true},
+		{"\0", 1, false}, {"\x1f", 1, false}, {"\x7f", 1, false}, {"\xc2\x80", 2, false},
+		{"\xc0\x80", 2, false}, {"\xc1\xbf", 2, false}, {"\xe0\x80\xaf", 3, false},
+		{"\xf0\x80\x80\xaf", 4, false}, {"\xed\xa0\x80", 3, false}, {"\xed\xbf\xbf", 3, false},
+		{"\xf4\x90\x80\x80", 4, false}, {"\xf5\x80\x80\x80", 4, false}, {"\x80", 1, false},
+		{"\xc3", 1, false}, {"\xe2\x82", 2, false}, {"\xc3\x28", 2, false},
+		{"\xef\xbf\xbe", 3, false}, {"\xef\xb7\x90", 3, false}, {"\xf0\x9f\xbf\xbf", 4, false},
+	};
+
+	(void)state;
+	for(size_t r = 0; r < N_ELEMS(rows); r++){
+		check_row(nabz_mqtt__valid_utf8((const uint8_t *)rows[r].s, rows[r].len) == rows[r].ok, "row %zu", r);
+	}
 }
 
 static void test_replace_client_id(void **state)
@@ -142,6 +197,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_prefix_needs_more_then_ok),
 		cmocka_unit_test(test_junk_is_refused),
+		cmocka_unit_test(test_bad_client_ids),
+		cmocka_unit_test(test_utf8),
 		cmocka_unit_test(test_replace_client_id),
 		cmocka_unit_test(test_varint),
 	};
