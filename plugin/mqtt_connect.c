@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include "utf8.h"
+
 #define MQTT_MAX_REMAINING 268435455u
 
 int nabz_mqtt__read_varint(const uint8_t *buf, size_t len, uint32_t *value)
@@ -30,43 +32,6 @@ size_t nabz_mqtt__write_varint(uint32_t value, uint8_t out[4])
 		out[n++] = byte;
 	}while(value && n < 4);
 	return n;
-}
-
-bool nabz_mqtt__valid_utf8(const uint8_t *s, size_t len)
-{
-	size_t i = 0;
-
-	while(i < len){
-		uint32_t cp;
-		size_t n;
-
-		if(s[i] < 0x80){
-			cp = s[i];
-			n = 1;
-		}else if(s[i] >= 0xC2 && s[i] <= 0xDF){     /* C0, C1: overlong */
-			cp = s[i] & 0x1Fu;
-			n = 2;
-		}else if((s[i] & 0xF0) == 0xE0){
-			cp = s[i] & 0x0Fu;
-			n = 3;
-		}else if(s[i] >= 0xF0 && s[i] <= 0xF4){     /* F5..: past U+10FFFF */
-			cp = s[i] & 0x07u;
-			n = 4;
-		}else{
-			return false;                         /* a stray continuation byte */
-		}
-		if(len - i < n) return false;
-		for(size_t k = 1; k < n; k++){
-			if((s[i + k] & 0xC0) != 0x80) return false;
-			cp = (cp << 6) | (s[i + k] & 0x3Fu);
-		}
-		if((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF))) return false;
-		if(cp >= 0xD800 && cp <= 0xDFFF) return false;
-		if(cp <= 0x1F || (cp >= 0x7F && cp <= 0x9F)) return false;    /* NUL too */
-		if((cp >= 0xFDD0 && cp <= 0xFDEF) || (cp & 0xFFFE) == 0xFFFE) return false;
-		i += n;
-	}
-	return true;
 }
 
 /* A cursor over the packet body that knows whether it ran out because the
@@ -189,7 +154,7 @@ enum nabz_connect_result nabz_mqtt_connect__parse(const uint8_t *buf, size_t len
 		info->error = "client id longer than 256 bytes";
 		return NABZ_CONNECT_BAD_CLIENT_ID;
 	}
-	if(!nabz_mqtt__valid_utf8(buf + c.pos, id_len)){
+	if(!nabz_utf8__valid_mqtt(buf + c.pos, id_len)){
 		info->error = "client id is not valid UTF-8 (or holds a control character)";
 		return NABZ_CONNECT_BAD_CLIENT_ID;
 	}

@@ -46,12 +46,6 @@ struct nabz_connect_info {
 enum nabz_connect_result nabz_mqtt_connect__parse(const uint8_t *buf, size_t len,
 		size_t max_packet, struct nabz_connect_info *info);
 
-/* Is s[0..len) UTF-8 the broker takes for a client id? The rules of
- * 2.0.11's mosquitto_validate_utf8 (lib/utf8_mosq.c), which MQTT's are:
- * no U+0000, no surrogates, no overlong forms, nothing past U+10FFFF, and
- * (the broker's stricter reading) no control characters or noncharacters. */
-bool nabz_mqtt__valid_utf8(const uint8_t *s, size_t len);
-
 /* Writes the CONNECT with its client id replaced by new_id into out
  * (out_cap bytes). Returns the new length, or 0 when out is too small or
  * the packet would grow past MQTT's limits. */

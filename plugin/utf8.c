@@ -2,44 +2,65 @@
 
 #include <stdint.h>
 
-/* The table of well-formed byte sequences is RFC 3629 section 4: the
- * second byte's range depends on the first, which is what rules out
- * overlong forms (E0, F0), surrogates (ED) and code points past U+10FFFF
- * (F4). */
-bool nabz_utf8__valid(const void *buf, size_t len)
+/* Walks buf as UTF-8 and asks allowed() of each code point; false at the
+ * first ill-formed sequence (RFC 3629: overlong forms, surrogates, past
+ * U+10FFFF, cut short, stray continuation bytes) or refused code point. */
+static bool walk(const uint8_t *s, size_t len, bool (*allowed)(uint32_t cp))
 {
-	const uint8_t *s = buf;
 	size_t i = 0;
 
 	while(i < len){
-		uint8_t c = s[i];
-		uint8_t lo = 0x80, hi = 0xBF;
+		uint32_t cp;
 		size_t n;
 
-		if(c == 0x00) return false;
-		if(c < 0x80){
-			i++;
-			continue;
-		}
-		if(c >= 0xC2 && c <= 0xDF){
+		if(s[i] < 0x80){
+			cp = s[i];
 			n = 1;
-		}else if(c >= 0xE0 && c <= 0xEF){
+		}else if(s[i] >= 0xC2 && s[i] <= 0xDF){     /* C0, C1: overlong */
+			cp = s[i] & 0x1Fu;
 			n = 2;
-			if(c == 0xE0) lo = 0xA0;
-			if(c == 0xED) hi = 0x9F;
-		}else if(c >= 0xF0 && c <= 0xF4){
+		}else if((s[i] & 0xF0) == 0xE0){
+			cp = s[i] & 0x0Fu;
 			n = 3;
-			if(c == 0xF0) lo = 0x90;
-			if(c == 0xF4) hi = 0x8F;
+		}else if(s[i] >= 0xF0 && s[i] <= 0xF4){     /* F5..: past U+10FFFF */
+			cp = s[i] & 0x07u;
+			n = 4;
 		}else{
-			return false;   /* 80..C1: continuation or overlong lead; F5..FF */
+			return false;                         /* a stray continuation byte */
 		}
-		if(len - i - 1 < n) return false;
-		if(s[i + 1] < lo || s[i + 1] > hi) return false;
-		for(size_t k = 2; k <= n; k++){
-			if(s[i + k] < 0x80 || s[i + k] > 0xBF) return false;
+		if(len - i < n) return false;
+		for(size_t k = 1; k < n; k++){
+			if((s[i + k] & 0xC0) != 0x80) return false;
+			cp = (cp << 6) | (s[i + k] & 0x3Fu);
 		}
-		i += n + 1;
+		if((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF))) return false;
+		if(cp >= 0xD800 && cp <= 0xDFFF) return false;
+		if(!allowed(cp)) return false;
+		i += n;
 	}
 	return true;
+}
+
+static bool not_nul(uint32_t cp)
+{
+	return cp != 0;
+}
+
+/* mosquitto 2.0.11's lib/utf8_mosq.c: no control characters (NUL
+ * included) and no noncharacters. */
+static bool mqtt_allowed(uint32_t cp)
+{
+	if(cp <= 0x1F || (cp >= 0x7F && cp <= 0x9F)) return false;
+	if((cp >= 0xFDD0 && cp <= 0xFDEF) || (cp & 0xFFFE) == 0xFFFE) return false;
+	return true;
+}
+
+bool nabz_utf8__valid(const void *buf, size_t len)
+{
+	return walk(buf, len, not_nul);
+}
+
+bool nabz_utf8__valid_mqtt(const void *buf, size_t len)
+{
+	return walk(buf, len, mqtt_allowed);
 }

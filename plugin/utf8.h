@@ -15,4 +15,9 @@
  * forbids in its strings and C strings would cut at. */
 bool nabz_utf8__valid(const void *buf, size_t len);
 
+/* Stricter, as mosquitto checks a client id, topic or username: also no
+ * control characters (U+0001..U+001F, U+007F..U+009F) and no
+ * noncharacters (U+FDD0..U+FDEF, U+xxFFFE, U+xxFFFF). */
+bool nabz_utf8__valid_mqtt(const void *buf, size_t len);
+
 #endif

@@ -10,6 +10,7 @@
 
 #include "fuzz.h"
 #include "mqtt_connect.h"
+#include "utf8.h"
 
 #define MAX_PACKET (256 * 1024)
 
@@ -79,7 +80,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	FUZZ_CHECK(info.packet_len <= size && info.packet_len <= MAX_PACKET);
 	FUZZ_CHECK(info.client_id_len <= NABZ_CLIENT_ID_MAX);
-	FUZZ_CHECK(nabz_mqtt__valid_utf8(data + info.client_id_offset + 2, info.client_id_len));
+	FUZZ_CHECK(nabz_utf8__valid_mqtt(data + info.client_id_offset + 2, info.client_id_len));
 	FUZZ_CHECK(data[0] == 0x10);
 	FUZZ_CHECK(info.protocol_level >= 3 && info.protocol_level <= 5);
 	FUZZ_CHECK(info.client_id_offset + 2 + info.client_id_len <= info.packet_len);

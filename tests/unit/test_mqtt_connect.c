@@ -135,25 +135,6 @@ static void test_bad_client_ids(void **state)
 	assert_int_equal(nabz_mqtt_connect__parse(pkt, len, 1 << 20, &info), NABZ_CONNECT_OK);
 }
 
-static void test_utf8(void **state)
-{
-	static const struct { const char *s; size_t len; bool ok; } rows[] = {
-		{"", 0, true}, {"web-1", 5, true}, {"\xc3\xa9", 2, true}, {"\xe2\x82\xac", 3, true},
-		{"\xf0\x9f\x98\x80", 4, true}, {"\xf4\x8f\xbf\xbd", 4, true},
-		{"\0", 1, false}, {"\x1f", 1, false}, {"\x7f", 1, false}, {"\xc2\x80", 2, false},
-		{"\xc0\x80", 2, false}, {"\xc1\xbf", 2, false}, {"\xe0\x80\xaf", 3, false},
-		{"\xf0\x80\x80\xaf", 4, false}, {"\xed\xa0\x80", 3, false}, {"\xed\xbf\xbf", 3, false},
-		{"\xf4\x90\x80\x80", 4, false}, {"\xf5\x80\x80\x80", 4, false}, {"\x80", 1, false},
-		{"\xc3", 1, false}, {"\xe2\x82", 2, false}, {"\xc3\x28", 2, false},
-		{"\xef\xbf\xbe", 3, false}, {"\xef\xb7\x90", 3, false}, {"\xf0\x9f\xbf\xbf", 4, false},
-	};
-
-	(void)state;
-	for(size_t r = 0; r < N_ELEMS(rows); r++){
-		check_row(nabz_mqtt__valid_utf8((const uint8_t *)rows[r].s, rows[r].len) == rows[r].ok, "row %zu", r);
-	}
-}
-
 static void test_replace_client_id(void **state)
 {
 	uint8_t pkt[600], out[700];
@@ -198,7 +179,6 @@ int main(void)
 		cmocka_unit_test(test_every_prefix_needs_more_then_ok),
 		cmocka_unit_test(test_junk_is_refused),
 		cmocka_unit_test(test_bad_client_ids),
-		cmocka_unit_test(test_utf8),
 		cmocka_unit_test(test_replace_client_id),
 		cmocka_unit_test(test_varint),
 	};

@@ -62,10 +62,32 @@ static void test_rows(void **state)
 	}
 }
 
+/* The stricter rules mosquitto applies to client ids (and what the
+ * listener checks before it keeps a WebSocket client's details). */
+static void test_mqtt_rows(void **state)
+{
+	static const struct { const char *s; size_t len; bool ok; } rows[] = {
+		{"", 0, true}, {"web-1", 5, true}, {"\xc3\xa9", 2, true}, {"\xe2\x82\xac", 3, true},
+		{"\xf0\x9f\x98\x80", 4, true}, {"\xf4\x8f\xbf\xbd", 4, true},
+		{"\0", 1, false}, {"\x1f", 1, false}, {"\x7f", 1, false}, {"\xc2\x80", 2, false},
+		{"\xc0\x80", 2, false}, {"\xc1\xbf", 2, false}, {"\xe0\x80\xaf", 3, false},
+		{"\xf0\x80\x80\xaf", 4, false}, {"\xed\xa0\x80", 3, false}, {"\xed\xbf\xbf", 3, false},
+		{"\xf4\x90\x80\x80", 4, false}, {"\xf5\x80\x80\x80", 4, false}, {"\x80", 1, false},
+		{"\xc3", 1, false}, {"\xe2\x82", 2, false}, {"\xc3\x28", 2, false},
+		{"\xef\xbf\xbe", 3, false}, {"\xef\xb7\x90", 3, false}, {"\xf0\x9f\xbf\xbf", 4, false},
+	};
+
+	(void)state;
+	for(size_t r = 0; r < N_ELEMS(rows); r++){
+		check_row(nabz_utf8__valid_mqtt((const uint8_t *)rows[r].s, rows[r].len) == rows[r].ok, "row %zu", r);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rows),
+		cmocka_unit_test(test_mqtt_rows),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
