@@ -24,8 +24,9 @@ struct nabz_refusal_log {
 };
 
 struct nabz_ip_count {
-	char ip[NABZ_ADDR_MAX];          /* key */
+	char ip[NABZ_ADDR_MAX];          /* key: the limit key (netaddr.h) */
 	unsigned count;
+	bool refusal_logged;             /* its first per-address refusal was logged */
 	UT_hash_handle hh;
 };
 
@@ -134,7 +135,7 @@ struct nabz_conn {
 	struct nabz_bytebuf up;          /* browser -> broker */
 	struct nabz_bytebuf down;        /* broker -> browser */
 	struct nabz_ws_details details;
-	char peer_ip[NABZ_ADDR_MAX];     /* counted in per_ip */
+	char peer_ip[NABZ_ADDR_MAX];     /* the limit key it is counted under in per_ip */
 	size_t msg_len;                  /* bytes of the message being received */
 	unsigned dial_attempts;
 	int64_t dial_started_ms;
@@ -180,12 +181,18 @@ struct lws *nabz_ws__dial_broker(struct nabz_ws *ws, const char *protocol);
 void nabz_ws__client_address(const struct nabz_namelist *trusted, const char *peer,
 		const char *forwarded_for, char *out, size_t outlen);
 /* Connection limits across every service thread (ws_peer.c), under the
- * shared lock. check: may ip connect now? acquire: count it in (checks
- * again: another thread may have taken the last place meanwhile). Both
- * return NABZ_REFUSAL_COUNT when it may, else the reason it may not. */
-enum nabz_ws_refusal nabz_ws__limits_check(struct nabz_listener *sh, const char *ip);
-enum nabz_ws_refusal nabz_ws__limits_acquire(struct nabz_listener *sh, const char *ip);
-void nabz_ws__limits_release(struct nabz_listener *sh, const char *ip);
+ * shared lock. An address counts under its limit key (netaddr.h: an IPv6
+ * /64 is one address); addresses in limit_exempt have no per-address
+ * limit. check: may address connect now? acquire: count it in (checks
+ * again: another thread may have taken the last place meanwhile) and
+ * write the key it counts under, for release. Both return
+ * NABZ_REFUSAL_COUNT when it may, else the reason it may not; an address's
+ * first per-address refusal (since it was last under the limit) is
+ * logged. */
+enum nabz_ws_refusal nabz_ws__limits_check(struct nabz_listener *sh, const char *address);
+enum nabz_ws_refusal nabz_ws__limits_acquire(struct nabz_listener *sh, const char *address,
+		char *key, size_t keylen);
+void nabz_ws__limits_release(struct nabz_listener *sh, const char *key);
 unsigned nabz_ws__limits_connections(struct nabz_listener *sh);
 void nabz_ws__limits_free(struct nabz_listener *sh);
 /* Sums every service thread's counters into out (ws_server.c). */
