@@ -81,8 +81,8 @@ static const struct opt_def opt_table[] = {
 		"service threads of the listener (sharing its ports); 0: one per CPU, at most 4"},
 	{"ws_max_connections", OPT_LONG, 1, 1000000, "20000", OFF(ws_max_connections),
 		"most WebSocket connections at once"},
-	{"ws_max_connections_per_ip", OPT_LONG, 1, 1000000, "64", OFF(ws_max_connections_per_ip),
-		"most WebSocket connections from one address"},
+	{"ws_max_connections_per_ip", OPT_LONG, 1, 1000000, "1000", OFF(ws_max_connections_per_ip),
+		"most WebSocket connections from one address (an IPv6 /64 is one); sized for carrier-grade NAT"},
 	{"ws_handshake_timeout_s", OPT_LONG, 1, 300, "10", OFF(ws_handshake_timeout_s),
 		"seconds for the HTTP upgrade and then the MQTT CONNECT"},
 	{"ws_ping_interval_s", OPT_LONG, 0, 3600, "30", OFF(ws_ping_interval_s),
@@ -99,6 +99,14 @@ static const struct opt_def opt_table[] = {
 		"accept WebSocket clients that send no Origin (non-browser clients)"},
 	{"ws_trusted_proxies", OPT_NAMES, 0, 0, "", OFF(ws_trusted_proxies),
 		"addresses of reverse proxies whose X-Forwarded-For is believed"},
+	{"limit_exempt", OPT_NAMES, 0, 0, "127.0.0.0/8 ::1", OFF(limit_exempt),
+		"addresses and networks (a.b.c.d/n, ipv6/n) no per-address limit applies to; none: no exemption"},
+	{"tcp_max_connections", OPT_LONG, 1, 1000000, "20000", OFF(tcp_max_connections),
+		"most MQTT-over-TCP clients at once (named accounts excepted)"},
+	{"tcp_max_connections_per_ip", OPT_LONG, 1, 1000000, "1000", OFF(tcp_max_connections_per_ip),
+		"most MQTT-over-TCP connections from one address (an IPv6 /64 is one), CONNECT sent or not"},
+	{"tcp_connect_timeout_s", OPT_LONG, 0, 3600, "10", OFF(tcp_connect_timeout_s),
+		"seconds a TCP connection may stay without completing its CONNECT; 0: the broker's own (~90 s)"},
 };
 
 #define OPT_COUNT (sizeof(opt_table) / sizeof(opt_table[0]))
@@ -238,6 +246,21 @@ static int check_prefix(const char *prefix, char *err, size_t errlen)
 	return 0;
 }
 
+/* limit_exempt as networks. mosquitto.conf cannot give an option an empty
+ * value, so "none" says "no exemption". */
+static int parse_exempt(struct nabz_config *cfg, char *err, size_t errlen)
+{
+	char msg[200];
+	const struct nabz_namelist *names = &cfg->limit_exempt;
+
+	if(names->count == 1 && strcmp(names->names[0], "none") == 0) return 0;
+	if(nabz_cidrlist__parse(names->names, names->count, &cfg->limit_exempt_nets, msg, sizeof(msg))){
+		snprintf(err, errlen, "option limit_exempt: %s", msg);
+		return -1;
+	}
+	return 0;
+}
+
 int nabz_config__parse(struct nabz_config *cfg, const struct mosquitto_opt *opts,
 		int opt_count, char *err, size_t errlen)
 {
@@ -262,6 +285,7 @@ int nabz_config__parse(struct nabz_config *cfg, const struct mosquitto_opt *opts
 	}
 	if(check_prefix(cfg->topic_prefix, err, errlen)) goto error;
 	if(nabz_client_ids__check(&cfg->client_id_owners, err, errlen)) goto error;
+	if(parse_exempt(cfg, err, errlen)) goto error;
 	if(cfg->ws_tls_listeners.count && (cfg->ws_tls_cert[0] == '\0' || cfg->ws_tls_key[0] == '\0')){
 		snprintf(err, errlen, "option ws_tls_listeners: needs ws_tls_cert and ws_tls_key");
 		goto error;
@@ -290,5 +314,7 @@ void nabz_config__free(struct nabz_config *cfg)
 	namelist_free(&cfg->admins);
 	namelist_free(&cfg->bots);
 	namelist_free(&cfg->client_id_owners);
+	namelist_free(&cfg->limit_exempt);
+	nabz_cidrlist__free(&cfg->limit_exempt_nets);
 	memset(cfg, 0, sizeof(*cfg));
 }

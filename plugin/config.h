@@ -8,6 +8,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "netaddr.h"
+
 struct mosquitto_opt;
 
 /* A list of account names given as "a,b c" in one option. */
@@ -52,6 +54,15 @@ struct nabz_config {
 	struct nabz_namelist ws_origins;        /* exact-match allowlist; none: any */
 	bool ws_allow_missing_origin;
 	struct nabz_namelist ws_trusted_proxies;
+
+	/* Connection limits shared by TCP and WebSocket (netaddr.h). */
+	struct nabz_namelist limit_exempt;      /* as given */
+	struct nabz_cidrlist limit_exempt_nets; /* parsed; empty for "none" */
+	/* MQTT over TCP (the broker's own listeners; tcp_limits.c,
+	 * tcp_sweep.c). */
+	long tcp_max_connections;
+	long tcp_max_connections_per_ip;
+	long tcp_connect_timeout_s;             /* 0: leave it to the broker */
 };
 
 /* Parses opts into cfg, defaults first. On failure returns -1 and writes

@@ -83,6 +83,42 @@ static int wake_link_auth(struct nabz *nabz, const struct mosquitto_evt_basic_au
 	return MOSQ_ERR_SUCCESS;
 }
 
+/* Counts a new TCP client in, or logs (rate-limited) why it is refused. */
+static bool tcp_admit(struct nabz *nabz, const char *client_id, const char *address)
+{
+	bool first;
+	enum nabz_tcp_verdict v = nabz_tcp_limits__admit(&nabz->tcp, &nabz->cfg, address, &first);
+	enum nabz_tcp_reason reason;
+	char detail[96];
+
+	switch(v){
+		case NABZ_TCP_ADMIT:
+			return true;
+		case NABZ_TCP_REFUSE_NOMEM:
+			nabz_log_err("out of memory counting client %s; refusing it", or_dash(client_id));
+			return false;
+		case NABZ_TCP_REFUSE_CAPACITY:
+			reason = NABZ_TCP_CAPACITY;
+			snprintf(detail, sizeof(detail), "tcp_max_connections (%ld) reached", nabz->cfg.tcp_max_connections);
+			break;
+		case NABZ_TCP_REFUSE_PER_IP:
+		default:
+			reason = NABZ_TCP_PER_IP;
+			snprintf(detail, sizeof(detail), "tcp_max_connections_per_ip (%ld) reached",
+					nabz->cfg.tcp_max_connections_per_ip);
+			if(first){
+				char key[NABZ_NETADDR_KEY_MAX];
+				nabz_netaddr__limit_key(address, key, sizeof(key));
+				nabz_log_notice("address %s reached tcp_max_connections_per_ip (%ld); further refusals "
+						"for it are counted in /metrics", key, nabz->cfg.tcp_max_connections_per_ip);
+			}
+			break;
+	}
+	log_refusal(&nabz->tcp.log[reason], "refused TCP client %s from %s: %s", or_dash(client_id),
+			or_dash(address), detail);
+	return false;
+}
+
 int nabz_events__basic_auth(int event, void *event_data, void *userdata)
 {
 	struct mosquitto_evt_basic_auth *ed = event_data;
@@ -93,6 +129,7 @@ int nabz_events__basic_auth(int event, void *event_data, void *userdata)
 	struct nabz_session_info info;
 	struct nabz_ws_details details;
 	struct nabz_session *s;
+	bool counted;
 
 	(void)event;
 	if(ed->username && strcmp(ed->username, NABZ_WAKE_USERNAME) == 0){
@@ -128,6 +165,16 @@ int nabz_events__basic_auth(int event, void *event_data, void *userdata)
 	info.username = ed->username;
 	info.address = address;
 	info.transport = nabz_transport__from_address(address);
+	/* Roles hold only once the password file accepts the name: a refused
+	 * client is removed before it can use them (see sessions.h). */
+	info.service = nabz_namelist__contains(&nabz->cfg.services, ed->username);
+	info.publisher = nabz_namelist__contains(&nabz->cfg.publishers, ed->username);
+	info.admin = nabz_namelist__contains(&nabz->cfg.admins, ed->username);
+	info.named_account = nabz_access__named_account(&nabz->cfg, ed->username);
+	/* The bridge and the bots get in whatever the limits say (a stranger
+	 * using their name is refused by the password file right after). */
+	counted = info.transport == NABZ_TRANSPORT_TCP && !info.named_account;
+	if(counted && !tcp_admit(nabz, client_id, address)) return MOSQ_ERR_AUTH;
 	if(info.transport == NABZ_TRANSPORT_WEBSOCKET && client_id
 			&& nabz_seam__take_details(&nabz->seam, client_id, &details)){
 		/* Proxied by the WebSocket listener: the broker only sees its
@@ -137,18 +184,14 @@ int nabz_events__basic_auth(int event, void *event_data, void *userdata)
 		info.user_agent = details.user_agent[0] ? details.user_agent : NULL;
 	}
 	info.connected_at_ms = nabz_time__wall_ms();
-	/* Roles hold only once the password file accepts the name: a refused
-	 * client is removed before it can use them (see sessions.h). */
-	info.service = nabz_namelist__contains(&nabz->cfg.services, ed->username);
-	info.publisher = nabz_namelist__contains(&nabz->cfg.publishers, ed->username);
-	info.admin = nabz_namelist__contains(&nabz->cfg.admins, ed->username);
-	info.named_account = nabz_access__named_account(&nabz->cfg, ed->username);
 
 	s = nabz_sessions__add(&nabz->reg, &info);
 	if(s == NULL){
 		nabz_log_err("out of memory recording client %s; refusing it", or_dash(client_id));
+		if(counted) nabz_tcp_limits__release(&nabz->tcp, &nabz->cfg, address);
 		return MOSQ_ERR_NOMEM;
 	}
+	s->tcp_counted = counted;
 	if(decision == NABZ_AUTH_ACCEPT){
 		nabz_sessions__confirm(&nabz->reg, s);
 	}
@@ -160,7 +203,13 @@ int nabz_events__disconnect(int event, void *event_data, void *userdata)
 	struct mosquitto_evt_disconnect *ed = event_data;
 	struct nabz *nabz = userdata;
 
+	struct nabz_session *s = nabz_sessions__find(&nabz->reg, ed->client);
+
 	(void)event;
+	if(s && s->tcp_counted){
+		nabz_tcp_limits__release(&nabz->tcp, &nabz->cfg, s->address);
+		s->tcp_counted = false;
+	}
 	nabz_sessions__depart(&nabz->reg, ed->client, !mosquitto_client_clean_session(ed->client));
 	return MOSQ_ERR_SUCCESS;
 }

@@ -24,6 +24,17 @@ const char *nabz_ws_refusal__name(enum nabz_ws_refusal reason)
 	return (unsigned)reason < NABZ_REFUSAL_COUNT ? refusal_names[reason] : "unknown";
 }
 
+static const char *const tcp_reason_names[NABZ_TCP_REASON_COUNT] = {
+	[NABZ_TCP_CAPACITY] = "capacity",
+	[NABZ_TCP_PER_IP] = "per_ip",
+	[NABZ_TCP_TIMEOUT] = "connect_timeout",
+};
+
+const char *nabz_tcp_reason__name(enum nabz_tcp_reason reason)
+{
+	return (unsigned)reason < NABZ_TCP_REASON_COUNT ? tcp_reason_names[reason] : "unknown";
+}
+
 struct out {
 	char *buf;
 	size_t cap;
@@ -60,7 +71,7 @@ static void metric(struct out *o, const char *name, const char *type, const char
 }
 
 size_t nabz_metrics__render(char *buf, size_t cap, const struct nabz_counts *c,
-		int64_t uptime_s, const struct nabz_ws_metrics *ws)
+		int64_t uptime_s, const struct nabz_ws_metrics *ws, const struct nabz_tcp_metrics *tcp)
 {
 	struct out o = {buf, cap, 0, cap == 0};
 
@@ -104,5 +115,29 @@ size_t nabz_metrics__render(char *buf, size_t cap, const struct nabz_counts *c,
 			ws->pending_details);
 	metric(&o, "nabz_ws_pending_details_bytes", "gauge", "Memory those waiting details hold.",
 			ws->pending_bytes);
+
+	metric(&o, "nabz_tcp_connections", "gauge", "MQTT-over-TCP clients counted against the TCP limits.",
+			tcp->sessions);
+	metric(&o, "nabz_tcp_preconnect_connections", "gauge",
+			"TCP connections without a CONNECT yet, at the last sweep.", tcp->preconnect);
+	header(&o, "nabz_tcp_refused_total", "counter", "MQTT-over-TCP CONNECTs refused, by reason.");
+	for(int r = 0; r < NABZ_TCP_REASON_COUNT; r++){
+		if(r == NABZ_TCP_TIMEOUT) continue;
+		put(&o, "nabz_tcp_refused_total{reason=\"%s\"} %llu\n",
+				nabz_tcp_reason__name((enum nabz_tcp_reason)r), (unsigned long long)tcp->refused[r]);
+	}
+	header(&o, "nabz_tcp_closed_total", "counter",
+			"TCP connections closed before their CONNECT, by reason.");
+	for(int r = 0; r < NABZ_TCP_REASON_COUNT; r++){
+		put(&o, "nabz_tcp_closed_total{reason=\"%s\"} %llu\n",
+				nabz_tcp_reason__name((enum nabz_tcp_reason)r), (unsigned long long)tcp->closed[r]);
+	}
+	metric(&o, "nabz_tcp_sweep_descriptors", "gauge",
+			"Descriptors of the broker process the last sweep for pre-CONNECT connections looked at.",
+			tcp->swept_fds);
+	header(&o, "nabz_tcp_sweep_seconds_total", "counter",
+			"Time the broker thread spent sweeping for pre-CONNECT connections.");
+	put(&o, "nabz_tcp_sweep_seconds_total %llu.%06llu\n", (unsigned long long)(tcp->sweep_cpu_us / 1000000),
+			(unsigned long long)(tcp->sweep_cpu_us % 1000000));
 	return o.overflow ? 0 : o.len;
 }

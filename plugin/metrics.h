@@ -42,9 +42,31 @@ struct nabz_ws_metrics {
 	uint64_t pending_bytes;
 };
 
+/* Why the plugin refused an MQTT-over-TCP client (at its CONNECT) or
+ * closed a connection that had not sent its CONNECT (tcp_sweep.c). */
+enum nabz_tcp_reason {
+	NABZ_TCP_CAPACITY,          /* tcp_max_connections reached */
+	NABZ_TCP_PER_IP,            /* tcp_max_connections_per_ip reached */
+	NABZ_TCP_TIMEOUT,           /* no CONNECT within tcp_connect_timeout_s */
+	NABZ_TCP_REASON_COUNT
+};
+
+const char *nabz_tcp_reason__name(enum nabz_tcp_reason reason);
+
+/* Figures of the TCP limits, kept on the broker thread and handed to the
+ * lws thread through the seam. */
+struct nabz_tcp_metrics {
+	uint64_t sessions;          /* TCP clients counted against the limits now */
+	uint64_t preconnect;        /* connections without a CONNECT, last sweep */
+	uint64_t swept_fds;         /* descriptors the last sweep looked at */
+	uint64_t sweep_cpu_us;      /* time spent sweeping, all sweeps */
+	uint64_t refused[NABZ_TCP_REASON_COUNT];  /* CONNECTs refused */
+	uint64_t closed[NABZ_TCP_REASON_COUNT];   /* pre-CONNECT connections closed */
+};
+
 /* Renders into buf (cap bytes, NUL-terminated). Returns the length, or 0
  * when cap is too small. */
 size_t nabz_metrics__render(char *buf, size_t cap, const struct nabz_counts *c,
-		int64_t uptime_s, const struct nabz_ws_metrics *ws);
+		int64_t uptime_s, const struct nabz_ws_metrics *ws, const struct nabz_tcp_metrics *tcp);
 
 #endif

@@ -15,6 +15,9 @@
 #include "reclaim.h"
 #include "seam.h"
 #include "sessions.h"
+#include "tcp_limits.h"
+
+struct nabz_tcp_sweep;
 
 struct nabz_listener;
 
@@ -38,6 +41,9 @@ struct nabz {
 	uint64_t saved_total_sessions;
 	uint64_t saved_peak;
 	bool state_save_failed_logged;
+
+	struct nabz_tcp_limits tcp;   /* MQTT-over-TCP clients counted */
+	struct nabz_tcp_sweep *sweep; /* NULL when tcp_connect_timeout_s is 0 */
 
 	struct nabz_seam seam;        /* shared with the WebSocket thread */
 	struct nabz_listener *ws;     /* NULL when no listener is configured */

@@ -5,15 +5,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include <mosquitto.h>
 #include <mosquitto_broker.h>
 #include <mosquitto_plugin.h>
 
 #include "events.h"
+#include "fd_budget.h"
 #include "log.h"
 #include "nabz.h"
 #include "state_file.h"
+#include "tcp_sweep.h"
 #include "timeutil.h"
 #include "ws.h"
 
@@ -87,9 +90,27 @@ static void load_state(struct nabz *nabz)
 	nabz_tick__save_state(nabz, nabz_time__mono_ms());
 }
 
+/* The broker cannot raise its own open-files limit once it runs as its
+ * user: say so at start rather than at the first EMFILE under load. */
+static void check_fd_limit(const struct nabz_config *cfg)
+{
+	struct rlimit rl;
+	uint64_t needed = nabz_fd_budget__needed(cfg);
+
+	if(getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY) return;
+	if((uint64_t)rl.rlim_cur < needed){
+		nabz_log_warn("the open-files limit (RLIMIT_NOFILE) is %llu, below the %llu the configured limits "
+				"need (3 x ws_max_connections + tcp_max_connections + %d): raise it (ulimit -n, as "
+				"scripts/run.sh does) or lower those limits", (unsigned long long)rl.rlim_cur,
+				(unsigned long long)needed, NABZ_FD_MARGIN);
+	}
+}
+
 static void nabz_free(struct nabz *nabz)
 {
 	nabz_ws__stop(nabz->ws);
+	nabz_tcp_sweep__free(nabz->sweep);
+	nabz_tcp_limits__cleanup(&nabz->tcp);
 	nabz_seam__cleanup(&nabz->seam);
 	nabz_registry__cleanup(&nabz->reg);
 	nabz_config__free(&nabz->cfg);
@@ -145,6 +166,12 @@ int mosquitto_plugin_init(mosquitto_plugin_id_t *identifier, void **userdata,
 					callbacks[registered].event, mosquitto_strerror(rc));
 			goto error;
 		}
+	}
+	check_fd_limit(&nabz->cfg);
+	if(nabz->cfg.tcp_connect_timeout_s > 0){
+		/* Without it (out of memory, no /proc: logged) the limits at
+		 * CONNECT still hold. */
+		nabz->sweep = nabz_tcp_sweep__new(&nabz->cfg);
 	}
 	if(nabz->cfg.ws_listeners.count || nabz->cfg.ws_tls_listeners.count){
 		nabz->ws = nabz_ws__start(&nabz->cfg, &nabz->seam, err, sizeof(err));

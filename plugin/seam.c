@@ -38,10 +38,12 @@ void nabz_seam__request_wake(struct nabz_seam *seam, int64_t at_ms)
 	atomic_store(&seam->wake_at_ms, at_ms);
 }
 
-void nabz_seam__publish_figures(struct nabz_seam *seam, const struct nabz_counts *c, int64_t now_ms)
+void nabz_seam__publish_figures(struct nabz_seam *seam, const struct nabz_counts *c,
+		const struct nabz_tcp_metrics *tcp, int64_t now_ms)
 {
 	pthread_mutex_lock(&seam->lock);
 	seam->counts = *c;
+	seam->tcp = *tcp;
 	seam->last_tick_ms = now_ms;
 	pthread_mutex_unlock(&seam->lock);
 }
@@ -53,6 +55,13 @@ void nabz_seam__read_figures(struct nabz_seam *seam, struct nabz_counts *c, int6
 	*c = seam->counts;
 	*started_ms = seam->started_ms;
 	*last_tick_ms = seam->last_tick_ms;
+	pthread_mutex_unlock(&seam->lock);
+}
+
+void nabz_seam__read_tcp(struct nabz_seam *seam, struct nabz_tcp_metrics *tcp)
+{
+	pthread_mutex_lock(&seam->lock);
+	*tcp = seam->tcp;
 	pthread_mutex_unlock(&seam->lock);
 }
 

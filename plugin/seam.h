@@ -4,7 +4,8 @@
  *
  *   broker -> lws : a snapshot of the figures (copied at each tick that
  *                   changed them) and the time of the last tick, for
- *                   /api/stats, /metrics and /health;
+ *                   /api/stats, /metrics and /health; the TCP limits'
+ *                   figures, for /metrics;
  *   lws -> broker : the details of each WebSocket connection (real
  *                   address, Origin, User-Agent) by MQTT client id, taken
  *                   by the broker thread at BASIC_AUTH; and log lines,
@@ -20,6 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "metrics.h"
 #include "sessions.h"
 
 #define NABZ_ADDR_MAX 64
@@ -67,6 +69,7 @@ struct nabz_seam {
 	struct nabz_counts counts;
 	int64_t started_ms;
 	int64_t last_tick_ms;             /* monotonic */
+	struct nabz_tcp_metrics tcp;
 	/* {lock} written by the lws thread, taken by the broker thread */
 	struct nabz_ws_pending *pending;
 	size_t pending_bytes;             /* sum of their bytes */
@@ -83,7 +86,8 @@ void nabz_seam__cleanup(struct nabz_seam *seam);
 /* Asks the listener thread to wake the broker loop at at_ms; the caller
  * then pokes the listener thread (nabz_ws__poke). */
 void nabz_seam__request_wake(struct nabz_seam *seam, int64_t at_ms);
-void nabz_seam__publish_figures(struct nabz_seam *seam, const struct nabz_counts *c, int64_t now_ms);
+void nabz_seam__publish_figures(struct nabz_seam *seam, const struct nabz_counts *c,
+		const struct nabz_tcp_metrics *tcp, int64_t now_ms);
 /* Takes the details recorded for client_id; returns false when none. */
 bool nabz_seam__take_details(struct nabz_seam *seam, const char *client_id, struct nabz_ws_details *out);
 /* Logs the queued lines through log_fn and empties the queue. */
@@ -92,6 +96,7 @@ void nabz_seam__drain_log(struct nabz_seam *seam, void (*log_fn)(int level, cons
 /* lws thread. */
 void nabz_seam__read_figures(struct nabz_seam *seam, struct nabz_counts *c, int64_t *started_ms,
 		int64_t *last_tick_ms);
+void nabz_seam__read_tcp(struct nabz_seam *seam, struct nabz_tcp_metrics *tcp);
 /* Records (replacing any older entry for the same id); entries never
  * taken expire after NABZ_PENDING_TTL_MS, and the oldest go when there are
  * NABZ_PENDING_MAX of them or NABZ_PENDING_MAX_BYTES. Sets *seq to the

@@ -87,6 +87,7 @@ struct nabz_session {
 	bool named_account;         /* logged in with a password_file account of a role */
 	bool confirmed;
 	bool denial_logged;         /* one ACL denial line per client */
+	bool tcp_counted;           /* in the TCP limits (tcp_limits.h) until it leaves */
 	struct nabz_filter *filters;
 	struct nabz_filter *carried; /* maybe carried over by the broker; see above */
 	unsigned group_refs[NABZ_GROUP_COUNT]; /* filters reaching each group */

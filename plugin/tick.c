@@ -1,10 +1,11 @@
 /*
  * MOSQ_EVT_TICK: confirms sessions the broker let in, publishes
- * crypto/stats when a figure changed (debounced), saves the state file.
+ * crypto/stats when a figure changed (debounced), saves the state file,
+ * sweeps for TCP connections without CONNECT (tcp_sweep.c).
  *
  * 2.0.11 runs TICK once per main-loop pass: every 100 ms on an idle broker,
  * thousands of times a second under load; every check here is O(1) unless
- * there is work to do.
+ * there is work to do, and the sweep is paced by the clock, not the ticks.
  */
 #include <string.h>
 
@@ -18,6 +19,7 @@
 #include "nabz.h"
 #include "state_file.h"
 #include "stats.h"
+#include "tcp_sweep.h"
 #include "timeutil.h"
 #include "ws.h"
 
@@ -95,7 +97,7 @@ static void feed_seam(struct nabz *nabz, int64_t now_ms)
 			|| now_ms - nabz->last_seam_ms >= 500){
 		nabz->seam_counts = nabz->reg.counts;
 		nabz->last_seam_ms = now_ms;
-		nabz_seam__publish_figures(&nabz->seam, &nabz->reg.counts, now_ms);
+		nabz_seam__publish_figures(&nabz->seam, &nabz->reg.counts, &nabz->tcp.m, now_ms);
 	}
 	nabz_seam__drain_log(&nabz->seam, log_from_ws);
 }
@@ -126,6 +128,7 @@ int nabz_events__tick(int event, void *event_data, void *userdata)
 		nabz_tick__save_state(nabz, now_ms);
 	}
 	nabz_reclaim__tick(&nabz->reclaim, now_ms);
+	if(nabz->sweep) nabz_tcp_sweep__tick(nabz->sweep, &nabz->tcp, now_ms);
 	feed_seam(nabz, now_ms);
 	return MOSQ_ERR_SUCCESS;
 }

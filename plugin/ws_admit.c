@@ -3,7 +3,7 @@
  * answered: path, subprotocol, Origin, capacity, connections per address.
  * A refused browser gets an HTTP status it (and a reverse proxy) can show,
  * the refusal is counted in /metrics, and logged: at most one line per
- * reason every REFUSAL_LOG_EVERY_MS, so a flood cannot flood the log.
+ * reason every NABZ_RATELOG_EVERY_MS, so a flood cannot flood the log.
  * lws thread only.
  */
 #include <stdio.h>
@@ -12,29 +12,21 @@
 #include "timeutil.h"
 #include "ws_internal.h"
 
-#define REFUSAL_LOG_EVERY_MS 10000
 #define LOG_NOTICE 2 /* MOSQ_LOG_NOTICE */
 
 void nabz_ws__refuse(struct nabz_ws *ws, enum nabz_ws_refusal why, const char *address, const char *detail)
 {
 	struct nabz_listener *sh = ws->shared;
-	struct nabz_refusal_log *rl = &sh->refusal_log[why];
-	int64_t now = nabz_time__mono_ms(), since;
+	int64_t since;
 	unsigned suppressed;
+	bool due;
 
 	NABZ_WS_COUNT(ws, refused[why], 1);
 	/* One line per reason and interval across every service thread. */
 	pthread_mutex_lock(&sh->lock);
-	if(rl->last_ms && now - rl->last_ms < REFUSAL_LOG_EVERY_MS){
-		rl->suppressed++;
-		pthread_mutex_unlock(&sh->lock);
-		return;
-	}
-	suppressed = rl->suppressed;
-	since = rl->last_ms ? now - rl->last_ms : 0;
-	rl->last_ms = now;
-	rl->suppressed = 0;
+	due = nabz_ratelog__due(&sh->refusal_log[why], nabz_time__mono_ms(), &suppressed, &since);
 	pthread_mutex_unlock(&sh->lock);
+	if(!due) return;
 	if(suppressed){
 		nabz_seam__log(ws->seam, LOG_NOTICE, "refused WebSocket client %s: %s "
 				"(and %u more refused for this reason in the last %lld s)",

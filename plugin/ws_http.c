@@ -74,12 +74,14 @@ static char *metrics_body(struct nabz_ws *ws)
 	int64_t started, last_tick;
 	size_t cap = 16384;
 	struct nabz_ws_metrics m;
+	struct nabz_tcp_metrics tcp;
 	char *body = malloc(cap);
 
 	if(body == NULL) return NULL;
 	nabz_seam__read_figures(ws->seam, &c, &started, &last_tick);
+	nabz_seam__read_tcp(ws->seam, &tcp);
 	nabz_ws__metrics_sum(ws->shared, &m);
-	if(nabz_metrics__render(body, cap, &c, (nabz_time__mono_ms() - started) / 1000, &m) == 0){
+	if(nabz_metrics__render(body, cap, &c, (nabz_time__mono_ms() - started) / 1000, &m, &tcp) == 0){
 		free(body);
 		return NULL;
 	}

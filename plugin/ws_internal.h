@@ -11,30 +11,24 @@
 #include "bytebuf.h"
 #include "config.h"
 #include "metrics.h"
+#include "ratelog.h"
 #include "seam.h"
 
 #define NABZ_WS_CHUNK 65536          /* most bytes per write */
 #define NABZ_WS_MAX_LISTENERS 16
 #define NABZ_WS_MAX_THREADS 16
 
-/* When a refusal reason was last logged, and how many since went unlogged. */
-struct nabz_refusal_log {
-	int64_t last_ms;
-	unsigned suppressed;
-};
-
-/* A kind of lws log line (ws_log.c): when last logged, how many since
- * held back. */
+/* A kind of lws log line (ws_log.c) and when it was last logged. */
 struct nabz_lws_log_kind {
 	uint64_t kind;
-	int64_t last_ms;                 /* 0: a free slot */
-	unsigned held;
+	struct nabz_ratelog rl;          /* rl.last_ms 0: a free slot */
 };
 #define NABZ_LWS_LOG_KINDS 16
 
 struct nabz_ip_count {
-	char ip[NABZ_ADDR_MAX];          /* key */
+	char ip[NABZ_ADDR_MAX];          /* key: the limit key (netaddr.h) */
 	unsigned count;
+	bool refusal_logged;             /* its first per-address refusal was logged */
 	UT_hash_handle hh;
 };
 
@@ -46,7 +40,7 @@ struct nabz_listener {
 	pthread_mutex_t lock;
 	unsigned connections;            /* {lock} WebSocket connections held, all threads */
 	struct nabz_ip_count *per_ip;    /* {lock} */
-	struct nabz_refusal_log refusal_log[NABZ_REFUSAL_COUNT];   /* {lock} */
+	struct nabz_ratelog refusal_log[NABZ_REFUSAL_COUNT];   /* {lock} */
 	struct nabz_lws_log_kind lws_log[NABZ_LWS_LOG_KINDS];      /* {lock} */
 	unsigned count;                  /* service threads; read-only after start */
 	struct nabz_ws *threads[NABZ_WS_MAX_THREADS];
@@ -149,7 +143,7 @@ struct nabz_conn {
 	 * never took them (it refused the CONNECT before authenticating). */
 	char *pending_id;
 	uint64_t pending_seq;
-	char peer_ip[NABZ_ADDR_MAX];     /* counted in per_ip */
+	char peer_ip[NABZ_ADDR_MAX];     /* the limit key it is counted under in per_ip */
 	size_t msg_len;                  /* bytes of the message being received */
 	unsigned dial_attempts;
 	int64_t dial_started_ms;
@@ -188,12 +182,18 @@ struct lws *nabz_ws__dial_broker(struct nabz_ws *ws, const char *protocol);
 void nabz_ws__client_address(const struct nabz_namelist *trusted, const char *peer,
 		const char *forwarded_for, char *out, size_t outlen);
 /* Connection limits across every service thread (ws_peer.c), under the
- * shared lock. check: may ip connect now? acquire: count it in (checks
- * again: another thread may have taken the last place meanwhile). Both
- * return NABZ_REFUSAL_COUNT when it may, else the reason it may not. */
-enum nabz_ws_refusal nabz_ws__limits_check(struct nabz_listener *sh, const char *ip);
-enum nabz_ws_refusal nabz_ws__limits_acquire(struct nabz_listener *sh, const char *ip);
-void nabz_ws__limits_release(struct nabz_listener *sh, const char *ip);
+ * shared lock. An address counts under its limit key (netaddr.h: an IPv6
+ * /64 is one address); addresses in limit_exempt have no per-address
+ * limit. check: may address connect now? acquire: count it in (checks
+ * again: another thread may have taken the last place meanwhile) and
+ * write the key it counts under, for release. Both return
+ * NABZ_REFUSAL_COUNT when it may, else the reason it may not; an address's
+ * first per-address refusal (since it was last under the limit) is
+ * logged. */
+enum nabz_ws_refusal nabz_ws__limits_check(struct nabz_listener *sh, const char *address);
+enum nabz_ws_refusal nabz_ws__limits_acquire(struct nabz_listener *sh, const char *address,
+		char *key, size_t keylen);
+void nabz_ws__limits_release(struct nabz_listener *sh, const char *key);
 unsigned nabz_ws__limits_connections(struct nabz_listener *sh);
 void nabz_ws__limits_free(struct nabz_listener *sh);
 /* Sums every service thread's counters into out (ws_server.c). */

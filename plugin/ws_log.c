@@ -1,6 +1,6 @@
 /*
  * libwebsockets' own warnings and errors, into the broker's log through
- * the seam: at most one line per kind of message every LWS_LOG_EVERY_MS,
+ * the seam: at most one line per kind of message every NABZ_RATELOG_EVERY_MS,
  * the next one saying how many were held back, as for refusals
  * (ws_admit.c). A flood of bad requests made lws write one line each
  * ("Ran out of header data space": 533 lines in 1.6 s).
@@ -18,7 +18,6 @@
 #include "timeutil.h"
 #include "ws_internal.h"
 
-#define LWS_LOG_EVERY_MS 10000
 #define LOG_ERR 8     /* MOSQ_LOG_ERR */
 #define LOG_WARNING 4 /* MOSQ_LOG_WARNING */
 
@@ -59,27 +58,18 @@ static bool may_log(struct nabz_listener *sh, uint64_t kind, int64_t now, unsign
 
 	for(size_t i = 0; i < NABZ_LWS_LOG_KINDS; i++){
 		struct nabz_lws_log_kind *k = &sh->lws_log[i];
-		if(k->last_ms && k->kind == kind){
+		if(k->rl.last_ms && k->kind == kind){
 			slot = k;
 			break;
 		}
-		if(k->last_ms < oldest->last_ms) oldest = k;
-	}
-	if(slot && now - slot->last_ms < LWS_LOG_EVERY_MS){
-		slot->held++;
-		return false;
+		if(k->rl.last_ms < oldest->rl.last_ms) oldest = k;
 	}
 	if(slot == NULL){
 		slot = oldest;               /* its held-back count goes with it */
 		slot->kind = kind;
-		slot->held = 0;
-		slot->last_ms = 0;
+		memset(&slot->rl, 0, sizeof(slot->rl));
 	}
-	*held = slot->held;
-	*since_ms = slot->last_ms ? now - slot->last_ms : 0;
-	slot->held = 0;
-	slot->last_ms = now;
-	return true;
+	return nabz_ratelog__due(&slot->rl, now, held, since_ms);
 }
 
 static void lws_log_to_seam(int level, const char *line)

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "netaddr.h"
 #include "ws_internal.h"
 
 /* Copies s[0..len) trimmed of spaces into out. */
@@ -45,43 +46,69 @@ void nabz_ws__client_address(const struct nabz_namelist *trusted, const char *pe
 	}
 }
 
-/* {lock} held */
-static enum nabz_ws_refusal limits_check_locked(struct nabz_listener *sh, const char *ip,
-		struct nabz_ip_count **found)
+/* The key an address counts under (its /64 for IPv6), and whether
+ * limit_exempt spares it the per-address limit. Exempt addresses are
+ * still counted: the total limit holds for them too. */
+static bool limit_key(const struct nabz_listener *sh, const char *address, char *key, size_t keylen)
+{
+	nabz_netaddr__limit_key(address, key, keylen);
+	return nabz_cidrlist__contains_text(&sh->cfg->limit_exempt_nets, address);
+}
+
+/* {lock} held. *first: this is the address's first refusal since it
+ * was last below the limit (said once in the log, then only counted). */
+static enum nabz_ws_refusal limits_check_locked(struct nabz_listener *sh, const char *key, bool exempt,
+		struct nabz_ip_count **found, bool *first)
 {
 	struct nabz_ip_count *c;
 
-	HASH_FIND_STR(sh->per_ip, ip, c);
+	HASH_FIND_STR(sh->per_ip, key, c);
 	*found = c;
+	*first = false;
 	if(sh->connections >= (unsigned)sh->cfg->ws_max_connections) return NABZ_REFUSED_CAPACITY;
-	if(c && c->count >= (unsigned)sh->cfg->ws_max_connections_per_ip) return NABZ_REFUSED_PER_IP;
+	if(!exempt && c && c->count >= (unsigned)sh->cfg->ws_max_connections_per_ip){
+		*first = !c->refusal_logged;
+		c->refusal_logged = true;
+		return NABZ_REFUSED_PER_IP;
+	}
 	return NABZ_REFUSAL_COUNT;
 }
 
-enum nabz_ws_refusal nabz_ws__limits_check(struct nabz_listener *sh, const char *ip)
+static void log_first_refusal(struct nabz_listener *sh, const char *key)
 {
+	nabz_seam__log(sh->seam, 2 /* MOSQ_LOG_NOTICE */, "address %s reached ws_max_connections_per_ip "
+			"(%ld); further refusals for it are counted in /metrics", key, sh->cfg->ws_max_connections_per_ip);
+}
+
+enum nabz_ws_refusal nabz_ws__limits_check(struct nabz_listener *sh, const char *address)
+{
+	char key[NABZ_ADDR_MAX];
+	bool exempt = limit_key(sh, address, key, sizeof(key)), first;
 	struct nabz_ip_count *c;
 	enum nabz_ws_refusal why;
 
 	pthread_mutex_lock(&sh->lock);
-	why = limits_check_locked(sh, ip, &c);
+	why = limits_check_locked(sh, key, exempt, &c, &first);
 	pthread_mutex_unlock(&sh->lock);
+	if(first) log_first_refusal(sh, key);
 	return why;
 }
 
-enum nabz_ws_refusal nabz_ws__limits_acquire(struct nabz_listener *sh, const char *ip)
+enum nabz_ws_refusal nabz_ws__limits_acquire(struct nabz_listener *sh, const char *address,
+		char *key, size_t keylen)
 {
+	bool exempt = limit_key(sh, address, key, keylen), first;
 	struct nabz_ip_count *c;
 	enum nabz_ws_refusal why;
 
 	pthread_mutex_lock(&sh->lock);
-	why = limits_check_locked(sh, ip, &c);
+	why = limits_check_locked(sh, key, exempt, &c, &first);
 	if(why == NABZ_REFUSAL_COUNT && c == NULL){
 		c = calloc(1, sizeof(*c));
 		if(c == NULL){
 			why = NABZ_REFUSED_CAPACITY;   /* out of memory: no room */
 		}else{
-			snprintf(c->ip, sizeof(c->ip), "%s", ip);
+			snprintf(c->ip, sizeof(c->ip), "%s", key);
 			HASH_ADD_STR(sh->per_ip, ip, c);
 		}
 	}
@@ -90,18 +117,22 @@ enum nabz_ws_refusal nabz_ws__limits_acquire(struct nabz_listener *sh, const cha
 		sh->connections++;
 	}
 	pthread_mutex_unlock(&sh->lock);
+	if(first) log_first_refusal(sh, key);
 	return why;
 }
 
-void nabz_ws__limits_release(struct nabz_listener *sh, const char *ip)
+void nabz_ws__limits_release(struct nabz_listener *sh, const char *key)
 {
 	struct nabz_ip_count *c;
 
 	pthread_mutex_lock(&sh->lock);
-	HASH_FIND_STR(sh->per_ip, ip, c);
+	HASH_FIND_STR(sh->per_ip, key, c);
 	if(c && --c->count == 0){
 		HASH_DEL(sh->per_ip, c);
 		free(c);
+	}else if(c && c->count < (unsigned)sh->cfg->ws_max_connections_per_ip){
+		/* below the limit again: a new run of refusals is said again */
+		c->refusal_logged = false;
 	}
 	if(sh->connections) sh->connections--;
 	pthread_mutex_unlock(&sh->lock);

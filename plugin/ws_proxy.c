@@ -238,14 +238,13 @@ static int on_filter(struct lws *wsi, struct nabz_ws *ws, struct nabz_ws_pss *ps
 	copy_header(wsi, WSI_TOKEN_ORIGIN, conn->details.origin, sizeof(conn->details.origin));
 	copy_header(wsi, WSI_TOKEN_HTTP_USER_AGENT, conn->details.user_agent, sizeof(conn->details.user_agent));
 	nabz_ws__peer_address(wsi, ws, conn->details.address, sizeof(conn->details.address));
-	why = nabz_ws__limits_acquire(ws->shared, conn->details.address);
+	why = nabz_ws__limits_acquire(ws->shared, conn->details.address, conn->peer_ip, sizeof(conn->peer_ip));
 	if(why != NABZ_REFUSAL_COUNT){
 		/* another service thread took the last place since the check */
 		nabz_ws__refuse(ws, why, conn->details.address, "connection limit reached");
 		free(conn);
 		return -1;
 	}
-	snprintf(conn->peer_ip, sizeof(conn->peer_ip), "%s", conn->details.address);
 	conn->counted = true;
 	conn->client = wsi;
 	pss->conn = conn;

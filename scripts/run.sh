@@ -53,6 +53,31 @@ if ! curl -fsS -m 5 -o /dev/null https://api.coingecko.com/api/v3/ping 2>/dev/nu
   demo=(--demo)
 fi
 
+# Open files: the broker process has one descriptor table for everything:
+# 3 per WebSocket client, 1 per TCP client. Give it what mosquitto.conf's
+# limits need, the same sum the plugin checks at start (plugin/fd_budget.h):
+# 3 x plugin_opt_ws_max_connections + plugin_opt_tcp_max_connections + 1024
+# (listening sockets, files, connections not yet counted), instead of the
+# shell's limit (often 1024). The broker keeps it after dropping to user
+# mosquitto. Raising the hard limit needs root (CAP_SYS_RESOURCE).
+conf_value() { awk -v k="$1" -v d="$2" '$1 == k { v = $2 } END { print (v == "" ? d : v) }' mosquitto.conf; }
+ws_max=$(conf_value plugin_opt_ws_max_connections 20000)
+tcp_max=$(conf_value plugin_opt_tcp_max_connections 20000)
+[ "$(conf_value plugin_opt_ws_listeners 0.0.0.0:8000)$(conf_value plugin_opt_ws_tls_listeners '')" = "" ] && ws_max=0
+nofile=$((3 * ws_max + tcp_max + 1024))
+hard=$(ulimit -Hn)
+if [ "$hard" != unlimited ] && [ "$hard" -lt "$nofile" ]; then
+  ulimit -Hn "$nofile" 2>/dev/null || true
+fi
+if [ "$(ulimit -Sn)" != unlimited ] && [ "$(ulimit -Sn)" -lt "$nofile" ]; then
+  ulimit -Sn "$nofile" 2>/dev/null || ulimit -Sn "$(ulimit -Hn)"
+fi
+if [ "$(ulimit -Sn)" = unlimited ] || [ "$(ulimit -Sn)" -ge "$nofile" ]; then
+  echo "nabz: broker open-files limit $(ulimit -Sn) (the limits in mosquitto.conf need $nofile)"
+else
+  echo "nabz: WARNING: cannot raise the open-files limit to $nofile (now $(ulimit -Sn)); run as root, or lower plugin_opt_ws_max_connections / plugin_opt_tcp_max_connections" >&2
+fi
+
 mosquitto -c "$PWD/mosquitto.conf" &
 broker=$!
 trap 'kill $broker ${bridge:-} ${telegram:-} 2>/dev/null; wait' INT TERM EXIT

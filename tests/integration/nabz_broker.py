@@ -56,7 +56,7 @@ def sanitizer_env():
 
 class Broker:
     def __init__(self, options=None, extra_conf="", plugin=True, accounts=None,
-                 per_listener_settings=False, allow_duplicate_messages=True):
+                 per_listener_settings=False, allow_duplicate_messages=True, nofile=None):
         self.dir = tempfile.mkdtemp(prefix="nabz-test-")
         self.port = free_port()
         self.socket_path = os.path.join(self.dir, "mqtt.sock")
@@ -79,6 +79,7 @@ class Broker:
         self.accounts = accounts or {}
         self.per_listener_settings = per_listener_settings
         self.allow_duplicate_messages = allow_duplicate_messages
+        self.nofile = nofile          # the broker's open-files soft limit; None: inherited
         self.proc = None
         self.conf_path = os.path.join(self.dir, "mosquitto.conf")
 
@@ -113,8 +114,15 @@ class Broker:
     def start(self, wait=True):
         self.write_config()
         self.log = open(self.log_path, "ab")
+        preexec = None
+        if self.nofile is not None:
+            import resource
+            hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+
+            def preexec():
+                resource.setrlimit(resource.RLIMIT_NOFILE, (self.nofile, hard))
         self.proc = subprocess.Popen([MOSQUITTO, "-c", self.conf_path], stdout=self.log,
-                                     stderr=subprocess.STDOUT, env=sanitizer_env())
+                                     stderr=subprocess.STDOUT, env=sanitizer_env(), preexec_fn=preexec)
         if wait:
             self.wait_ready()
         return self

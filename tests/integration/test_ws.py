@@ -514,7 +514,8 @@ def test_service_threads_share_the_port_the_limits_and_the_figures(broker_factor
     """Three service threads on one port (SO_REUSEPORT): the kernel spreads
     the connections, yet the per-address limit holds across threads, and
     /metrics and the presence figures count every thread's clients."""
-    b = broker_factory(options={"ws_threads": "3", "ws_max_connections_per_ip": "12"}).start()
+    b = broker_factory(options={"ws_threads": "3", "ws_max_connections_per_ip": "12",
+                                "limit_exempt": "none"}).start()
     watcher = Watcher(b)
     held = [WsClient(b.ws_port) for _ in range(12)]
     with pytest.raises(HandshakeRefused) as refused:

@@ -82,6 +82,16 @@ static void test_defaults(void **state)
 	assert_int_equal(cfg.ws_ping_interval_s, 30);
 	assert_int_equal(cfg.ws_pong_timeout_s, 20);
 	assert_true(cfg.ws_allow_missing_origin);
+	assert_int_equal(cfg.ws_max_connections_per_ip, 1000);
+	assert_int_equal(cfg.tcp_max_connections, 20000);
+	assert_int_equal(cfg.tcp_max_connections_per_ip, 1000);
+	assert_int_equal(cfg.tcp_connect_timeout_s, 10);
+	/* loopback is exempt by default: local tools, a same-host proxy */
+	assert_int_equal(cfg.limit_exempt_nets.count, 2);
+	assert_true(nabz_cidrlist__contains_text(&cfg.limit_exempt_nets, "127.0.0.1"));
+	assert_true(nabz_cidrlist__contains_text(&cfg.limit_exempt_nets, "127.8.9.10"));
+	assert_true(nabz_cidrlist__contains_text(&cfg.limit_exempt_nets, "::1"));
+	assert_false(nabz_cidrlist__contains_text(&cfg.limit_exempt_nets, "203.0.113.1"));
 	nabz_config__free(&cfg);
 	assert_cfg_zeroed(&cfg);
 	/* Freeing twice is harmless: free leaves a zeroed config. */
@@ -99,6 +109,7 @@ static void test_option_names(void **state)
 		"ws_max_connections_per_ip", "ws_handshake_timeout_s", "ws_ping_interval_s", "ws_pong_timeout_s",
 		"ws_max_message_bytes",
 		"ws_buffer_bytes", "ws_origins", "ws_allow_missing_origin", "ws_trusted_proxies",
+		"limit_exempt", "tcp_max_connections", "tcp_max_connections_per_ip", "tcp_connect_timeout_s",
 	};
 
 	(void)state;
@@ -131,6 +142,10 @@ static const struct long_opt long_opts[] = {
 	LONG_OPT(max_commands, 1, 1000),
 	LONG_OPT(control_rate, 1, 100000),
 	LONG_OPT(control_burst, 1, 100000),
+	LONG_OPT(ws_max_connections_per_ip, 1, 1000000),
+	LONG_OPT(tcp_max_connections, 1, 1000000),
+	LONG_OPT(tcp_max_connections_per_ip, 1, 1000000),
+	LONG_OPT(tcp_connect_timeout_s, 0, 3600),
 };
 
 static long long_field(const struct nabz_config *cfg, const struct long_opt *o)
@@ -428,6 +443,43 @@ static void test_namelist_contains(void **state)
 	nabz_config__free(&cfg);
 }
 
+static void test_limit_exempt(void **state)
+{
+	static const struct {
+		const char *value;
+		int rc;
+		size_t count;
+		const char *err;
+	} rows[] = {
+		{"none", 0, 0, NULL},                              /* no exemption at all */
+		{"10.0.0.0/8", 0, 1, NULL},
+		{"10.0.0.0/8, 2001:db8::/32 192.0.2.1", 0, 3, NULL},
+		{"none 10.0.0.0/8", -1, 0, "\"none\" is not an address"},
+		{"10.0.0.0/33", -1, 0, "option limit_exempt: \"10.0.0.0/33\""},
+		{"localhost", -1, 0, "option limit_exempt: \"localhost\""},
+		{"127.0.0.1/", -1, 0, "option limit_exempt"},
+		{"::1/129", -1, 0, "option limit_exempt"},
+		{"\xff\xfe", -1, 0, "option limit_exempt"},
+	};
+
+	(void)state;
+	for(size_t i = 0; i < N_ELEMS(rows); i++){
+		struct nabz_config cfg;
+		char err[ERRLEN] = "";
+		int rc = parse_one(&cfg, "limit_exempt", rows[i].value, err);
+
+		check_row(rc == rows[i].rc, "limit_exempt=%s: rc %d (%s)", rows[i].value, rc, err);
+		if(rc == 0){
+			check_row(cfg.limit_exempt_nets.count == rows[i].count, "limit_exempt=%s: %zu networks",
+					rows[i].value, cfg.limit_exempt_nets.count);
+		}else{
+			check_row(strstr(err, rows[i].err) != NULL, "limit_exempt=%s: error %s", rows[i].value, err);
+			assert_cfg_zeroed(&cfg);
+		}
+		nabz_config__free(&cfg);
+	}
+}
+
 static void test_repeated_options(void **state)
 {
 	/* The last value wins, earlier ones are freed (ASan checks). */
@@ -559,6 +611,7 @@ int main(void)
 		cmocka_unit_test(test_string_null_value),
 		cmocka_unit_test(test_topic_prefix),
 		cmocka_unit_test(test_bool_spellings),
+		cmocka_unit_test(test_limit_exempt),
 		cmocka_unit_test(test_name_lists),
 		cmocka_unit_test(test_namelist_contains),
 		cmocka_unit_test(test_repeated_options),
