@@ -63,6 +63,8 @@ static const struct opt_def opt_table[] = {
 		"control commands a client may send at once before control_rate applies"},
 	{"client_id_owners", OPT_NAMES, 0, 0, "nabz-bridge=nabz-bridge bot-nabz-telegram=nabz-telegram",
 		OFF(client_id_owners), "client ids only the named account may use: ID=ACCOUNT, ID may end in *"},
+	{"tcp_nodelay", OPT_BOOL, 0, 1, "true", OFF(tcp_nodelay),
+		"set TCP_NODELAY on the broker's TCP listeners, so every TCP client has it"},
 	{"reclaim_dropped_messages", OPT_BOOL, 0, 1, "true", OFF(reclaim_dropped_messages),
 		"free the broker's copies of answers it dropped for a client that does not read"},
 	{"ws_listeners", OPT_NAMES, 0, 0, "0.0.0.0:8000", OFF(ws_listeners),

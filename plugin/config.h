@@ -34,6 +34,7 @@ struct nabz_config {
 	long control_rate;                      /* commands answered per second (budget.h) */
 	long control_burst;
 	struct nabz_namelist client_id_owners;  /* "ID=ACCOUNT" (client_ids.h) */
+	bool tcp_nodelay;                       /* broker_listeners.h */
 	bool reclaim_dropped_messages;          /* reclaim.h */
 
 	/* The WebSocket/HTTP listener (ws_*.c). */

@@ -53,6 +53,7 @@ struct nabz {
 
 	struct nabz_budget unknown_budget;  /* control requests of clients the registry lacks */
 	struct nabz_reclaim reclaim;
+	bool listeners_tuned;         /* TCP_NODELAY set on the broker's listeners (tick.c) */
 	struct nabz_ratelog refused_anonymous_log;   /* events.c: refused connects */
 	struct nabz_ratelog refused_client_id_log;
 };

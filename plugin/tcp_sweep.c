@@ -14,6 +14,7 @@
 #include <linux/tcp.h>
 #include <netinet/in.h>
 
+#include "broker_listeners.h"
 #include "log.h"
 #include "netaddr.h"
 
@@ -25,7 +26,6 @@
 #define SWEEP_FDS_PER_MS 8
 #define SWEEP_MIN_GAP_MS 5
 #define SWEEP_SLICE_MAX 2048
-#define SWEEP_MAX_PORTS 16
 
 enum slot_kind {
 	SLOT_UNKNOWN,                    /* not looked at yet */
@@ -56,7 +56,7 @@ struct nabz_tcp_sweep {
 	DIR *dir;                        /* /proc/self/fd, kept open between slices */
 	bool ports_known;
 	bool off;                        /* nothing to sweep (said once) */
-	uint16_t ports[SWEEP_MAX_PORTS]; /* the broker's TCP listeners */
+	uint16_t ports[NABZ_BROKER_LISTENERS_MAX]; /* the broker's TCP listeners */
 	size_t port_count;
 	struct slot *slots;              /* by descriptor number */
 	size_t slot_count;
@@ -68,36 +68,6 @@ struct nabz_tcp_sweep {
 	uint64_t pass_fds;
 };
 
-/* The plugin's own WebSocket ports: its sockets are not the broker's. */
-static bool is_ws_port(const struct nabz_config *cfg, unsigned port)
-{
-	const struct nabz_namelist *lists[] = {&cfg->ws_listeners, &cfg->ws_tls_listeners};
-
-	for(size_t l = 0; l < 2; l++){
-		for(size_t i = 0; i < lists[l]->count; i++){
-			const char *colon = strrchr(lists[l]->names[i], ':');
-			if(colon && strtoul(colon + 1, NULL, 10) == port) return true;
-		}
-	}
-	return false;
-}
-
-static int local_port(int fd, unsigned *port)
-{
-	struct sockaddr_storage ss;
-	socklen_t len = sizeof(ss);
-
-	if(getsockname(fd, (struct sockaddr *)&ss, &len) != 0) return -1;
-	if(ss.ss_family == AF_INET){
-		*port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
-	}else if(ss.ss_family == AF_INET6){
-		*port = ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
-	}else{
-		return -1;
-	}
-	return 0;
-}
-
 static int fd_of(struct dirent *e)
 {
 	char *end;
@@ -108,40 +78,24 @@ static int fd_of(struct dirent *e)
 	return *end == '\0' && fd >= 0 && fd < 0x7fffffff ? (int)fd : -1;
 }
 
-/* Once: the ports of the broker's TCP listeners, i.e. its listening
- * sockets minus the plugin's. */
+/* Once: the ports of the broker's TCP listeners (broker_listeners.h). */
 static void find_ports(struct nabz_tcp_sweep *sw)
 {
-	struct dirent *e;
+	struct nabz_broker_listeners l;
+	char list[NABZ_BROKER_LISTENERS_MAX * 7];
 
-	rewinddir(sw->dir);
-	while((e = readdir(sw->dir)) != NULL){
-		int fd = fd_of(e), listening = 0;
-		socklen_t len = sizeof(listening);
-		unsigned port;
-		bool known = false;
-
-		if(fd < 0 || fd == dirfd(sw->dir) || local_port(fd, &port) != 0) continue;
-		if(getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) != 0 || !listening) continue;
-		if(is_ws_port(sw->cfg, port)) continue;
-		for(size_t i = 0; i < sw->port_count; i++) known = known || sw->ports[i] == port;
-		if(!known && sw->port_count < SWEEP_MAX_PORTS) sw->ports[sw->port_count++] = (uint16_t)port;
-	}
 	sw->ports_known = true;
-	if(sw->port_count == 0){
+	if(nabz_broker_listeners__find(sw->cfg, &l) != 0 || l.port_count == 0){
 		sw->off = true;
 		nabz_log_warn("no TCP listener of the broker found: connections that send no CONNECT "
 				"are left to the broker");
-	}else{
-		char list[SWEEP_MAX_PORTS * 7] = "";
-		size_t used = 0;
-		for(size_t i = 0; i < sw->port_count && used < sizeof(list); i++){
-			int n = snprintf(list + used, sizeof(list) - used, "%s%u", i ? " " : "", sw->ports[i]);
-			if(n > 0) used += (size_t)n;
-		}
-		nabz_log_info("TCP connections without CONNECT on port(s) %s are closed after %ld s",
-				list, sw->cfg->tcp_connect_timeout_s);
+		return;
 	}
+	memcpy(sw->ports, l.ports, l.port_count * sizeof(l.ports[0]));
+	sw->port_count = l.port_count;
+	nabz_broker_listeners__ports_text(&l, list, sizeof(list));
+	nabz_log_info("TCP connections without CONNECT on port(s) %s are closed after %ld s",
+			list, sw->cfg->tcp_connect_timeout_s);
 }
 
 static struct slot *slot_for(struct nabz_tcp_sweep *sw, int fd)
@@ -193,7 +147,7 @@ static void classify(struct nabz_tcp_sweep *sw, int fd, struct slot *s, uint64_t
 	memset(s, 0, sizeof(*s));
 	s->ino = ino;
 	s->kind = SLOT_OTHER;
-	if(local_port(fd, &port) != 0) return;
+	if(nabz_broker_listeners__local_port(fd, &port) != 0) return;
 	for(size_t i = 0; i < sw->port_count; i++) is_ours = is_ours || sw->ports[i] == port;
 	/* a listening socket has no peer */
 	if(!is_ours || getpeername(fd, (struct sockaddr *)&peer, &len) != 0) return;

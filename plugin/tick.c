@@ -14,6 +14,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "broker_listeners.h"
 #include "events.h"
 #include "log.h"
 #include "nabz.h"
@@ -102,6 +103,29 @@ static void feed_seam(struct nabz *nabz, int64_t now_ms)
 	nabz_seam__drain_log(&nabz->seam, log_from_ws);
 }
 
+/* Once, at the first tick: the broker has opened its listeners by then. */
+static void tune_listeners(struct nabz *nabz)
+{
+	struct nabz_broker_listeners l;
+	char ports[NABZ_BROKER_LISTENERS_MAX * 7];
+	size_t done;
+
+	nabz->listeners_tuned = true;
+	if(!nabz->cfg.tcp_nodelay) return;
+	if(nabz_broker_listeners__find(&nabz->cfg, &l) != 0 || l.fd_count == 0){
+		nabz_log_warn("no TCP listener of the broker found to set TCP_NODELAY on");
+		return;
+	}
+	done = nabz_broker_listeners__set_nodelay(&l);
+	nabz_broker_listeners__ports_text(&l, ports, sizeof(ports));
+	if(done < l.fd_count){
+		nabz_log_warn("TCP_NODELAY set on %zu of %zu TCP listeners (port(s) %s)", done, l.fd_count, ports);
+	}else{
+		nabz_log_info("TCP_NODELAY set on the broker's TCP listener(s), port(s) %s: every client "
+				"accepted there has it", ports);
+	}
+}
+
 int nabz_events__tick(int event, void *event_data, void *userdata)
 {
 	struct nabz *nabz = userdata;
@@ -109,6 +133,7 @@ int nabz_events__tick(int event, void *event_data, void *userdata)
 
 	(void)event;
 	(void)event_data;
+	if(!nabz->listeners_tuned) tune_listeners(nabz);
 	nabz_sessions__confirm_all(&nabz->reg);
 	nabz_sessions__settle_carried(&nabz->reg, client_sub_count);
 	if(nabz_stats__publish_due(nabz->reg.dirty, nabz->stats_published_once,

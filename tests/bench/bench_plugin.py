@@ -50,7 +50,7 @@ sys.path.insert(0, os.path.join(HERE, "..", "integration"))
 import nabz_broker  # noqa: E402
 from nabz_broker import Broker  # noqa: E402
 from mqtt_packets import (CONNACK_OK, DISCONNECT, connect_packet, publish_packet,  # noqa: E402
-                          subscribe_packet, varint)
+                          subscribe_packet)
 
 PUBLISHER = ("nabz-bridge", "bench-password")
 PRICE_TOPIC = "crypto/prices/BTC"

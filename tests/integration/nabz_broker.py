@@ -89,7 +89,7 @@ class Broker:
             "allow_duplicate_messages %s" % ("true" if self.allow_duplicate_messages else "false"),
             "persistence false",
             "allow_anonymous true",
-            "set_tcp_nodelay true",
+            "set_tcp_nodelay false",          # as shipped: the plugin sets it (tcp_nodelay)
             "user root",
             "log_dest stderr",
             "log_type error", "log_type warning", "log_type notice", "log_type information",

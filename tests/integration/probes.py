@@ -4,10 +4,10 @@ figures. Raw sockets throughout: a well-behaved client library would read
 its answers, which is exactly what these clients do not do."""
 import json
 import socket
-import struct
 import time
 
 from mqtt_packets import connect_packet, publish_packet, subscribe_packet
+from ws_raw import WsClient, client_frame
 
 
 def rss_kib(pid):
@@ -71,33 +71,14 @@ def settle(pid, seconds=1.0, step=0.25):
         last = now
 
 
-def _masked_frame(payload, opcode=0x2):
-    """One masked client frame, masked fast (ws_raw masks byte by byte,
-    too slow for thousands of 64 KiB frames)."""
-    import os
-    n = len(payload)
-    header = bytes([0x80 | opcode])
-    if n < 126:
-        header += bytes([0x80 | n])
-    elif n < 65536:
-        header += bytes([0x80 | 126]) + struct.pack("!H", n)
-    else:
-        header += bytes([0x80 | 127]) + struct.pack("!Q", n)
-    mask = os.urandom(4)
-    key = (mask * (n // 4 + 1))[:n]
-    masked = (int.from_bytes(payload, "big") ^ int.from_bytes(key, "big")).to_bytes(n, "big") if n else b""
-    return header + mask + masked
-
-
 def ws_bad_client_id_flood(ws_port, connections=1500, id_bytes=65535, batch=100):
     """Probe 3: WebSocket connections whose CONNECT carries a client id of
     id_bytes bytes of invalid UTF-8, which the broker refuses before
     authentication. Each connection is closed once its CONNECT is sent
     and answered (or closed by the other side). Returns how many got a
     CONNACK with a refusal and how many were simply closed."""
-    from ws_raw import WsClient   # noqa: E402  (same directory)
     cid = b"\xff" * id_bytes
-    frame = _masked_frame(connect_packet(cid))
+    frame = client_frame(connect_packet(cid))
     refused = closed = 0
     for start in range(0, connections, batch):
         clients = []

@@ -9,7 +9,6 @@ import time
 
 import pytest
 
-from nabz_broker import stop_client
 from ws_raw import HandshakeRefused, WsClient, mqtt_connect
 from test_ws import http_get, wait_for_log
 

@@ -25,6 +25,23 @@ def mqtt_connect(client_id, keepalive=60, level=4, clean=True):
     return bytes([0x10, len(body)]) + body
 
 
+def client_frame(payload, opcode=0x2, fin=True):
+    """One client frame, masked as RFC 6455 5.3 says (as one big integer:
+    byte by byte is too slow for floods of 64 KiB frames)."""
+    header = bytes([(0x80 if fin else 0) | opcode])
+    n = len(payload)
+    if n < 126:
+        header += bytes([0x80 | n])
+    elif n < 65536:
+        header += bytes([0x80 | 126]) + struct.pack("!H", n)
+    else:
+        header += bytes([0x80 | 127]) + struct.pack("!Q", n)
+    mask = os.urandom(4)
+    key = (mask * (n // 4 + 1))[:n]
+    masked = (int.from_bytes(payload, "big") ^ int.from_bytes(key, "big")).to_bytes(n, "big") if n else b""
+    return header + mask + masked
+
+
 class WsClient:
     def __init__(self, port, path="/mqtt", protocol="mqtt", origin=None, headers=None,
                  host="127.0.0.1", tls=False, timeout=5.0):
@@ -57,17 +74,7 @@ class WsClient:
         self.head = head.decode(errors="replace")
 
     def send_frame(self, payload, opcode=0x2, fin=True):
-        header = bytes([(0x80 if fin else 0) | opcode])
-        n = len(payload)
-        if n < 126:
-            header += bytes([0x80 | n])
-        elif n < 65536:
-            header += bytes([0x80 | 126]) + struct.pack("!H", n)
-        else:
-            header += bytes([0x80 | 127]) + struct.pack("!Q", n)
-        mask = os.urandom(4)
-        masked = bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
-        self.sock.sendall(header + mask + masked)
+        self.sock.sendall(client_frame(payload, opcode, fin))
 
     def _read(self, n):
         while len(self.pending) < n:

@@ -104,7 +104,7 @@ static void test_option_names(void **state)
 		"topic_prefix", "state_file", "stats_debounce_ms", "state_save_interval_ms",
 		"allow_anonymous", "services", "publishers", "admins", "bots", "max_control_payload",
 		"max_metadata_bytes", "max_commands", "control_rate", "control_burst", "client_id_owners",
-		"reclaim_dropped_messages", "ws_listeners", "ws_tls_listeners", "ws_tls_cert",
+		"tcp_nodelay", "reclaim_dropped_messages", "ws_listeners", "ws_tls_listeners", "ws_tls_cert",
 		"ws_tls_key", "ws_broker_socket", "web_root", "ws_threads", "ws_max_connections",
 		"ws_max_connections_per_ip", "ws_handshake_timeout_s", "ws_ping_interval_s", "ws_pong_timeout_s",
 		"ws_max_message_bytes",
