@@ -90,6 +90,7 @@ class Broker:
             "persistence false",
             "allow_anonymous true",
             "set_tcp_nodelay false",          # as shipped: the plugin sets it (tcp_nodelay)
+            "max_packet_size 1048576",        # as shipped
             "user root",
             "log_dest stderr",
             "log_type error", "log_type warning", "log_type notice", "log_type information",

@@ -4,11 +4,11 @@ TCP: an IPv6 /64 is one address, loopback is exempt by default
 and the rest only counted in /metrics. Every test connects from 127.0.0.1,
 so the tests of a limit set limit_exempt to none."""
 import socket
-import struct
 import time
 
 import pytest
 
+from mqtt_packets import connect_packet
 from ws_raw import HandshakeRefused, WsClient, mqtt_connect
 from test_ws import http_get, wait_for_log
 
@@ -75,23 +75,10 @@ NOT_AUTHORISED = b"\x20\x02\x00\x05"     # MQTT 3.1.1 CONNACK, return code 5
 ACCEPTED = b"\x20\x02\x00\x00"
 
 
-def connect_packet(client_id, username=None, password=None):
-    def s(v):
-        v = v.encode()
-        return struct.pack("!H", len(v)) + v
-    flags = 0x02 | (0x80 if username else 0) | (0x40 if password else 0)
-    body = s("MQTT") + bytes([4, flags]) + struct.pack("!H", 60) + s(client_id)
-    if username:
-        body += s(username)
-    if password:
-        body += s(password)
-    return bytes([0x10, len(body)]) + body
-
-
 def tcp_connect(broker, client_id, username=None, password=None):
     """A raw MQTT 3.1.1 connection; returns (socket, CONNACK bytes)."""
     sock = socket.create_connection(("127.0.0.1", broker.port), timeout=5)
-    sock.sendall(connect_packet(client_id, username, password))
+    sock.sendall(connect_packet(client_id, username=username, password=password))
     connack = b""
     while len(connack) < 4:
         chunk = sock.recv(4 - len(connack))
@@ -251,3 +238,14 @@ def test_warns_at_start_when_the_open_files_limit_is_too_low(broker_factory):
                                                   "tcp_max_connections": "500"}).start()
     time.sleep(0.3)
     assert "RLIMIT_NOFILE" not in enough.read_log()
+
+
+def test_a_packet_announced_past_max_packet_size_is_refused_unread(broker):
+    # 2.0.11 allocates whatever length a packet announces once its length
+    # is read (lib/packet_mosq.c packet__read); mosquitto.conf's
+    # max_packet_size (1 MiB) refuses it first, so an anonymous socket
+    # cannot make the broker hold 256 MiB while it trickles bytes.
+    sock = socket.create_connection(("127.0.0.1", broker.port), timeout=5)
+    sock.sendall(b"\x10\xff\xff\xff\x7f" + b"\x00" * 100)     # CONNECT of 268,435,455 bytes
+    wait_until(lambda: is_closed(sock), 3, "the broker closes the connection")
+    sock.close()
