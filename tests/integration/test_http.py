@@ -133,7 +133,8 @@ def test_writes_to_files_and_endpoints_are_405_with_allow(broker, method, path):
 
 
 def test_refused_upgrades_carry_their_reason_phrase(broker_factory):
-    b = broker_factory(options={"ws_max_connections_per_ip": "1", "ws_max_connections": "2"}).start()
+    b = broker_factory(options={"ws_max_connections_per_ip": "1", "ws_max_connections": "2",
+                                "limit_exempt": "none"}).start()
     held = WsClient(b.ws_port)
     raw = exchange(b, ("GET /mqtt HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
