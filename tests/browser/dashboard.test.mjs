@@ -106,6 +106,9 @@ test('news published before the page opened shows at once, newest first', { time
 
 test('news, alerts as capped toasts, and the audience panel', { timeout: 60000 }, async () => {
   const p = await openDashboard();
+  // Connected is not yet subscribed: the retained list arriving shows the
+  // page's SUBSCRIBE went through, so live news cannot overtake it.
+  await waitFor(async () => (await p.textContent('#news-list')).includes('Earlier headline one'), { what: 'recent news' });
   await publish(pub, 'crypto/news', 'news', { id: 'n-1', title: 'Bitcoin ETF flows', url: 'https://example.com/n1', source: 'cryptocompare', summary: 'Inflows rose.', published_at: new Date().toISOString() });
   await waitFor(async () => (await p.textContent('#news-list')).includes('Bitcoin ETF flows'), { what: 'news item' });
   // Duplicates are dropped; the list is capped.

@@ -83,7 +83,7 @@ export class Broker {
     };
     const lines = [
       'per_listener_settings false', 'allow_duplicate_messages true', 'persistence false',
-      'allow_anonymous true', 'set_tcp_nodelay true', 'user root', 'log_dest stderr',
+      'allow_anonymous true', 'set_tcp_nodelay false', 'max_packet_size 1048576', 'user root', 'log_dest stderr',
       'log_type error', 'log_type warning', 'log_type notice',
       `listener ${this.port} 127.0.0.1`, `listener 0 ${opts.ws_broker_socket}`,
       `password_file ${pw}`, `plugin ${pluginPath()}`,
