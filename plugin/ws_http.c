@@ -124,10 +124,10 @@ static const char *reason_phrase(unsigned status)
 /* Writes the whole response now, headers and body in one write as lws'
  * own lws_return_http_status does (lws keeps what the socket does not
  * take and sends it before the close). head: the headers a GET would get,
- * no body. allow: an Allow header, or NULL. Takes body. Returns -1: the
- * caller returns it so lws closes the connection. */
+ * no body. extra: one more header (Allow, Location), or NULL. Takes body.
+ * Returns -1: the caller returns it so lws closes the connection. */
 int nabz_ws__http_answer(struct lws *wsi, unsigned status, const char *type, char *body, bool head,
-		const char *allow)
+		const struct nabz_ws_header *extra)
 {
 	size_t len = body ? strlen(body) : 0;
 	size_t cap = LWS_PRE + 1024 + len;
@@ -153,8 +153,8 @@ int nabz_ws__http_answer(struct lws *wsi, unsigned status, const char *type, cha
 				(const unsigned char *)"no-store", 8, &p, end)
 			|| lws_add_http_header_by_name(wsi, (const unsigned char *)"x-content-type-options:",
 				(const unsigned char *)"nosniff", 7, &p, end)
-			|| (allow && lws_add_http_header_by_name(wsi, (const unsigned char *)"allow:",
-					(const unsigned char *)allow, (int)strlen(allow), &p, end))
+			|| (extra && lws_add_http_header_by_name(wsi, (const unsigned char *)extra->name,
+					(const unsigned char *)extra->value, (int)strlen(extra->value), &p, end))
 			|| lws_finalize_http_header(wsi, &p, end)){
 		free(buf);
 		free(body);
@@ -171,7 +171,7 @@ int nabz_ws__http_answer(struct lws *wsi, unsigned status, const char *type, cha
 }
 
 /* What the JSON endpoints and files take. */
-#define ALLOWED_METHODS "GET, HEAD"
+static const struct nabz_ws_header allow_get_head = {"allow:", "GET, HEAD"};
 
 static int handle_request(struct lws *wsi, struct nabz_ws *ws)
 {
@@ -183,7 +183,7 @@ static int handle_request(struct lws *wsi, struct nabz_ws *ws)
 	if(lws_hdr_total_length(wsi, WSI_TOKEN_GET_URI) <= 0 && !head){
 		/* POST, PUT, ...: nothing here takes them. */
 		return nabz_ws__http_answer(wsi, HTTP_STATUS_METHOD_NOT_ALLOWED, NULL, NULL, false,
-				ALLOWED_METHODS);
+				&allow_get_head);
 	}
 	if(lws_hdr_copy(wsi, uri, sizeof(uri), head ? WSI_TOKEN_HEAD_URI : WSI_TOKEN_GET_URI) < 0) uri[0] = '\0';
 	if(strcmp(uri, "/health") == 0){
@@ -234,7 +234,7 @@ int nabz_ws__http_callback(struct lws *wsi, enum lws_callback_reasons reason, vo
 			if(lws_hdr_total_length(wsi, WSI_TOKEN_GET_URI) <= 0
 					&& lws_hdr_total_length(wsi, WSI_TOKEN_HEAD_URI) <= 0){
 				return nabz_ws__http_answer(wsi, HTTP_STATUS_METHOD_NOT_ALLOWED, NULL, NULL, false,
-						ALLOWED_METHODS);
+						&allow_get_head);
 			}
 			return 0;
 

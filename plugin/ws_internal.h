@@ -215,11 +215,18 @@ void nabz_ws__log_stop(void);
 /* Called on broker bytes: keep polling for NABZ_WS_SPIN_NS (ws_server.c). */
 void nabz_ws__stay_awake(struct nabz_ws *ws);
 
+/* One response header: name as lws takes it (lower case, with the colon:
+ * "allow:"), and its value. */
+struct nabz_ws_header {
+	const char *name;
+	const char *value;
+};
+
 /* Answers an HTTP request whole, now, with Connection: close (ws_http.c
- * says why). Takes body (malloc'd, or NULL). Returns -1, for the caller
- * to return from the lws callback. */
+ * says why). Takes body (malloc'd, or NULL); extra (or NULL) stays the
+ * caller's. Returns -1, for the caller to return from the lws callback. */
 int nabz_ws__http_answer(struct lws *wsi, unsigned status, const char *type, char *body, bool head,
-		const char *allow);
+		const struct nabz_ws_header *extra);
 
 /* Admission (ws_admit.c). */
 /* HTTP_CONFIRM_UPGRADE: 0 lets the upgrade go on; 1 when it was refused
