@@ -1,8 +1,9 @@
 /*
  * HTTP on the WebSocket port: /health, /api/stats, /metrics from the
  * seam's snapshot, the refusals (traversal, unknown paths, methods) and
- * WebSocket upgrades that named no subprotocol. Files under web_root are
- * served by lws's own mounts (ws_server.c). lws thread only.
+ * WebSocket upgrades that named no subprotocol. Files under /static are
+ * ws_files.c's, the others lws' own mount's (ws_server.c). lws thread
+ * only.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -92,10 +93,12 @@ static const char *reason_phrase(unsigned status)
 	 * phrases for 400..417 and 500..505 only: its 429 line ends "429 ". */
 	switch(status){
 		case 200: return "OK";
+		case 301: return "Moved Permanently";
 		case 400: return "Bad Request";
 		case 403: return "Forbidden";
 		case 404: return "Not Found";
 		case 405: return "Method Not Allowed";
+		case 415: return "Unsupported Media Type";
 		case 429: return "Too Many Requests";
 		case 500: return "Internal Server Error";
 		case 503: return "Service Unavailable";
@@ -201,6 +204,7 @@ static int handle_request(struct lws *wsi, struct nabz_ws *ws)
 		return nabz_ws__http_answer(wsi, (unsigned)status, "text/plain; version=0.0.4; charset=utf-8",
 				body, head, NULL);
 	}
+	if(nabz_ws__files_match(uri)) return nabz_ws__files_serve(wsi, ws, uri, head);
 	/* Anything else that reached this callback is a file lws did not
 	 * find (its 404 lands here) or a path under an endpoint. */
 	return nabz_ws__http_answer(wsi, HTTP_STATUS_NOT_FOUND, NULL, NULL, head, NULL);

@@ -69,6 +69,14 @@ struct nabz_ws_counters {
 #define NABZ_WS_COUNT(ws, field, n) \
 	atomic_fetch_add_explicit(&(ws)->counters.field, (uint_fast64_t)(n), memory_order_relaxed)
 
+/* The listener vhosts' mounts (ws_server.c build_mounts): the three
+ * endpoints, then these. */
+enum nabz_ws_mount {
+	NABZ_WS_MOUNT_STATIC = 3,        /* /static: ws_files.c */
+	NABZ_WS_MOUNT_ROOT,              /* /: lws' own file mount */
+	NABZ_WS_MOUNTS
+};
+
 /* One listening socket of one service thread (ws_accept.c). */
 struct nabz_ws_listen {
 	struct nabz_ws *ws;
@@ -111,8 +119,8 @@ struct nabz_ws {
 	 * timer); the vhosts point at it, so it lives as long as they do */
 	lws_retry_bo_t idle_policy;
 
-	/* mounts built from web_root */
-	struct lws_http_mount mounts[5];
+	/* mounts built from web_root, indexed by enum nabz_ws_mount */
+	struct lws_http_mount mounts[NABZ_WS_MOUNTS];
 	struct lws_protocol_vhost_options mimetypes[6];
 
 	struct nabz_ws_counters counters;
@@ -227,6 +235,14 @@ struct nabz_ws_header {
  * caller's. Returns -1, for the caller to return from the lws callback. */
 int nabz_ws__http_answer(struct lws *wsi, unsigned status, const char *type, char *body, bool head,
 		const struct nabz_ws_header *extra);
+
+/* Files under /static (ws_files.c). */
+/* Is uri (a GET or HEAD path) under /static, as lws matches a mount? */
+bool nabz_ws__files_match(const char *uri);
+/* Answers it: a file of web_root (its headers now, lws sends the body),
+ * 304, 301 to "/static/", 404. Returns what the LWS_CALLBACK_HTTP
+ * callback returns: 0 while lws sends the body, -1 to close. */
+int nabz_ws__files_serve(struct lws *wsi, struct nabz_ws *ws, const char *uri, bool head);
 
 /* Admission (ws_admit.c). */
 /* HTTP_CONFIRM_UPGRADE: 0 lets the upgrade go on; 1 when it was refused
