@@ -98,8 +98,10 @@ static const char *reason_phrase(unsigned status)
 		case 403: return "Forbidden";
 		case 404: return "Not Found";
 		case 405: return "Method Not Allowed";
+		case 414: return "URI Too Long";
 		case 415: return "Unsupported Media Type";
 		case 429: return "Too Many Requests";
+		case 431: return "Request Header Fields Too Large";
 		case 500: return "Internal Server Error";
 		case 503: return "Service Unavailable";
 		default: return "Error";
@@ -227,10 +229,14 @@ static int add_file_headers(struct lws *wsi, struct lws_process_html_args *args)
 int nabz_ws__http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len)
 {
 	struct nabz_ws *ws = nabz_ws__from_wsi(wsi);
+	unsigned status;
 
 	switch(reason){
 		case LWS_CALLBACK_FILTER_HTTP_CONNECTION:
 			NABZ_WS_COUNT(ws, http_requests, 1);
+			/* First: a value lws cut short must not be used. */
+			status = nabz_ws__header_size_check(wsi);
+			if(status) return nabz_ws__http_answer(wsi, status, NULL, NULL, false, NULL);
 			if(in && suspicious_path(in, len ? len : strlen(in))){
 				return nabz_ws__http_answer(wsi, HTTP_STATUS_FORBIDDEN, NULL, NULL, false, NULL);
 			}
@@ -243,6 +249,11 @@ int nabz_ws__http_callback(struct lws *wsi, enum lws_callback_reasons reason, vo
 			return 0;
 
 		case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE:
+			status = nabz_ws__header_size_check(wsi);
+			if(status){
+				nabz_ws__http_answer(wsi, status, NULL, NULL, false, NULL);
+				return 1;   /* answered, as a refused upgrade is (ws_admit.c) */
+			}
 			return nabz_ws__confirm_upgrade(wsi, ws);
 
 		case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:

@@ -119,6 +119,10 @@ struct nabz_ws {
 	 * timer); the vhosts point at it, so it lives as long as they do */
 	lws_retry_bo_t idle_policy;
 
+	/* every header's length limit (ws_header_size.c); lws keeps a
+	 * pointer to it, so it lives as long as the context */
+	struct lws_token_limits token_limits;
+
 	/* mounts built from web_root, indexed by enum nabz_ws_mount */
 	struct lws_http_mount mounts[NABZ_WS_MOUNTS];
 	struct lws_protocol_vhost_options mimetypes[6];
@@ -243,6 +247,14 @@ bool nabz_ws__files_match(const char *uri);
  * 304, 301 to "/static/", 404. Returns what the LWS_CALLBACK_HTTP
  * callback returns: 0 while lws sends the body, -1 to close. */
 int nabz_ws__files_serve(struct lws *wsi, struct nabz_ws *ws, const char *uri, bool head);
+
+/* Request sizes (ws_header_size.c). */
+/* Sets the context's header limits into info (which keeps a pointer to
+ * ws). Broker thread, before lws_create_context. */
+void nabz_ws__header_size_setup(struct nabz_ws *ws, struct lws_context_creation_info *info);
+/* Once a request's headers are parsed: 414 when its URI was too long for
+ * lws, 431 when a header was, else 0. */
+unsigned nabz_ws__header_size_check(struct lws *wsi);
 
 /* Admission (ws_admit.c). */
 /* HTTP_CONFIRM_UPGRADE: 0 lets the upgrade go on; 1 when it was refused

@@ -314,6 +314,7 @@ static struct nabz_ws *thread_create(struct nabz_listener *sh, unsigned index, c
 	 * socket, the upstream socket, the broker's end of it). */
 	info.fd_limit_per_thread = (unsigned)(cfg->ws_max_connections * 2 + 256);
 	info.timeout_secs = (unsigned)cfg->ws_handshake_timeout_s;
+	nabz_ws__header_size_setup(ws, &info);
 	ws->context = lws_create_context(&info);
 	if(ws->context == NULL){
 		snprintf(err, errlen, "cannot create the WebSocket context");

@@ -273,3 +273,38 @@ def test_symlinks_under_static_may_not_leave_the_web_root(broker_factory, tmp_pa
     assert (status, body) == ("HTTP/1.1 200 OK", b"inside")
     status, _, body = only(exchange(b, get("/static/sub/")))
     assert (status, body) == ("HTTP/1.1 200 OK", b"sub index")
+
+
+# ---- oversized requests (ws_header_size.c) ----
+
+UPGRADE = ("Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+           "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: mqtt\r\n")
+
+
+@pytest.mark.parametrize("request_bytes", [
+    get("/" + "a" * 5000),
+    get("/static/" + "a" * 20000),
+    get("/health?x=" + "a" * 5000),
+    get("/mqtt?" + "a" * 5000, extra=UPGRADE),
+], ids=["path", "long-path", "query", "upgrade"])
+def test_a_uri_too_long_for_lws_is_414_not_a_silent_close(broker, request_bytes):
+    status, headers, _ = only(exchange(broker, request_bytes))
+    assert status == "HTTP/1.1 414 URI Too Long"
+    assert headers["connection"] == "close"
+
+
+@pytest.mark.parametrize("request_bytes", [
+    get("/health", extra="Cookie: %s\r\n" % ("c" * 5000)),
+    get("/static/favicon.svg", extra="Referer: http://x/%s\r\n" % ("r" * 20000)),
+    get("/mqtt", extra=UPGRADE + "Origin: http://%s\r\n" % ("o" * 5000)),
+], ids=["cookie", "referer", "upgrade-origin"])
+def test_a_header_too_long_for_lws_is_431_not_a_silent_close(broker, request_bytes):
+    status, headers, _ = only(exchange(broker, request_bytes))
+    assert status == "HTTP/1.1 431 Request Header Fields Too Large"
+    assert headers["connection"] == "close"
+
+
+def test_headers_that_fit_are_served_as_before(broker):
+    wait_healthy(broker)
+    raw = exchange(broker, get("/health", extra="Cookie: %s\r\nX-Pad: %s\r\n" % ("c" * 3500, "p" * 400)))
+    assert only(raw)[0] == "HTTP/1.1 200 OK"
