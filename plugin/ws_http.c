@@ -1,8 +1,9 @@
 /*
  * HTTP on the WebSocket port: /health, /api/stats, /metrics from the
  * seam's snapshot, the refusals (traversal, unknown paths, methods) and
- * WebSocket upgrades that named no subprotocol. Files under web_root are
- * served by lws's own mounts (ws_server.c). lws thread only.
+ * WebSocket upgrades that named no subprotocol. Files under /static are
+ * ws_files.c's, the others lws' own mount's (ws_server.c). lws thread
+ * only.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -94,11 +95,15 @@ static const char *reason_phrase(unsigned status)
 	 * phrases for 400..417 and 500..505 only: its 429 line ends "429 ". */
 	switch(status){
 		case 200: return "OK";
+		case 301: return "Moved Permanently";
 		case 400: return "Bad Request";
 		case 403: return "Forbidden";
 		case 404: return "Not Found";
 		case 405: return "Method Not Allowed";
+		case 414: return "URI Too Long";
+		case 415: return "Unsupported Media Type";
 		case 429: return "Too Many Requests";
+		case 431: return "Request Header Fields Too Large";
 		case 500: return "Internal Server Error";
 		case 503: return "Service Unavailable";
 		default: return "Error";
@@ -126,10 +131,10 @@ static const char *reason_phrase(unsigned status)
 /* Writes the whole response now, headers and body in one write as lws'
  * own lws_return_http_status does (lws keeps what the socket does not
  * take and sends it before the close). head: the headers a GET would get,
- * no body. allow: an Allow header, or NULL. Takes body. Returns -1: the
- * caller returns it so lws closes the connection. */
+ * no body. extra: one more header (Allow, Location), or NULL. Takes body.
+ * Returns -1: the caller returns it so lws closes the connection. */
 int nabz_ws__http_answer(struct lws *wsi, unsigned status, const char *type, char *body, bool head,
-		const char *allow)
+		const struct nabz_ws_header *extra)
 {
 	size_t len = body ? strlen(body) : 0;
 	size_t cap = LWS_PRE + 1024 + len;
@@ -155,8 +160,8 @@ int nabz_ws__http_answer(struct lws *wsi, unsigned status, const char *type, cha
 				(const unsigned char *)"no-store", 8, &p, end)
 			|| lws_add_http_header_by_name(wsi, (const unsigned char *)"x-content-type-options:",
 				(const unsigned char *)"nosniff", 7, &p, end)
-			|| (allow && lws_add_http_header_by_name(wsi, (const unsigned char *)"allow:",
-					(const unsigned char *)allow, (int)strlen(allow), &p, end))
+			|| (extra && lws_add_http_header_by_name(wsi, (const unsigned char *)extra->name,
+					(const unsigned char *)extra->value, (int)strlen(extra->value), &p, end))
 			|| lws_finalize_http_header(wsi, &p, end)){
 		free(buf);
 		free(body);
@@ -173,7 +178,7 @@ int nabz_ws__http_answer(struct lws *wsi, unsigned status, const char *type, cha
 }
 
 /* What the JSON endpoints and files take. */
-#define ALLOWED_METHODS "GET, HEAD"
+static const struct nabz_ws_header allow_get_head = {"allow:", "GET, HEAD"};
 
 static int handle_request(struct lws *wsi, struct nabz_ws *ws)
 {
@@ -185,7 +190,7 @@ static int handle_request(struct lws *wsi, struct nabz_ws *ws)
 	if(lws_hdr_total_length(wsi, WSI_TOKEN_GET_URI) <= 0 && !head){
 		/* POST, PUT, ...: nothing here takes them. */
 		return nabz_ws__http_answer(wsi, HTTP_STATUS_METHOD_NOT_ALLOWED, NULL, NULL, false,
-				ALLOWED_METHODS);
+				&allow_get_head);
 	}
 	if(lws_hdr_copy(wsi, uri, sizeof(uri), head ? WSI_TOKEN_HEAD_URI : WSI_TOKEN_GET_URI) < 0) uri[0] = '\0';
 	if(strcmp(uri, "/health") == 0){
@@ -203,6 +208,7 @@ static int handle_request(struct lws *wsi, struct nabz_ws *ws)
 		return nabz_ws__http_answer(wsi, (unsigned)status, "text/plain; version=0.0.4; charset=utf-8",
 				body, head, NULL);
 	}
+	if(nabz_ws__files_match(uri)) return nabz_ws__files_serve(wsi, ws, uri, head);
 	/* Anything else that reached this callback is a file lws did not
 	 * find (its 404 lands here) or a path under an endpoint. */
 	return nabz_ws__http_answer(wsi, HTTP_STATUS_NOT_FOUND, NULL, NULL, head, NULL);
@@ -225,10 +231,14 @@ static int add_file_headers(struct lws *wsi, struct lws_process_html_args *args)
 int nabz_ws__http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len)
 {
 	struct nabz_ws *ws = nabz_ws__from_wsi(wsi);
+	unsigned status;
 
 	switch(reason){
 		case LWS_CALLBACK_FILTER_HTTP_CONNECTION:
 			NABZ_WS_COUNT(ws, http_requests, 1);
+			/* First: a value lws cut short must not be used. */
+			status = nabz_ws__header_size_check(wsi);
+			if(status) return nabz_ws__http_answer(wsi, status, NULL, NULL, false, NULL);
 			if(in && suspicious_path(in, len ? len : strlen(in))){
 				return nabz_ws__http_answer(wsi, HTTP_STATUS_FORBIDDEN, NULL, NULL, false, NULL);
 			}
@@ -236,11 +246,16 @@ int nabz_ws__http_callback(struct lws *wsi, enum lws_callback_reasons reason, vo
 			if(lws_hdr_total_length(wsi, WSI_TOKEN_GET_URI) <= 0
 					&& lws_hdr_total_length(wsi, WSI_TOKEN_HEAD_URI) <= 0){
 				return nabz_ws__http_answer(wsi, HTTP_STATUS_METHOD_NOT_ALLOWED, NULL, NULL, false,
-						ALLOWED_METHODS);
+						&allow_get_head);
 			}
 			return 0;
 
 		case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE:
+			status = nabz_ws__header_size_check(wsi);
+			if(status){
+				nabz_ws__http_answer(wsi, status, NULL, NULL, false, NULL);
+				return 1;   /* answered, as a refused upgrade is (ws_admit.c) */
+			}
 			return nabz_ws__confirm_upgrade(wsi, ws);
 
 		case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:

@@ -63,6 +63,14 @@ struct nabz_ws_counters {
 #define NABZ_WS_COUNT(ws, field, n) \
 	atomic_fetch_add_explicit(&(ws)->counters.field, (uint_fast64_t)(n), memory_order_relaxed)
 
+/* The listener vhosts' mounts (ws_server.c build_mounts): the three
+ * endpoints, then these. */
+enum nabz_ws_mount {
+	NABZ_WS_MOUNT_STATIC = 3,        /* /static: ws_files.c */
+	NABZ_WS_MOUNT_ROOT,              /* /: lws' own file mount */
+	NABZ_WS_MOUNTS
+};
+
 /* One listening socket of one service thread (ws_accept.c). */
 struct nabz_ws_listen {
 	struct nabz_ws *ws;
@@ -105,8 +113,12 @@ struct nabz_ws {
 	 * timer); the vhosts point at it, so it lives as long as they do */
 	lws_retry_bo_t idle_policy;
 
-	/* mounts built from web_root */
-	struct lws_http_mount mounts[5];
+	/* every header's length limit (ws_header_size.c); lws keeps a
+	 * pointer to it, so it lives as long as the context */
+	struct lws_token_limits token_limits;
+
+	/* mounts built from web_root, indexed by enum nabz_ws_mount */
+	struct lws_http_mount mounts[NABZ_WS_MOUNTS];
 	struct lws_protocol_vhost_options mimetypes[6];
 
 	struct nabz_ws_counters counters;
@@ -215,11 +227,34 @@ void nabz_ws__log_stop(void);
 /* Called on broker bytes: keep polling for NABZ_WS_SPIN_NS (ws_server.c). */
 void nabz_ws__stay_awake(struct nabz_ws *ws);
 
+/* One response header: name as lws takes it (lower case, with the colon:
+ * "allow:"), and its value. */
+struct nabz_ws_header {
+	const char *name;
+	const char *value;
+};
+
 /* Answers an HTTP request whole, now, with Connection: close (ws_http.c
- * says why). Takes body (malloc'd, or NULL). Returns -1, for the caller
- * to return from the lws callback. */
+ * says why). Takes body (malloc'd, or NULL); extra (or NULL) stays the
+ * caller's. Returns -1, for the caller to return from the lws callback. */
 int nabz_ws__http_answer(struct lws *wsi, unsigned status, const char *type, char *body, bool head,
-		const char *allow);
+		const struct nabz_ws_header *extra);
+
+/* Files under /static (ws_files.c). */
+/* Is uri (a GET or HEAD path) under /static, as lws matches a mount? */
+bool nabz_ws__files_match(const char *uri);
+/* Answers it: a file of web_root (its headers now, lws sends the body),
+ * 304, 301 to "/static/", 404. Returns what the LWS_CALLBACK_HTTP
+ * callback returns: 0 while lws sends the body, -1 to close. */
+int nabz_ws__files_serve(struct lws *wsi, struct nabz_ws *ws, const char *uri, bool head);
+
+/* Request sizes (ws_header_size.c). */
+/* Sets the context's header limits into info (which keeps a pointer to
+ * ws). Broker thread, before lws_create_context. */
+void nabz_ws__header_size_setup(struct nabz_ws *ws, struct lws_context_creation_info *info);
+/* Once a request's headers are parsed: 414 when its URI was too long for
+ * lws, 431 when a header was, else 0. */
+unsigned nabz_ws__header_size_check(struct lws *wsi);
 
 /* Admission (ws_admit.c). */
 /* HTTP_CONFIRM_UPGRADE: 0 lets the upgrade go on; 1 when it was refused

@@ -97,28 +97,32 @@ static void build_mounts(struct nabz_ws *ws)
 		m[i].origin_protocol = LWSMPRO_CALLBACK;
 		m[i].mount_next = &m[i + 1];
 	}
-	/* /static/... and / from web_root; pages revalidate, so a new release
-	 * shows at once, while unchanged files cost a 304. */
-	m[3].mountpoint = "/static";
-	m[3].mountpoint_len = 7;
-	m[3].origin = ws->cfg->web_root;
-	m[3].origin_protocol = LWSMPRO_FILE;
-	m[3].extra_mimetypes = ws->mimetypes;
-	m[3].cache_max_age = 300;
-	m[3].cache_reusable = 1;
-	m[3].cache_revalidate = 1;
-	m[3].protocol = "http";      /* for LWS_CALLBACK_ADD_HEADERS (ws_http.c) */
-	m[3].mount_next = &m[4];
-	m[4].mountpoint = "/";
-	m[4].mountpoint_len = 1;
-	m[4].origin = ws->cfg->web_root;
-	m[4].origin_protocol = LWSMPRO_FILE;
-	m[4].def = "index.html";
-	m[4].extra_mimetypes = ws->mimetypes;
-	m[4].cache_max_age = 60;
-	m[4].cache_reusable = 1;
-	m[4].cache_revalidate = 1;
-	m[4].protocol = "http";
+	/* /static: ours (ws_files.c), not an lws file mount, which answers
+	 * "/static" with a redirect built from the request's Host header. lws
+	 * reads the rest for us: the cache fields (lws_serve_http_file prints
+	 * Cache-Control from them, callback mount or not) and extra_mimetypes
+	 * (lws_get_mimetype). Files revalidate, so a new release shows at
+	 * once while unchanged files cost a 304. */
+	m[NABZ_WS_MOUNT_STATIC].mountpoint = "/static";
+	m[NABZ_WS_MOUNT_STATIC].mountpoint_len = 7;
+	m[NABZ_WS_MOUNT_STATIC].origin = "http";
+	m[NABZ_WS_MOUNT_STATIC].origin_protocol = LWSMPRO_CALLBACK;
+	m[NABZ_WS_MOUNT_STATIC].extra_mimetypes = ws->mimetypes;
+	m[NABZ_WS_MOUNT_STATIC].cache_max_age = 300;
+	m[NABZ_WS_MOUNT_STATIC].cache_reusable = 1;
+	m[NABZ_WS_MOUNT_STATIC].cache_revalidate = 1;
+	m[NABZ_WS_MOUNT_STATIC].mount_next = &m[NABZ_WS_MOUNT_ROOT];
+	/* / from web_root, lws' own: a mount of length 1 is never redirected */
+	m[NABZ_WS_MOUNT_ROOT].mountpoint = "/";
+	m[NABZ_WS_MOUNT_ROOT].mountpoint_len = 1;
+	m[NABZ_WS_MOUNT_ROOT].origin = ws->cfg->web_root;
+	m[NABZ_WS_MOUNT_ROOT].origin_protocol = LWSMPRO_FILE;
+	m[NABZ_WS_MOUNT_ROOT].def = "index.html";
+	m[NABZ_WS_MOUNT_ROOT].extra_mimetypes = ws->mimetypes;
+	m[NABZ_WS_MOUNT_ROOT].cache_max_age = 60;
+	m[NABZ_WS_MOUNT_ROOT].cache_reusable = 1;
+	m[NABZ_WS_MOUNT_ROOT].cache_revalidate = 1;
+	m[NABZ_WS_MOUNT_ROOT].protocol = "http";   /* for LWS_CALLBACK_ADD_HEADERS (ws_http.c) */
 }
 
 /* One vhost serves every plain listener, one every TLS listener: they
@@ -310,6 +314,7 @@ static struct nabz_ws *thread_create(struct nabz_listener *sh, unsigned index, c
 	 * socket, the upstream socket, the broker's end of it). */
 	info.fd_limit_per_thread = (unsigned)(cfg->ws_max_connections * 2 + 256);
 	info.timeout_secs = (unsigned)cfg->ws_handshake_timeout_s;
+	nabz_ws__header_size_setup(ws, &info);
 	ws->context = lws_create_context(&info);
 	if(ws->context == NULL){
 		snprintf(err, errlen, "cannot create the WebSocket context");
