@@ -152,6 +152,12 @@ static void classify(struct nabz_tcp_sweep *sw, int fd, struct slot *s, uint64_t
 	/* a listening socket has no peer */
 	if(!is_ours || getpeername(fd, (struct sockaddr *)&peer, &len) != 0) return;
 	if(nabz_netaddr__from_sockaddr((struct sockaddr *)&peer, &s->peer) != 0) return;
+	if(sw->cfg->tcp_nodelay){
+		/* Accepted before the first tick set it on the listener
+		 * (broker_listeners.h): the broker's first ~100 ms. */
+		int one = 1;
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	}
 	if(tcp_state(fd, &sent, &received, &idle_ms) != 0) return;
 	if(sent){
 		s->kind = SLOT_SESSION;

@@ -10,7 +10,7 @@ import os
 import socket
 
 from nabz_broker import stop_client
-from test_ws import ws_client
+from test_ws import wait_for_log, ws_client
 
 SYS_PIDFD_GETFD = 438        # x86_64 and aarch64 alike
 libc = ctypes.CDLL(None, use_errno=True)
@@ -47,7 +47,13 @@ def tcp_client_nodelay(broker):
         stop_client(c)
 
 
+def wait_for_listener_line(broker):
+    # Set at the broker's first tick, after it opened its listeners.
+    wait_for_log(broker, "TCP_NODELAY set on the broker's TCP listener(s)")
+
+
 def test_tcp_clients_get_nodelay_and_browsers_log_no_warning(broker):
+    wait_for_listener_line(broker)
     assert tcp_client_nodelay(broker) is True
     browser = ws_client(broker, client_id="browser-nodelay")
     stop_client(browser)
