@@ -133,24 +133,20 @@ def test_writes_to_files_and_endpoints_are_405_with_allow(broker, method, path):
     assert b"<html" not in body
 
 
-def test_refused_upgrades_carry_their_reason_phrase(broker_factory):
-    b = broker_factory(options={"ws_max_connections_per_ip": "1", "ws_max_connections": "2",
-                                "limit_exempt": "none"}).start()
-    held = WsClient(b.ws_port)
-    raw = exchange(b, ("GET /mqtt HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                       "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
-                       "Sec-WebSocket-Protocol: mqtt\r\n\r\n").encode())
-    assert raw.startswith(b"HTTP/1.1 429 Too Many Requests\r\n"), raw[:80]
-    held.close()
+UPGRADE = ("Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+           "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: mqtt\r\n")
 
 
-def test_capacity_refusal_is_503_service_unavailable(broker_factory):
-    b = broker_factory(options={"ws_max_connections": "1"}).start()
+@pytest.mark.parametrize("options,status_line", [
+    ({"ws_max_connections_per_ip": "1", "ws_max_connections": "2", "limit_exempt": "none"},
+     b"HTTP/1.1 429 Too Many Requests\r\n"),
+    ({"ws_max_connections": "1"}, b"HTTP/1.1 503 Service Unavailable\r\n"),
+])
+def test_refused_upgrades_carry_their_reason_phrase(broker_factory, options, status_line):
+    b = broker_factory(options=options).start()
     held = WsClient(b.ws_port)
-    raw = exchange(b, ("GET /mqtt HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                       "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
-                       "Sec-WebSocket-Protocol: mqtt\r\n\r\n").encode())
-    assert raw.startswith(b"HTTP/1.1 503 Service Unavailable\r\n"), raw[:80]
+    raw = exchange(b, get("/mqtt", extra=UPGRADE))
+    assert raw.startswith(status_line), raw[:80]
     held.close()
 
 
@@ -278,8 +274,6 @@ def test_symlinks_under_static_may_not_leave_the_web_root(broker_factory, tmp_pa
 
 # ---- oversized requests (ws_header_size.c) ----
 
-UPGRADE = ("Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-           "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: mqtt\r\n")
 
 
 @pytest.mark.parametrize("request_bytes", [
