@@ -74,17 +74,18 @@ def settle(pid, seconds=1.0, step=0.25):
 def ws_bad_client_id_flood(ws_port, connections=1500, id_bytes=65535, batch=100):
     """Probe 3: WebSocket connections whose CONNECT carries a client id of
     id_bytes bytes of invalid UTF-8, which the broker refuses before
-    authentication. Each connection is closed once its CONNECT is sent
-    and answered (or closed by the other side). Returns how many got a
-    CONNACK with a refusal and how many were simply closed."""
-    cid = b"\xff" * id_bytes
-    frame = client_frame(connect_packet(cid))
+    authentication; each id its own (a serial number, then 0xff bytes), as
+    an attacker would make them: the listener keeps one entry per id.
+    Each connection is closed once its CONNECT is sent and answered (or
+    closed by the other side). Returns how many got a CONNACK with a
+    refusal and how many were simply closed."""
     refused = closed = 0
     for start in range(0, connections, batch):
         clients = []
-        for _ in range(min(batch, connections - start)):
+        for i in range(start, min(start + batch, connections)):
             c = WsClient(ws_port)
-            c.sock.sendall(frame)
+            serial = b"%08d" % i
+            c.sock.sendall(client_frame(connect_packet(serial + b"\xff" * (id_bytes - len(serial)))))
             clients.append(c)
         for c in clients:
             try:
