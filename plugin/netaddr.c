@@ -69,25 +69,54 @@ int nabz_netaddr__from_sockaddr(const struct sockaddr *sa, struct nabz_netaddr *
 	return -1;
 }
 
+/* Copies s into out, cut to outlen - 1. */
+static void copy_text(char *out, size_t outlen, const char *s)
+{
+	size_t n = strlen(s);
+
+	if(n >= outlen) n = outlen - 1;
+	memcpy(out, s, n);
+	out[n] = '\0';
+}
+
+/* a.b.c.d by hand: this runs at every TCP connect and departure, and
+ * inet_ntop and snprintf through stdio's formatter were a tenth of the
+ * broker's instructions per connect/disconnect cycle (callgrind). */
+static void format_v4(const uint8_t b[4], char out[16])
+{
+	char *p = out;
+
+	for(int i = 0; i < 4; i++){
+		unsigned v = b[i];
+		if(i) *p++ = '.';
+		if(v >= 100) *p++ = (char)('0' + v / 100);
+		if(v >= 10) *p++ = (char)('0' + v / 10 % 10);
+		*p++ = (char)('0' + v % 10);
+	}
+	*p = '\0';
+}
+
 void nabz_netaddr__key_of(const struct nabz_netaddr *a, char *out, size_t outlen)
 {
-	char text[INET6_ADDRSTRLEN];
+	char text[INET6_ADDRSTRLEN + 4];
 	uint8_t net[16];
 
 	if(outlen == 0) return;
-	if(a->family == 4 && inet_ntop(AF_INET, a->bytes, text, sizeof(text))){
-		snprintf(out, outlen, "%s", text);
+	if(a->family == 4){
+		format_v4(a->bytes, text);
+		copy_text(out, outlen, text);
 		return;
 	}
 	if(a->family == 6){
 		memcpy(net, a->bytes, 8);
 		memset(net + 8, 0, 8);
-		if(inet_ntop(AF_INET6, net, text, sizeof(text))){
-			snprintf(out, outlen, "%s/64", text);
+		if(inet_ntop(AF_INET6, net, text, INET6_ADDRSTRLEN)){
+			strcat(text, "/64");
+			copy_text(out, outlen, text);
 			return;
 		}
 	}
-	snprintf(out, outlen, "-");
+	copy_text(out, outlen, "-");
 }
 
 void nabz_netaddr__limit_key(const char *address, char *out, size_t outlen)
@@ -98,7 +127,7 @@ void nabz_netaddr__limit_key(const char *address, char *out, size_t outlen)
 	if(nabz_netaddr__parse(address, &a) == 0){
 		nabz_netaddr__key_of(&a, out, outlen);
 	}else{
-		snprintf(out, outlen, "%s", address && address[0] ? address : "-");
+		copy_text(out, outlen, address && address[0] ? address : "-");
 	}
 }
 
