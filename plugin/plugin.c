@@ -18,7 +18,7 @@
 #include "state_file.h"
 #include "tcp_sweep.h"
 #include "timeutil.h"
-#include "ws.h"
+#include "ws/ws.h"
 
 #define NABZ_EXPORT __attribute__((visibility("default")))
 

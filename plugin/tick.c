@@ -22,7 +22,7 @@
 #include "stats.h"
 #include "tcp_sweep.h"
 #include "timeutil.h"
-#include "ws.h"
+#include "ws/ws.h"
 
 static void publish_stats(struct nabz *nabz, int64_t now_ms)
 {

@@ -1,5 +1,5 @@
 /*
- * The first packet of a WebSocket client (plugin/mqtt_connect.c): any
+ * The first packet of a WebSocket client (plugin/ws/mqtt_connect.c): any
  * bytes, whole or cut anywhere. Invariants: what is accepted lies inside
  * the bytes and the limit; a valid CONNECT cut short is "need more", never
  * "invalid" (browsers split it across frames); an accepted client id is
@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "mqtt_connect.h"
+#include "ws/mqtt_connect.h"
 #include "utf8.h"
 
 #define MAX_PACKET (256 * 1024)

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mqtt_connect.h"
+#include "ws/mqtt_connect.h"
 #include "nabz_test.h"
 
 static size_t build_connect(uint8_t *out, const char *id, int level, int clean, const char *user)

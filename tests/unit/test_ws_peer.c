@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "nabz_test.h"
-#include "ws_internal.h"
+#include "ws/ws_internal.h"
 
 static void test_client_address(void **state)
 {
