@@ -1,7 +1,8 @@
 /*
  * nabz plugin state: one struct, created in mosquitto_plugin_init and
  * passed as userdata to every callback. Everything in it belongs to the
- * broker thread; nothing here is touched from any other thread.
+ * broker thread; the listener's service threads reach only seam and cfg
+ * (read-only after init), as seam.h says.
  */
 #ifndef NABZ_H
 #define NABZ_H

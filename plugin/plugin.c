@@ -140,7 +140,8 @@ int mosquitto_plugin_init(mosquitto_plugin_id_t *identifier, void **userdata,
 		return MOSQ_ERR_INVAL;
 	}
 	rc = MOSQ_ERR_NOMEM;
-	if(nabz_seam__init(&nabz->seam) != 0){
+	nabz->started_ms = nabz_time__mono_ms();
+	if(nabz_seam__init(&nabz->seam, nabz->started_ms) != 0){
 		nabz_config__free(&nabz->cfg);
 		free(nabz);
 		return MOSQ_ERR_NOMEM;
@@ -150,8 +151,6 @@ int mosquitto_plugin_init(mosquitto_plugin_id_t *identifier, void **userdata,
 	nabz->stats_topic = malloc(nabz->prefix_len + sizeof("/stats"));
 	if(nabz->stats_topic == NULL) goto error;
 	sprintf(nabz->stats_topic, "%s/stats", nabz->cfg.topic_prefix);
-	nabz->started_ms = nabz_time__mono_ms();
-	nabz->seam.started_ms = nabz->started_ms;
 	load_state(nabz);
 	nabz_reclaim__init(&nabz->reclaim, nabz->cfg.reclaim_dropped_messages);
 	/* Publish once at the first tick: replaces a retained figure left

@@ -7,9 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-int nabz_seam__init(struct nabz_seam *seam)
+int nabz_seam__init(struct nabz_seam *seam, int64_t started_ms)
 {
 	memset(seam, 0, sizeof(*seam));
+	seam->started_ms = started_ms;
 	atomic_init(&seam->wake_at_ms, 0);
 	if(nabz_random__hex(seam->wake_password, 16) != 0) return -1;
 	return pthread_mutex_init(&seam->lock, NULL) == 0 ? 0 : -1;

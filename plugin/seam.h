@@ -1,16 +1,42 @@
 /*
- * The one seam between the broker thread and the WebSocket (lws) thread.
- * Everything here is guarded by seam->lock; nothing else is shared.
+ * The one seam between the broker thread and the listener's service
+ * threads (plugin/ws/; plugin_opt_ws_threads of them, one lws context
+ * each). Fields marked {lock} are guarded by seam->lock.
  *
- *   broker -> lws : a snapshot of the figures (copied at each tick that
- *                   changed them) and the time of the last tick, for
- *                   /api/stats, /metrics and /health; the TCP limits'
- *                   figures, for /metrics;
- *   lws -> broker : the details of each WebSocket connection (real
- *                   address, Origin, User-Agent) by MQTT client id, taken
- *                   by the broker thread at BASIC_AUTH; and log lines,
- *                   drained and logged at each tick (mosquitto_log_printf
- *                   is for the broker thread only).
+ *   broker -> service : a snapshot of the figures (copied at each tick that
+ *                       changed them) and the time of the last tick, for
+ *                       /api/stats, /metrics and /health (any thread); the
+ *                       TCP limits' figures, for /metrics; when to wake
+ *                       the broker loop (wake_at_ms, thread 0's wake link);
+ *   service -> broker : the details of each WebSocket connection (real
+ *                       address, Origin, User-Agent) by MQTT client id,
+ *                       taken by the broker thread at BASIC_AUTH; and log
+ *                       lines, drained and logged at each tick
+ *                       (mosquitto_log_printf is for the broker thread only).
+ *
+ * What else crosses those threads, outside this struct's lock:
+ *   - started_ms and wake_password (below): written by nabz_seam__init on
+ *     the broker thread before nabz_ws__start creates the threads
+ *     (pthread_create orders it), read-only after; the broker thread
+ *     (events.c) and thread 0's wake link (ws_wake.c) read the password.
+ *   - wake_at_ms (below): an atomic; the broker thread stores, thread 0
+ *     exchanges it with 0; nabz_ws__poke then wakes thread 0 with
+ *     lws_cancel_service, which lws makes safe from any thread.
+ *   - the listener's own structs (ws/ws_internal.h): built by the broker
+ *     thread in nabz_ws__start before their threads start, freed in
+ *     nabz_ws__stop after they join. In between the broker thread reads
+ *     thread 0's context pointer (set before, for nabz_ws__poke) and, in
+ *     nabz_ws__stop, sets struct nabz_ws.stop (an atomic, read by thread
+ *     0's wake link) and calls uv_async_send on .stop_async (libuv's one
+ *     thread-safe call: it runs the stop on each thread's own loop).
+ *   - log_listener (ws/ws_log.c): lws' log hook is process-wide with no
+ *     user pointer, so the listener is kept in a static; the broker thread
+ *     sets it before the first context is created and clears it after every
+ *     service thread has joined, so the hook (run on any thread lws logs
+ *     from) only reads it; what it reaches is under the listener's lock,
+ *     and its lines go through nabz_seam__log.
+ *   - the config (struct nabz.cfg): the broker thread's, parsed at init
+ *     and read-only until after nabz_ws__stop; the threads read it.
  */
 #ifndef NABZ_SEAM_H
 #define NABZ_SEAM_H
@@ -51,7 +77,7 @@ struct nabz_log_line {
 #define NABZ_PENDING_TTL_MS 60000
 #define NABZ_PENDING_MAX 100000
 /* Entries live from a browser's CONNECT to the broker's BASIC_AUTH (a few
- * ms), and each is under 1 KiB (client ids are capped: mqtt_connect.h):
+ * ms), and each is under 1 KiB (client ids are capped: ws/mqtt_connect.h):
  * 8 MiB is some 9,000 connections mid-handshake at once. Past it the
  * oldest go first; their sessions then show the socket path as address. */
 #define NABZ_PENDING_MAX_BYTES (8u << 20)
@@ -60,17 +86,18 @@ struct nabz_log_line {
 
 struct nabz_seam {
 	pthread_mutex_t lock;
-	/* Set at init, read-only after: the wake link's password. */
-	char wake_password[33];
-	/* Broker thread stores, lws thread exchanges with 0 (no lock): when
-	 * to wake the broker loop (monotonic ms), 0 for no request. */
+	/* Set by nabz_seam__init (broker thread, before the service threads
+	 * start), read-only after: no lock. */
+	char wake_password[33];           /* the wake link's */
+	int64_t started_ms;               /* monotonic, for uptime */
+	/* Broker thread stores, service thread 0 exchanges with 0 (no lock):
+	 * when to wake the broker loop (monotonic ms), 0 for no request. */
 	_Atomic int64_t wake_at_ms;
 	/* {lock} written by the broker thread */
 	struct nabz_counts counts;
-	int64_t started_ms;
 	int64_t last_tick_ms;             /* monotonic */
 	struct nabz_tcp_metrics tcp;
-	/* {lock} written by the lws thread, taken by the broker thread */
+	/* {lock} written by the service threads, taken by the broker thread */
 	struct nabz_ws_pending *pending;
 	size_t pending_bytes;             /* sum of their bytes */
 	uint64_t pending_seq;             /* the last seq handed out */
@@ -79,12 +106,14 @@ struct nabz_seam {
 	uint64_t log_dropped;
 };
 
-int nabz_seam__init(struct nabz_seam *seam);
+/* Broker thread, before nabz_ws__start: started_ms is the plugin's start
+ * (monotonic ms). */
+int nabz_seam__init(struct nabz_seam *seam, int64_t started_ms);
 void nabz_seam__cleanup(struct nabz_seam *seam);
 
 /* Broker thread. */
-/* Asks the listener thread to wake the broker loop at at_ms; the caller
- * then pokes the listener thread (nabz_ws__poke). */
+/* Asks the listener's thread 0 to wake the broker loop at at_ms; the
+ * caller then pokes it (nabz_ws__poke). */
 void nabz_seam__request_wake(struct nabz_seam *seam, int64_t at_ms);
 void nabz_seam__publish_figures(struct nabz_seam *seam, const struct nabz_counts *c,
 		const struct nabz_tcp_metrics *tcp, int64_t now_ms);
@@ -93,7 +122,7 @@ bool nabz_seam__take_details(struct nabz_seam *seam, const char *client_id, stru
 /* Logs the queued lines through log_fn and empties the queue. */
 void nabz_seam__drain_log(struct nabz_seam *seam, void (*log_fn)(int level, const char *text));
 
-/* lws thread. */
+/* Service threads, any of them. */
 void nabz_seam__read_figures(struct nabz_seam *seam, struct nabz_counts *c, int64_t *started_ms,
 		int64_t *last_tick_ms);
 void nabz_seam__read_tcp(struct nabz_seam *seam, struct nabz_tcp_metrics *tcp);

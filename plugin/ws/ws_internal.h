@@ -92,7 +92,7 @@ struct nabz_ws {
 	struct lws_vhost *upstream_vhost;
 	pthread_t thread;
 	bool thread_started;
-	atomic_bool stop;                /* set by the broker thread */
+	atomic_bool stop;                /* set by the broker thread (seam.h) */
 	/* The service thread's event loop: libuv, so that thousands of
 	 * sockets cost epoll's O(ready) per wake-up instead of poll()'s O(all).
 	 * Ours ("foreign" to lws), so lws installs no signal handlers: the

@@ -22,8 +22,9 @@
 #define LOG_WARNING 4 /* MOSQ_LOG_WARNING */
 
 /* lws logs through a process-wide hook with no user pointer; there is one
- * listener per process, so it is kept here (set and cleared on the broker
- * thread while no service thread runs). */
+ * listener per process, so it is kept here: set and cleared on the broker
+ * thread while no service thread runs, only read by the hook (listed in
+ * seam.h). */
 static struct nabz_listener *log_listener;
 
 /* FNV-1a of the text, every run of digits and every 0x... address hashed
