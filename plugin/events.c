@@ -57,7 +57,7 @@ static int decision_rc(enum nabz_auth_decision decision)
 	return MOSQ_ERR_AUTH;
 }
 
-/* The listener thread's wake link (ws_wake.c): in with the password made
+/* The listener's wake link (ws/ws_wake.c, service thread 0): in with the password made
  * at this start, never counted or listed. */
 static int wake_link_auth(struct nabz *nabz, const struct mosquitto_evt_basic_auth *ed)
 {

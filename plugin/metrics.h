@@ -26,8 +26,8 @@ enum nabz_ws_refusal {
 
 const char *nabz_ws_refusal__name(enum nabz_ws_refusal reason);
 
-/* Counters of the WebSocket listener. Written and read on the lws thread
- * only. */
+/* Counters of the WebSocket listener: a sum of every service thread's
+ * (nabz_ws__metrics_sum), made and read by the thread serving /metrics. */
 struct nabz_ws_metrics {
 	uint64_t connections;       /* open WebSocket connections now */
 	uint64_t accepted_total;
@@ -54,7 +54,7 @@ enum nabz_tcp_reason {
 const char *nabz_tcp_reason__name(enum nabz_tcp_reason reason);
 
 /* Figures of the TCP limits, kept on the broker thread and handed to the
- * lws thread through the seam. */
+ * service threads through the seam. */
 struct nabz_tcp_metrics {
 	uint64_t sessions;          /* TCP clients counted against the limits now */
 	uint64_t preconnect;        /* connections without a CONNECT, last sweep */

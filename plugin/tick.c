@@ -140,7 +140,7 @@ int nabz_events__tick(int event, void *event_data, void *userdata)
 				nabz->last_stats_publish_ms, now_ms, nabz->cfg.stats_debounce_ms)){
 		publish_stats(nabz, now_ms);
 	}else if(nabz->reg.dirty && nabz->ws){
-		/* Due later: have the listener thread wake the loop then, or an
+		/* Due later: have the listener's thread 0 wake the loop then, or an
 		 * idle broker would not tick again for up to 100 ms. */
 		int64_t due = nabz->last_stats_publish_ms + nabz->cfg.stats_debounce_ms;
 		if(due != nabz->wake_requested_ms){

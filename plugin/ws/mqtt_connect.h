@@ -5,7 +5,7 @@
  * connection's real address reaches the session registry), to refuse
  * anything else, and to give an empty client id a generated one.
  *
- * Pure functions on bytes; called from the lws thread.
+ * Pure functions on bytes; called from the service threads.
  */
 #ifndef NABZ_MQTT_CONNECT_H
 #define NABZ_MQTT_CONNECT_H

@@ -6,9 +6,10 @@
  * byte stream. The same port serves the web files, /health, /api/stats and
  * /metrics.
  *
- * Threads: nabz_ws__start and nabz_ws__stop run on the broker thread;
- * everything else in ws_*.c runs on the lws thread ("ONLY called from the
- * service thread"), and reaches broker state only through the seam.
+ * Threads: nabz_ws__start, nabz_ws__poke and nabz_ws__stop run on the
+ * broker thread; everything else in plugin/ws/ runs on the service threads
+ * ("ONLY called from the service thread"; any of them unless noted), and
+ * reaches broker state only through the seam (seam.h lists what crosses).
  */
 #ifndef NABZ_WS_H
 #define NABZ_WS_H
@@ -24,10 +25,12 @@ struct nabz_listener;
  * err set on failure. */
 struct nabz_listener *nabz_ws__start(const struct nabz_config *cfg, struct nabz_seam *seam,
 		char *err, size_t errlen);
-/* Wakes the listener thread to read a wake request from the seam.
+/* Wakes service thread 0 (the wake link's) to read a wake request from
+ * the seam.
  * Broker thread; safe from any thread (lws_cancel_service). */
 void nabz_ws__poke(struct nabz_listener *ws);
-/* Stops the threads, closes every connection, frees everything. */
+/* Stops the service threads and joins them, closes every connection,
+ * frees everything. */
 void nabz_ws__stop(struct nabz_listener *ws);
 
 #endif

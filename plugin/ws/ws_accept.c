@@ -6,8 +6,8 @@
  * sets SO_REUSEPORT only between the threads of one SMP context, which
  * Debian's build (LWS_MAX_SMP 1) has not.
  *
- * Service thread only, except nabz_ws__listen (broker thread, at start,
- * before the service thread runs).
+ * Service threads only (each on its own sockets), except nabz_ws__listen
+ * (broker thread, at start, before the service threads run).
  */
 #define _GNU_SOURCE              /* accept4 */
 #include <errno.h>

@@ -4,7 +4,7 @@
  * A refused browser gets an HTTP status it (and a reverse proxy) can show,
  * the refusal is counted in /metrics, and logged: at most one line per
  * reason every NABZ_RATELOG_EVERY_MS, so a flood cannot flood the log.
- * lws thread only.
+ * Service threads only.
  */
 #include <stdio.h>
 #include <string.h>

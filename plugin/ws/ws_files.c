@@ -19,7 +19,7 @@
  * HEAD kept it open), and nothing outside web_root is served, symlinks
  * included (resolve_file).
  *
- * lws thread only.
+ * Service threads only.
  */
 #include <limits.h>
 #include <stdio.h>

@@ -32,8 +32,8 @@
  * WebSocket's handshake once more, need a deadline of its own against
  * slow senders, a second HTTP parser, and could not see into TLS.
  *
- * lws thread only, but nabz_ws__header_size_setup (broker thread, before
- * the context is created).
+ * Service threads only, but nabz_ws__header_size_setup (broker thread,
+ * before the context is created).
  */
 #include "ws_internal.h"
 

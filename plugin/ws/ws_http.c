@@ -2,8 +2,8 @@
  * HTTP on the WebSocket port: /health, /api/stats, /metrics from the
  * seam's snapshot, the refusals (traversal, unknown paths, methods) and
  * WebSocket upgrades that named no subprotocol. Files under /static are
- * ws_files.c's, the others lws' own mount's (ws_server.c). lws thread
- * only.
+ * ws_files.c's, the others lws' own mount's (ws_server.c). Service
+ * threads only (any of them).
  */
 #include <stdio.h>
 #include <stdlib.h>

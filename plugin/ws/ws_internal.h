@@ -1,4 +1,5 @@
-/* Shared by the ws_*.c files; lws thread only unless noted. */
+/* Shared by the files of plugin/ws/; service threads only (any of them)
+ * unless noted. */
 #ifndef NABZ_WS_INTERNAL_H
 #define NABZ_WS_INTERNAL_H
 

@@ -1,6 +1,6 @@
 /*
  * Who is on the other end: the client's address behind trusted reverse
- * proxies (lws thread), and how many are connected, in total and per
+ * proxies (service threads), and how many are connected, in total and per
  * address, across every service thread (under the shared lock).
  */
 #include <stdio.h>

@@ -1,6 +1,7 @@
 /*
  * The proxy: each browser's MQTT bytes from its WebSocket to a raw
- * connection on the broker's unix socket, and back. lws thread only.
+ * connection on the broker's unix socket, and back. Service threads only:
+ * each conn lives on the thread that accepted it.
  *
  * Memory stays bounded both ways: browser -> broker is paused with
  * lws_rx_flow_control when the broker link lags; broker -> browser is

@@ -1,6 +1,7 @@
 /*
- * The listener's life: context and vhosts (broker thread, at plugin init),
- * the service thread, and the stop (broker thread, at plugin cleanup).
+ * The listener's life: contexts and vhosts (broker thread, at plugin
+ * init), the service threads, and the stop (broker thread, at plugin
+ * cleanup).
  */
 #define _GNU_SOURCE              /* pthread_setname_np */
 #include <errno.h>

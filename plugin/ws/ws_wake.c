@@ -1,5 +1,5 @@
 /*
- * The wake link: one MQTT connection from the listener thread to the
+ * The wake link: one MQTT connection from service thread 0 to the
  * broker, used only to wake the broker's loop when a debounced stats
  * publish falls due.
  *
@@ -12,7 +12,7 @@
  *
  * The link logs in as NABZ_WAKE_USERNAME with a password made at each
  * start; the plugin accepts that pair as an internal service, which is
- * counted nowhere and listed nowhere. lws thread only.
+ * counted nowhere and listed nowhere. Thread 0 only.
  */
 #include <stdio.h>
 #include <string.h>
