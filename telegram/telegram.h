@@ -1,22 +1,22 @@
 /*
  * nabz-telegram: every alert to the Telegram chats that want it, exactly
- * once. One thread, one poll loop (tg_main.c): the curl multi handle's
+ * once. One thread, one poll loop (main.c): the curl multi handle's
  * sockets (sendMessage, getUpdates) and the MQTT socket are waited on
  * together. This is the one state struct every part is handed.
  */
-#ifndef NABZ_TG_H
-#define NABZ_TG_H
+#ifndef NABZ_TELEGRAM_H
+#define NABZ_TELEGRAM_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
 #include "http.h"
-#include "tg_chats.h"
-#include "tg_config.h"
-#include "tg_mqtt.h"
-#include "tg_prices.h"
-#include "tg_rate.h"
-#include "tg_spool.h"
+#include "chats.h"
+#include "config.h"
+#include "mqtt.h"
+#include "prices.h"
+#include "rate.h"
+#include "spool.h"
 
 struct nabz_tg {
 	const struct nabz_tg_cfg *cfg;

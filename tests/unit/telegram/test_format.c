@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "nabz_test.h"
-#include "tg_format.h"
+#include "format.h"
 
 static void test_escape(void **state)
 {

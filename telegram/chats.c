@@ -1,4 +1,4 @@
-#include "tg_chats.h"
+#include "chats.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -12,7 +12,7 @@
 #include "fileutil.h"
 #include "log.h"
 #include "parse_util.h"
-#include "tg_api.h"
+#include "api.h"
 
 static void chat_free(struct nabz_tg_chat *chat)
 {

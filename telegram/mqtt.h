@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "tg_config.h"
+#include "config.h"
 
 struct mosquitto;
 

@@ -1,4 +1,4 @@
-#include "tg_spool.h"
+#include "spool.h"
 
 #include <errno.h>
 #include <inttypes.h>

@@ -2,7 +2,7 @@
 #include <string.h>
 
 #include "nabz_test.h"
-#include "tg_rate.h"
+#include "rate.h"
 
 static void test_per_chat_interval(void **state)
 {

@@ -3,14 +3,14 @@
  * a chat's own rules (/alert BTC > 100000, /alerts, /unalert N|all), and
  * the check of every rule against each price the bot receives. A rule
  * that fires becomes an alert for that chat alone, recorded in the spool
- * like the broker's (tg_deliver.c), and the rule's state is saved with
- * the chats. The rules themselves: tg_alerts.c. Single-threaded.
+ * like the broker's (deliver.c), and the rule's state is saved with
+ * the chats. The rules themselves: alerts.c. Single-threaded.
  */
 #ifndef NABZ_TG_PERSONAL_H
 #define NABZ_TG_PERSONAL_H
 
-#include "tg.h"
-#include "tg_commands.h"
+#include "telegram.h"
+#include "commands.h"
 
 /* One of NABZ_TG_CMD_ALERT, _ALERTS, _UNALERT from a started chat, with
  * the rest of its line. */

@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "tg.h"
+#include "telegram.h"
 
 enum nabz_tg_command {
 	NABZ_TG_CMD_NONE,            /* not a command: ignored */
@@ -21,7 +21,7 @@ enum nabz_tg_command {
 	NABZ_TG_CMD_UNWATCH,
 	NABZ_TG_CMD_PRICE,
 	NABZ_TG_CMD_LANG,
-	NABZ_TG_CMD_ALERT,           /* personal alerts: tg_personal.c */
+	NABZ_TG_CMD_ALERT,           /* personal alerts: personal.c */
 	NABZ_TG_CMD_ALERTS,
 	NABZ_TG_CMD_UNALERT,
 	NABZ_TG_CMD_HELP,            /* /help or a command we do not know */

@@ -1,4 +1,4 @@
-#include "tg_config.h"
+#include "config.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,7 +7,7 @@
 #include <cjson/cJSON.h>
 
 #include "cfgread.h"
-#include "tg_api.h"
+#include "api.h"
 
 /* A token is "<digits>:<letters, digits, _ and ->". Anything else would
  * end up in a URL path; the message never quotes the value. */

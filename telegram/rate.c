@@ -1,4 +1,4 @@
-#include "tg_rate.h"
+#include "rate.h"
 
 #include <stdlib.h>
 #include <string.h>

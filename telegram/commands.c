@@ -1,4 +1,4 @@
-#include "tg_commands.h"
+#include "commands.h"
 
 #include <ctype.h>
 #include <inttypes.h>
@@ -10,10 +10,10 @@
 #include "log.h"
 #include "parse_util.h"
 #include "quote.h"
-#include "tg_api.h"
-#include "tg_deliver.h"
-#include "tg_format.h"
-#include "tg_personal.h"
+#include "api.h"
+#include "deliver.h"
+#include "format.h"
+#include "personal.h"
 #include "timeutil.h"
 
 static const struct {

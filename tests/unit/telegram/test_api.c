@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "nabz_test.h"
-#include "tg_api.h"
+#include "api.h"
 
 static void test_classify(void **state)
 {

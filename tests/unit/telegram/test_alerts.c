@@ -1,10 +1,10 @@
-/* Personal alert rules (bridge/tg_alerts.c): what /alert accepts, and
+/* Personal alert rules (telegram/alerts.c): what /alert accepts, and
  * firing once per crossing with the re-arm band. */
 #include <math.h>
 #include <string.h>
 
 #include "nabz_test.h"
-#include "tg_alerts.h"
+#include "alerts.h"
 
 static void test_parse(void **state)
 {

@@ -5,7 +5,7 @@
 #include <unistd.h>
 
 #include "nabz_test.h"
-#include "tg_spool.h"
+#include "spool.h"
 
 static void test_pending_survives_a_restart(void **state)
 {

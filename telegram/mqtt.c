@@ -1,4 +1,4 @@
-#include "tg_mqtt.h"
+#include "mqtt.h"
 
 #include <errno.h>
 #include <stdio.h>

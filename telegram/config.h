@@ -1,6 +1,7 @@
 /*
- * nabz-telegram's configuration: one JSON file, read with the bridge's
- * readers (cfgread.h), so every bad value is reported by its JSON path.
+ * nabz-telegram's configuration: one JSON file, read with the shared
+ * config readers (cfgread.h), so every bad value is reported by its JSON
+ * path.
  * The bot token comes from the environment variable telegram.token_env or
  * from telegram.token_file; it is checked for the characters a token has
  * and never written into an error message or a log line.

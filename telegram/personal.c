@@ -1,4 +1,4 @@
-#include "tg_personal.h"
+#include "personal.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -10,9 +10,9 @@
 #include <cjson/cJSON.h>
 
 #include "log.h"
-#include "tg_alerts.h"
-#include "tg_deliver.h"
-#include "tg_format.h"
+#include "alerts.h"
+#include "deliver.h"
+#include "format.h"
 #include "timeutil.h"
 
 /* "BTC above 100,000 USD" in the chat's language. */

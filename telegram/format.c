@@ -1,4 +1,4 @@
-#include "tg_format.h"
+#include "format.h"
 
 #include <math.h>
 #include <stdbool.h>

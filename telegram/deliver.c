@@ -1,4 +1,4 @@
-#include "tg_deliver.h"
+#include "deliver.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -8,8 +8,8 @@
 #include <utlist.h>
 
 #include "log.h"
-#include "tg_api.h"
-#include "tg_format.h"
+#include "api.h"
+#include "format.h"
 #include "timeutil.h"
 
 /* What a sendMessage in flight was for; freed by on_sent. */

@@ -1,5 +1,5 @@
 #define _GNU_SOURCE /* strcasestr */
-#include "tg_api.h"
+#include "api.h"
 
 #include <stdbool.h>
 #include <stdio.h>

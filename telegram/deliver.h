@@ -2,7 +2,7 @@
  * Delivery: each alert becomes one job per chat that wants it (recorded
  * in the spool before the broker is told it arrived); each chat's jobs go
  * out in order, one request at a time, when Telegram's limits allow
- * (tg_rate.c) — the loop's wait ends when the next one is due, nothing
+ * (rate.c) — the loop's wait ends when the next one is due, nothing
  * sleeps. 429 pauses everything for retry_after; 5xx and timeouts retry
  * that chat with exponential backoff and jitter; a chat Telegram calls
  * unreachable is marked gone, logged once, and its jobs given up; a
@@ -16,14 +16,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "tg.h"
+#include "telegram.h"
 
 /* After the spool and chats are loaded: queues what is still pending. */
 void nabz_tg_deliver__resume(struct nabz_tg *bot);
 /* An alert from the broker (payload as received). Recorded in the spool
  * for every chat that wants it now; a redelivered one is recognised. */
 void nabz_tg_deliver__alert(struct nabz_tg *bot, const char *payload, size_t len);
-/* An alert made here for one chat (a personal alert, tg_personal.c):
+/* An alert made here for one chat (a personal alert, personal.c):
  * payload is an alert envelope on one line. Recorded in the spool and
  * queued like one from the broker, so it survives a restart. Returns 0,
  * or -1 (out of memory; logged). */

@@ -1,11 +1,11 @@
 /*
  * The chats that talk to the bot and their settings: started or stopped,
  * language, watched symbols (none: every alert), personal alerts
- * (tg_alerts.h, with whether each is armed), and "gone" once Telegram
+ * (alerts.h, with whether each is armed), and "gone" once Telegram
  * said the chat is unreachable for good (blocked, not found; /start
  * clears it). Kept with the getUpdates offset in dir/telegram-chats.json,
  * replaced atomically after each change. The runtime fields (queue,
- * rate, retry) belong to the scheduler (tg_deliver.c) and are not saved.
+ * rate, retry) belong to the scheduler (deliver.c) and are not saved.
  * Single-threaded (the bot's loop).
  */
 #ifndef NABZ_TG_CHATS_H
@@ -19,9 +19,9 @@
 #include <uthash.h>
 
 #include "quote.h"
-#include "tg_alerts.h"
-#include "tg_rate.h"
-#include "tg_spool.h"
+#include "alerts.h"
+#include "rate.h"
+#include "spool.h"
 
 #define NABZ_TG_WATCH_MAX 50
 

@@ -1,4 +1,4 @@
-#include "tg_alerts.h"
+#include "alerts.h"
 
 #include <ctype.h>
 #include <math.h>

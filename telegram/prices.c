@@ -1,4 +1,4 @@
-#include "tg_prices.h"
+#include "prices.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -14,11 +14,11 @@
 
 #include "cli.h"
 #include "log.h"
-#include "tg.h"
-#include "tg_api.h"
-#include "tg_commands.h"
-#include "tg_deliver.h"
-#include "tg_personal.h"
+#include "telegram.h"
+#include "api.h"
+#include "commands.h"
+#include "deliver.h"
+#include "personal.h"
 #include "timeutil.h"
 
 #define DRAIN_MS 5000

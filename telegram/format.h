@@ -27,7 +27,7 @@ enum nabz_tg_text {
 	NABZ_TG_T_NO_PRICE,          /* %s: the symbol */
 	NABZ_TG_T_HELP,
 	NABZ_TG_T_NOT_STARTED,
-	/* personal alerts (tg_alerts.h) */
+	/* personal alerts (alerts.h) */
 	NABZ_TG_T_RULE_ABOVE,        /* %s: the symbol; %s: the threshold */
 	NABZ_TG_T_RULE_BELOW,
 	NABZ_TG_T_ALERT_SET,         /* %s: "#n: <rule>"; %s: a note, may be empty */
