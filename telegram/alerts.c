@@ -5,7 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "parse_util.h"
+#include "jsonval.h"
 
 /* Copies text into out with Persian (U+06F0..9) and Arabic-Indic
  * (U+0660..9) digits made ASCII and the thousands separators (",", the

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "parse_util.h"
+#include "jsonval.h"
 
 int nabz_tg_api__url(const char *base, const char *token, const char *method, char *out, size_t outlen)
 {

@@ -11,7 +11,7 @@
 #include "cfgread.h"
 #include "fileutil.h"
 #include "log.h"
-#include "parse_util.h"
+#include "jsonval.h"
 #include "api.h"
 
 static void chat_free(struct nabz_tg_chat *chat)

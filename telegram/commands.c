@@ -8,7 +8,7 @@
 #include <strings.h>
 
 #include "log.h"
-#include "parse_util.h"
+#include "jsonval.h"
 #include "quote.h"
 #include "api.h"
 #include "deliver.h"

@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "parse_util.h"
+#include "jsonval.h"
 #include "alerts.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

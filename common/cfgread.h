@@ -6,8 +6,8 @@
  * useful after a failure, so a parser may call them in sequence and check
  * r->failed once.
  */
-#ifndef NABZ_BRIDGE_CFGREAD_H
-#define NABZ_BRIDGE_CFGREAD_H
+#ifndef NABZ_CFGREAD_H
+#define NABZ_CFGREAD_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,13 +1,15 @@
 /*
- * HTTP fetches for the bridge: one curl multi handle, every transfer tied
- * to its owner with CURLOPT_PRIVATE, bodies capped, connect and total
- * timeouts, gzip/brotli accepted, ETag for conditional requests, Retry-After
- * read. Proxies come from libcurl's own environment variables (http_proxy,
- * https_proxy, all_proxy, no_proxy) or from h->proxy (http://, socks5h://
- * ...). Error texts are libcurl's and never hold the URL. Single-threaded.
+ * HTTP transfers for both programs (nabz-bridge's fetches from the
+ * sources, nabz-telegram's Bot API calls): one curl multi handle per
+ * program, every transfer tied to its owner with CURLOPT_PRIVATE, bodies
+ * capped, connect and total timeouts, gzip/brotli accepted, ETag for
+ * conditional requests, Retry-After read. Proxies come from libcurl's own
+ * environment variables (http_proxy, https_proxy, all_proxy, no_proxy) or
+ * from h->proxy (http://, socks5h:// ...). Error texts are libcurl's and
+ * never hold the URL. Single-threaded.
  */
-#ifndef NABZ_BRIDGE_HTTP_H
-#define NABZ_BRIDGE_HTTP_H
+#ifndef NABZ_HTTP_H
+#define NABZ_HTTP_H
 
 #include <stdbool.h>
 #include <stddef.h>

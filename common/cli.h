@@ -3,8 +3,8 @@
  * (-c FILE, --check-config, -v, -h and a program's own flags) and set up
  * the signals. Called from main only, before any thread starts.
  */
-#ifndef NABZ_BRIDGE_CLI_H
-#define NABZ_BRIDGE_CLI_H
+#ifndef NABZ_CLI_H
+#define NABZ_CLI_H
 
 #include <stdbool.h>
 #include <stdio.h>

@@ -1,7 +1,7 @@
 /* Durable files: atomic replacement, directory fsync, and reading back the
  * append-only line files (spools) written with fsync. */
-#ifndef NABZ_BRIDGE_FILEUTIL_H
-#define NABZ_BRIDGE_FILEUTIL_H
+#ifndef NABZ_FILEUTIL_H
+#define NABZ_FILEUTIL_H
 
 #include <stddef.h>
 

@@ -4,8 +4,8 @@
  * readers, so a bad value is reported by its JSON path ("mqtt.port: must
  * be a whole number in 1..65535"); unknown keys too.
  */
-#ifndef NABZ_BRIDGE_MQTTCFG_H
-#define NABZ_BRIDGE_MQTTCFG_H
+#ifndef NABZ_MQTTCFG_H
+#define NABZ_MQTTCFG_H
 
 #include <stdbool.h>
 

@@ -1,10 +1,12 @@
 /*
  * What the bridge learns from a source, normalised: one quote per symbol,
- * the market figures, news items. Every parser (parse_*.c) fills these
- * from one HTTP response body; nothing here knows HTTP or MQTT.
+ * the market figures, news items. Every bridge parser (bridge/parse_*.c)
+ * fills these from one HTTP response body; nothing here knows HTTP or
+ * MQTT. nabz-telegram and cfgread.c use only a quote's symbol rules
+ * (nabz_quote__init, NABZ_SYMBOL_MAX).
  */
-#ifndef NABZ_BRIDGE_QUOTE_H
-#define NABZ_BRIDGE_QUOTE_H
+#ifndef NABZ_QUOTE_H
+#define NABZ_QUOTE_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,6 +1,7 @@
-/* The bridge's log: one line per event on stderr, with a level. */
-#ifndef NABZ_BRIDGE_LOG_H
-#define NABZ_BRIDGE_LOG_H
+/* The programs' log (nabz-bridge, nabz-telegram): one line per event on
+ * stderr, with a level and the program's name. */
+#ifndef NABZ_LOG_H
+#define NABZ_LOG_H
 
 #include <stdbool.h>
 
