@@ -1,8 +1,6 @@
 /*
- * The parts every parser shares. The bounds in parse_util.h are wide
- * enough for any real coin and narrow enough to catch a unit mistake:
- * no coin trades above a billion dollars, BTC is about 1e10 toman, and a
- * percent change below -100 means a negative price.
+ * The parts every parser shares (the value readers and the bounds they
+ * check: common/jsonval.c).
  */
 #include "parse_util.h"
 
@@ -127,74 +125,6 @@ cJSON *nabz_parse__json(const char *body, size_t len, char *err, size_t errlen)
 	return root;
 }
 
-int nabz_parse__decimal(const char *s, double *out)
-{
-	const char *p = s;
-	bool digits = false;
-	char *end = NULL;
-	double v;
-
-	if(s == NULL) return NABZ_VAL_BAD;
-	if(*p == '+' || *p == '-') p++;
-	while(isdigit((unsigned char)*p)){
-		p++;
-		digits = true;
-	}
-	if(*p == '.'){
-		p++;
-		while(isdigit((unsigned char)*p)){
-			p++;
-			digits = true;
-		}
-	}
-	if(!digits) return NABZ_VAL_BAD;
-	if(*p == 'e' || *p == 'E'){
-		p++;
-		if(*p == '+' || *p == '-') p++;
-		if(!isdigit((unsigned char)*p)) return NABZ_VAL_BAD;
-		while(isdigit((unsigned char)*p)) p++;
-	}
-	if(*p != '\0') return NABZ_VAL_BAD;
-	/* strtod follows LC_NUMERIC; the bridge never calls setlocale. */
-	v = strtod(s, &end);
-	if(end != p || !isfinite(v)) return NABZ_VAL_BAD;
-	*out = v;
-	return NABZ_VAL_OK;
-}
-
-int nabz_parse__number(const cJSON *item, double *out)
-{
-	if(item == NULL || cJSON_IsNull(item)) return NABZ_VAL_MISSING;
-	if(cJSON_IsNumber(item)){
-		if(!isfinite(item->valuedouble)) return NABZ_VAL_BAD;
-		*out = item->valuedouble;
-		return NABZ_VAL_OK;
-	}
-	if(cJSON_IsString(item)) return nabz_parse__decimal(item->valuestring, out);
-	return NABZ_VAL_BAD;
-}
-
-int nabz_parse__whole(const cJSON *item, int64_t min, int64_t max, int64_t *out)
-{
-	double v;
-
-	if(item == NULL || cJSON_IsNull(item)) return NABZ_VAL_MISSING;
-	if(!cJSON_IsNumber(item)) return NABZ_VAL_BAD;
-	v = item->valuedouble;
-	/* NaN and the infinities fail the range test too. */
-	if(!(v >= (double)min && v <= (double)max) || v != floor(v)) return NABZ_VAL_BAD;
-	*out = (int64_t)v;
-	return NABZ_VAL_OK;
-}
-
-int nabz_parse__string(const cJSON *item, const char **out)
-{
-	if(item == NULL || cJSON_IsNull(item)) return NABZ_VAL_MISSING;
-	if(!cJSON_IsString(item) || item->valuestring == NULL || item->valuestring[0] == '\0') return NABZ_VAL_BAD;
-	*out = item->valuestring;
-	return NABZ_VAL_OK;
-}
-
 bool nabz_parse__opt(const cJSON *item, bool (*ok)(double), double *out)
 {
 	double v;
@@ -205,31 +135,6 @@ bool nabz_parse__opt(const cJSON *item, bool (*ok)(double), double *out)
 	if(rc != NABZ_VAL_OK || !ok(v)) return false;
 	*out = v;
 	return true;
-}
-
-bool nabz_parse__price_usd_ok(double v)
-{
-	return isfinite(v) && v > 0 && v <= NABZ_PRICE_USD_MAX;
-}
-
-bool nabz_parse__price_irt_ok(double v)
-{
-	return isfinite(v) && v > 0 && v <= NABZ_PRICE_IRT_MAX;
-}
-
-bool nabz_parse__change_ok(double v)
-{
-	return isfinite(v) && v > NABZ_CHANGE_PCT_MIN && v <= NABZ_CHANGE_PCT_MAX;
-}
-
-bool nabz_parse__amount_ok(double v)
-{
-	return isfinite(v) && v >= 0 && v <= NABZ_AMOUNT_USD_MAX;
-}
-
-bool nabz_parse__ts_ok(int64_t ms)
-{
-	return ms >= NABZ_TS_MS_MIN && ms < NABZ_TS_MS_MAX;
 }
 
 int nabz_parse__epoch(const cJSON *item, int64_t unit_ms, int64_t *out_ms)

@@ -1,8 +1,9 @@
 /*
  * What every response parser (parse_*.c) shares: reading a body as JSON,
- * numbers that come as JSON numbers or as strings, the bounds a value must
- * keep to be published, RFC 3339 and RFC 822 times, and text made safe to
- * publish (valid UTF-8, no markup, cut on a character boundary).
+ * RFC 3339 and RFC 822 times, and text made safe to publish (valid UTF-8,
+ * no markup, cut on a character boundary). Numbers that come as JSON
+ * numbers or as strings, and the bounds a value must keep to be
+ * published, are in common/jsonval.h (nabz-telegram reads them too).
  *
  * Pure functions: no I/O, no globals; any thread may call them.
  */
@@ -15,16 +16,8 @@
 
 #include <cjson/cJSON.h>
 
+#include "jsonval.h"
 #include "quote.h"
-
-/* Bounds a value must keep to be published (parse_util.c says why). */
-#define NABZ_PRICE_USD_MAX 1e9          /* per coin */
-#define NABZ_PRICE_IRT_MAX 1e14         /* toman per coin */
-#define NABZ_CHANGE_PCT_MIN (-100.0)    /* exclusive: a price of zero */
-#define NABZ_CHANGE_PCT_MAX 1e6
-#define NABZ_AMOUNT_USD_MAX 1e15        /* market caps and volumes */
-#define NABZ_TS_MS_MIN INT64_C(1230940800000)  /* 2009-01-03, the genesis block */
-#define NABZ_TS_MS_MAX INT64_C(4102444800000)  /* 2100-01-01 */
 
 /* News text limits, in characters (code points), "…" included. */
 #define NABZ_TITLE_MAX_CHARS 300
@@ -54,40 +47,11 @@ cJSON *nabz_parse__json(const char *body, size_t len, char *err, size_t errlen);
  * HTML page (a doctype or an <html>, <head>, <body> tag, any case). */
 bool nabz_parse__looks_like_html(const char *body, size_t len);
 
-/* Outcome of reading one optional value. */
-enum {
-	NABZ_VAL_BAD = -1,      /* present but wrong type, unparsable or out of range */
-	NABZ_VAL_OK = 0,
-	NABZ_VAL_MISSING = 1,   /* absent (item NULL) or JSON null */
-};
 
-/* A decimal number written as text: optional sign, digits, optional
- * fraction and exponent, nothing else (no blanks, hex, inf or nan).
- * Returns NABZ_VAL_OK with *out finite, else NABZ_VAL_BAD. */
-int nabz_parse__decimal(const char *s, double *out);
-/* A finite number from a JSON number or a JSON string that
- * nabz_parse__decimal accepts; NABZ_VAL_MISSING for NULL or null. */
-int nabz_parse__number(const cJSON *item, double *out);
-/* Whole numbers JSON carries exactly: within +-(2^53 - 1), where every
- * integer is a double (Telegram's ids, update ids). */
-#define NABZ_JSON_INT_MAX 9007199254740991LL
-/* A JSON number (not a string) that is whole and within [min, max] (both
- * within +-NABZ_JSON_INT_MAX); NABZ_VAL_MISSING for NULL or null. The
- * range is checked on the double, so no cast is ever out of range. */
-int nabz_parse__whole(const cJSON *item, int64_t min, int64_t max, int64_t *out);
-/* A non-empty JSON string; NABZ_VAL_MISSING for NULL or null. */
-int nabz_parse__string(const cJSON *item, const char **out);
 
 /* An optional value: *out is NAN when item is missing or null, else the
  * number; returns false when it is present but wrong or !ok(value). */
 bool nabz_parse__opt(const cJSON *item, bool (*ok)(double), double *out);
-
-/* Bounds for publishing: */
-bool nabz_parse__price_usd_ok(double v);   /* finite, > 0, <= NABZ_PRICE_USD_MAX */
-bool nabz_parse__price_irt_ok(double v);   /* finite, > 0, <= NABZ_PRICE_IRT_MAX */
-bool nabz_parse__change_ok(double v);      /* finite, in (-100, 1e6] */
-bool nabz_parse__amount_ok(double v);      /* finite, >= 0, <= NABZ_AMOUNT_USD_MAX */
-bool nabz_parse__ts_ok(int64_t ms);        /* in [2009-01-03, 2100-01-01) */
 
 /* An epoch time from a JSON number or numeric string counted in seconds
  * (unit_ms 1000) or milliseconds (unit_ms 1); *out_ms in milliseconds,

@@ -45,7 +45,7 @@ done
 chown root:mosquitto /etc/nabz/passwd
 chmod 0640 /etc/nabz/passwd
 [ -f /etc/nabz/bridge.json ] || install -m 0644 bridge/nabz-bridge.json /etc/nabz/bridge.json
-[ -f /etc/nabz/telegram.json ] || install -m 0644 bridge/nabz-telegram.json /etc/nabz/telegram.json
+[ -f /etc/nabz/telegram.json ] || install -m 0644 telegram/nabz-telegram.json /etc/nabz/telegram.json
 
 demo=()
 if ! curl -fsS -m 5 -o /dev/null https://api.coingecko.com/api/v3/ping 2>/dev/null; then

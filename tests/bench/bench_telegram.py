@@ -3,7 +3,7 @@
 
     /usr/bin/python3 tests/bench/bench_telegram.py [--quick]
 
-Runs the real bot ($NABZ_TELEGRAM, default build/bridge/nabz-telegram), the
+Runs the real bot ($NABZ_TELEGRAM, default build/telegram/nabz-telegram), the
 real mosquitto with the plugin ($NABZ_PLUGIN) and the fake Bot API of the
 integration tests (tests/integration/fake_telegram.py). 100 chats /start
 and each /watch one symbol (S00..S99), with Telegram's real limits in

@@ -1,5 +1,5 @@
 /*
- * What nabz-telegram makes of a Bot API answer (bridge/tg_api.c): any
+ * What nabz-telegram makes of a Bot API answer (telegram/api.c): any
  * status, Retry-After header and body, from Telegram or from whatever
  * stands in its way. The outcome is one of the known ones, a pause is
  * between 1 s and an hour, a supergroup's new id is a Telegram chat id,
@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "tg_api.h"
+#include "api.h"
 
 #define TG_ID_MAX 9007199254740991LL    /* Telegram's ids fit 52 bits and a sign */
 

@@ -1,5 +1,5 @@
 /*
- * A chat's /alert text (bridge/tg_alerts.c), as anyone on Telegram may
+ * A chat's /alert text (telegram/alerts.c), as anyone on Telegram may
  * write it, then a walk of prices. Invariants: an accepted rule names a
  * valid symbol and a publishable threshold; it fires only when armed and
  * the price has reached the threshold, never twice without having re-armed
@@ -12,8 +12,8 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "parse_util.h"
-#include "tg_alerts.h"
+#include "jsonval.h"
+#include "alerts.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -14,7 +14,7 @@ PUBLISHER_PASSWORD = "publisher-pw"
 
 
 def telegram_path():
-    return os.path.abspath(os.environ.get("NABZ_TELEGRAM") or os.path.join(HERE, "..", "..", "build", "bridge",
+    return os.path.abspath(os.environ.get("NABZ_TELEGRAM") or os.path.join(HERE, "..", "..", "build", "telegram",
                                                                             "nabz-telegram"))
 
 
