@@ -54,6 +54,10 @@ def sanitizer_env():
     return env
 
 
+class PortTaken(RuntimeError):
+    """The broker could not listen: a port was taken meanwhile."""
+
+
 class Broker:
     def __init__(self, options=None, extra_conf="", plugin=True, accounts=None,
                  per_listener_settings=False, allow_duplicate_messages=True, nofile=None):
@@ -116,8 +120,26 @@ class Broker:
             f.write("\n".join(lines) + "\n")
 
     def start(self, wait=True):
+        # free_port() only finds a port free now: another test running
+        # beside this one may take it first. Such a start is retried with
+        # new ports (the broker exits at once when it cannot listen).
+        for attempt in range(4):
+            self._spawn()
+            if not wait:
+                return self
+            try:
+                self.wait_ready()
+                return self
+            except PortTaken:
+                if attempt == 3:
+                    raise
+                self._new_ports()
+        return self
+
+    def _spawn(self):
         self.write_config()
         self.log = open(self.log_path, "ab")
+        self.log_start = self.log.tell()     # this run's lines start here
         preexec = None
         if self.nofile is not None:
             import resource
@@ -127,20 +149,32 @@ class Broker:
                 resource.setrlimit(resource.RLIMIT_NOFILE, (self.nofile, hard))
         self.proc = subprocess.Popen([MOSQUITTO, "-c", self.conf_path], stdout=self.log,
                                      stderr=subprocess.STDOUT, env=sanitizer_env(), preexec_fn=preexec)
-        if wait:
-            self.wait_ready()
-        return self
+
+    def _new_ports(self):
+        default_ws = "127.0.0.1:%d" % self.ws_port
+        self.port = free_port()
+        self.ws_port = free_port()
+        if self.options.get("ws_listeners") == default_ws:
+            self.options["ws_listeners"] = "127.0.0.1:%d" % self.ws_port
 
     def wait_ready(self, timeout=10.0):
+        """Ready: the broker says it runs (every listener open) and takes
+        connections on its port. Raises PortTaken when it exited because
+        a port was in use."""
         deadline = time.time() + timeout
         while time.time() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError("broker exited with %s:\n%s" % (self.proc.returncode, self.read_log()))
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
-                    return
-            except OSError:
-                time.sleep(0.02)
+                log = self.read_log()
+                if b"Address already in use" in self._this_run_log():
+                    raise PortTaken(log)
+                raise RuntimeError("broker exited with %s:\n%s" % (self.proc.returncode, log))
+            if b" running" in self._this_run_log():
+                try:
+                    with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
+                        return
+                except OSError:
+                    pass
+            time.sleep(0.02)
         raise RuntimeError("broker did not listen on %d:\n%s" % (self.port, self.read_log()))
 
     def wait_exit(self, timeout=10.0):
@@ -158,6 +192,14 @@ class Broker:
         if getattr(self, "log", None):
             self.log.close()
         return self.proc.returncode if self.proc else None
+
+    def _this_run_log(self):
+        try:
+            with open(self.log_path, "rb") as f:
+                f.seek(self.log_start)
+                return f.read()
+        except OSError:
+            return b""
 
     def read_log(self):
         try:
