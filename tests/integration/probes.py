@@ -1,5 +1,5 @@
 """What an attacker on the network sends, as reusable probes: the
-hardening tests assert on them, tests/bench/probe_memory.py prints their
+hardening tests assert on them, bench/probe_memory.py prints their
 figures. Raw sockets throughout: a well-behaved client library would read
 its answers, which is exactly what these clients do not do."""
 import json

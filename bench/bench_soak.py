@@ -2,7 +2,7 @@
 """Soak: does the broker with the plugin keep its memory while clients come
 and go for a long time?
 
-    /usr/bin/python3 tests/bench/bench_soak.py [--minutes M] [--quick]
+    /usr/bin/python3 bench/bench_soak.py [--minutes M] [--quick]
 
 One mosquitto 2.0.11 with nabz_plugin.so (the WebSocket benchmark's broker,
 bench/bench_ws.py), then cycles until the time is up. Each cycle:
@@ -25,10 +25,8 @@ allocator noise), and checks that every figure is back at its baseline
 after each cycle. Exits 1 when a figure does not come back.
 """
 import argparse
-import json
 import os
 import random
-import socket
 import subprocess
 import sys
 import tempfile
@@ -39,13 +37,13 @@ import urllib.request
 import paho.mqtt.client as mqtt
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(os.path.dirname(HERE))
+ROOT = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(ROOT, "bench"))
 sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
 import bench_ws  # noqa: E402  (sets NABZ_PLUGIN to build-wsbench's unless given)
 import nabz_broker  # noqa: E402
 from nabz_broker import Watcher, control  # noqa: E402
-from ws_raw import HandshakeRefused, WsClient, mqtt_connect  # noqa: E402
+from ws_raw import HandshakeRefused, WsClient  # noqa: E402
 
 FILTERS = ["crypto/#", "crypto/prices/+", "crypto/prices/BTC", "crypto/market", "crypto/news/#",
            "crypto/alerts", "crypto/+", "#"]

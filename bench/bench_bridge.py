@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Benchmark: nabz-bridge with 200 symbols from 4 sources polled every second.
 
-    /usr/bin/python3 tests/bench/bench_bridge.py [--quick]
+    /usr/bin/python3 bench/bench_bridge.py [--quick]
 
 Runs the real bridge ($NABZ_BRIDGE, default build/bridge/nabz-bridge) against
 a local fake of Binance, Kraken, Nobitex and Wallex (the four whose parsers
@@ -61,7 +61,7 @@ import types
 from urllib.parse import parse_qs, unquote, urlparse
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, "..", "integration"))
+sys.path.insert(0, os.path.join(HERE, "..", "tests", "integration"))
 sys.path.insert(0, HERE)
 import bridge_helpers  # noqa: E402
 import nabz_broker  # noqa: E402

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Benchmark: nabz-telegram delivering alerts to 100 chats.
 
-    /usr/bin/python3 tests/bench/bench_telegram.py [--quick]
+    /usr/bin/python3 bench/bench_telegram.py [--quick]
 
 Runs the real bot ($NABZ_TELEGRAM, default build/telegram/nabz-telegram), the
 real mosquitto with the plugin ($NABZ_PLUGIN) and the fake Bot API of the
@@ -31,8 +31,8 @@ import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, "..", "integration"))
-os.environ.setdefault("NABZ_PLUGIN", os.path.join(HERE, "..", "..", "build", "plugin", "nabz_plugin.so"))
+sys.path.insert(0, os.path.join(HERE, "..", "tests", "integration"))
+os.environ.setdefault("NABZ_PLUGIN", os.path.join(HERE, "..", "build", "plugin", "nabz_plugin.so"))
 
 from fake_telegram import FakeTelegram  # noqa: E402
 from nabz_broker import Broker, stop_client  # noqa: E402

@@ -1,5 +1,5 @@
 // Dashboard benchmark: publish -> DOM latency and the page's memory.
-//   node tests/bench/bench_dashboard.mjs [--updates 10000] [--latency 200]
+//   node bench/bench_dashboard.mjs [--updates 10000] [--latency 200]
 // Needs a build (NABZ_PLUGIN, default build/plugin/nabz_plugin.so), the
 // npm packages and Debian's chromium (scripts/deps.sh test).
 //
@@ -12,7 +12,7 @@
 //    (CDP HeapProfiler.collectGarbage + Runtime.getHeapUsage) and DOM node
 //    count, at 1k and every later 1k up to N.
 import { performance } from 'node:perf_hooks';
-import { Broker, launchBrowser, publish, priceData, waitFor } from '../browser/fixture.mjs';
+import { Broker, launchBrowser, publish, priceData, waitFor } from '../tests/browser/fixture.mjs';
 
 const args = process.argv.slice(2);
 const arg = (name, def) => {

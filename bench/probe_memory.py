@@ -2,7 +2,7 @@
 """Repeats two of the attacks from the hardening review and prints the
 broker's RSS before, during and after each:
 
-    /usr/bin/python3 tests/bench/probe_memory.py [--runs N] [--quick]
+    /usr/bin/python3 bench/probe_memory.py [--runs N] [--quick]
 
 probe 1: a TCP client with a tiny receive window subscribes to crypto/#
          and sends 20,000 $CONTROL/nabz/v1 requests of 16 getStats each
@@ -23,7 +23,7 @@ import sys
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(os.path.dirname(HERE))
+ROOT = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
 os.environ.setdefault("NABZ_PLUGIN", os.path.join(ROOT, "build", "plugin", "nabz_plugin.so"))
 from nabz_broker import Broker  # noqa: E402

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Benchmark: the real mosquitto with and without nabz_plugin.so, in one run.
 
-    /usr/bin/python3 tests/bench/bench_plugin.py [--quick]
+    /usr/bin/python3 bench/bench_plugin.py [--quick]
 
 For each configuration (plugin off / plugin on), alternating, with a fresh
 broker for every measurement:
@@ -46,7 +46,7 @@ import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, "..", "integration"))
+sys.path.insert(0, os.path.join(HERE, "..", "tests", "integration"))
 import nabz_broker  # noqa: E402
 from nabz_broker import Broker  # noqa: E402
 from mqtt_packets import (CONNACK_OK, DISCONNECT, connect_packet, publish_packet,  # noqa: E402
