@@ -3,7 +3,7 @@
  * the broker can report: connects (as users, services, the plugin's own
  * link), confirmations, subscribes and unsubscribes, hellos, departures
  * (persistent or not), takeovers by client id, ticks. After every step the
- * incrementally kept figures must equal a recount (tests/unit/registry_recount.c).
+ * incrementally kept figures must equal a recount (tests/unit/plugin/registry_recount.c).
  *
  * Input: a byte program. Each step is an opcode byte and its operands;
  * strings (filters, user ids) are length-prefixed and cut at the input.
