@@ -24,10 +24,6 @@
 #define DIAL_BASE_US 5000        /* first retry within 5 ms */
 #define DIAL_CAP_US 1000000      /* retries at most 1 s apart */
 
-#define LOG_NOTICE 2 /* MOSQ_LOG_NOTICE */
-#define LOG_WARNING 4
-#define LOG_INFO 1
-
 static void conn_free(struct nabz_conn *conn)
 {
 	if(conn->pending_id){
@@ -407,7 +403,7 @@ static int on_upstream_rx(struct lws *wsi, struct nabz_ws *ws, struct nabz_conn 
 	}
 	if(nabz_bytebuf__append(&conn->down, in, len, (size_t)ws->cfg->ws_buffer_bytes) != 0){
 		NABZ_WS_COUNT(ws, slow_consumer_disconnects, 1);
-		nabz_seam__log(ws->seam, LOG_NOTICE, "WebSocket client %s cut off: %zu bytes waiting "
+		nabz_seam__log(ws->seam, MOSQ_LOG_NOTICE, "WebSocket client %s cut off: %zu bytes waiting "
 				"for it (ws_buffer_bytes %ld); it does not read fast enough",
 				conn->details.address, conn->down.len, ws->cfg->ws_buffer_bytes);
 		nabz_bytebuf__free(&conn->down);
