@@ -1,16 +1,17 @@
 #include "publish.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 
 #include <mosquitto.h>
 #define HASH_NONFATAL_OOM 1
 #include <uthash.h>
 #include <utlist.h>
 
+#include "backoff.h"
 #include "envelope.h"
 #include "log.h"
 
@@ -40,7 +41,7 @@ static void on_connect(struct mosquitto *mosq, void *userdata, int rc)
 		return;
 	}
 	p->connected = true;
-	p->backoff_ms = 0;
+	p->retries = 0;
 	nabz_log(LOG_NOTICE, "mqtt: connected to %s:%ld as %s", p->cfg->mqtt.host, p->cfg->mqtt.port,
 			p->cfg->mqtt.username);
 	/* Everything retained goes out again: the broker may have restarted
@@ -228,13 +229,10 @@ int nabz_publisher__send(struct nabz_publisher *p, const char *subtopic, const c
 
 static void schedule_reconnect(struct nabz_publisher *p, int64_t now_ms)
 {
-	uint32_t rnd = 0;
-
-	p->backoff_ms = p->backoff_ms ? p->backoff_ms * 2 : BACKOFF_MIN_MS;
-	if(p->backoff_ms > BACKOFF_MAX_MS) p->backoff_ms = BACKOFF_MAX_MS;
-	if(getrandom(&rnd, sizeof(rnd), 0) != sizeof(rnd)) rnd = 0;
 	/* Full jitter: many bridges must not come back in lock-step. */
-	p->next_connect_ms = now_ms + 1 + (int64_t)(rnd % (uint32_t)p->backoff_ms);
+	p->next_connect_ms = now_ms + nabz_backoff__delay(p->retries, BACKOFF_MIN_MS, BACKOFF_MAX_MS,
+			NABZ_JITTER_FULL, nabz_backoff__random());
+	if(p->retries < UINT_MAX) p->retries++;
 }
 
 void nabz_publisher__service(struct nabz_publisher *p, bool readable, bool writable, int64_t now_ms)

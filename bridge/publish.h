@@ -25,7 +25,7 @@ struct nabz_publisher {
 	bool connected;
 	bool connecting;
 	int64_t next_connect_ms;
-	int64_t backoff_ms;
+	unsigned retries;                   /* failed connects in a row */
 	struct nabz_retained *retained;     /* topic -> last payload, uthash */
 	struct nabz_spool spool;            /* QoS 1 not yet acknowledged, on disk */
 	uint64_t published;

@@ -5,8 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 
+#include "backoff.h"
 #include "log.h"
 #include "parse_binance.h"
 #include "parse_coinbase.h"
@@ -186,21 +186,11 @@ bool nabz_sources__busy(const struct nabz_bridge *b)
 
 void nabz_sources__stream_message(struct nabz_bridge *b, const char *body, size_t len, int64_t now_ms);
 
-static int64_t jitter(int64_t ms)
-{
-	uint32_t rnd = 0;
-
-	if(ms <= 1) return ms;
-	if(getrandom(&rnd, sizeof(rnd), 0) != sizeof(rnd)) rnd = 0;
-	/* Between half and all of it: spread, but never much earlier. */
-	return ms / 2 + (int64_t)(rnd % (uint32_t)(ms / 2 + 1));
-}
-
 static void failed(struct nabz_bridge *b, struct nabz_source_state *s, const char *why,
 		long retry_after_s, int64_t now_ms)
 {
 	const struct nabz_source_cfg *sc = &b->cfg->sources[s->id];
-	int64_t delay = sc->interval_s * 1000;
+	int64_t delay;
 
 	s->errors_total++;
 	s->failures++;
@@ -210,9 +200,10 @@ static void failed(struct nabz_bridge *b, struct nabz_source_state *s, const cha
 	}
 	s->ok = false;
 	snprintf(s->last_error, sizeof(s->last_error), "%s", why);
-	for(unsigned i = 1; i < s->failures && delay < BACKOFF_MAX_MS; i++) delay *= 2;
-	if(delay > BACKOFF_MAX_MS) delay = BACKOFF_MAX_MS;
-	delay = jitter(delay);
+	/* The interval doubled per failure, capped; then between half and all
+	 * of it ("equal jitter"): spread, but never much earlier. */
+	delay = nabz_backoff__delay(s->failures - 1, sc->interval_s * 1000, BACKOFF_MAX_MS, NABZ_JITTER_EQUAL,
+			nabz_backoff__random());
 	if(retry_after_s >= 0){
 		s->blocked_until_ms = now_ms + retry_after_s * 1000;
 		if(s->blocked_until_ms - now_ms > delay) delay = s->blocked_until_ms - now_ms;

@@ -1,13 +1,15 @@
 #include "stream.h"
 
 #include <libwebsockets.h>
+#include <limits.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
+
+#include "backoff.h"
 
 #define QUEUE_MAX 64
 #define BACKOFF_MIN_US (500 * LWS_US_PER_MS)
@@ -33,7 +35,7 @@ struct nabz_stream {
 	char *msg;
 	size_t msg_len;
 	bool msg_too_big;
-	lws_usec_t backoff_us;
+	unsigned retries;                 /* failed connects in a row */
 	lws_sorted_usec_list_t sul_connect;
 	/* {lock} */
 	pthread_mutex_t lock;
@@ -47,13 +49,10 @@ static void connect_cb(lws_sorted_usec_list_t *sul);
 
 static void schedule_connect(struct nabz_stream *s)
 {
-	uint32_t rnd = 0;
-	lws_usec_t delay;
+	lws_usec_t delay = nabz_backoff__delay(s->retries, BACKOFF_MIN_US, BACKOFF_MAX_US, NABZ_JITTER_FULL,
+			nabz_backoff__random());
 
-	s->backoff_us = s->backoff_us ? s->backoff_us * 2 : BACKOFF_MIN_US;
-	if(s->backoff_us > BACKOFF_MAX_US) s->backoff_us = BACKOFF_MAX_US;
-	if(getrandom(&rnd, sizeof(rnd), 0) != sizeof(rnd)) rnd = 0;
-	delay = 1 + (lws_usec_t)(rnd % (uint32_t)s->backoff_us);
+	if(s->retries < UINT_MAX) s->retries++;
 	lws_sul_schedule(s->context, 0, &s->sul_connect, connect_cb, delay);
 }
 
@@ -113,7 +112,7 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
 	(void)user;
 	switch(reason){
 		case LWS_CALLBACK_CLIENT_ESTABLISHED:
-			s->backoff_us = 0;
+			s->retries = 0;
 			set_state(s, true, NULL);
 			break;
 		case LWS_CALLBACK_CLIENT_RECEIVE:

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <mosquitto.h>
+
 int nabz_seam__init(struct nabz_seam *seam, int64_t started_ms)
 {
 	memset(seam, 0, sizeof(*seam));
@@ -187,6 +189,6 @@ void nabz_seam__drain_log(struct nabz_seam *seam, void (*log_fn)(int level, cons
 	if(dropped){
 		snprintf(note, sizeof(note), "%llu WebSocket log lines dropped (queue full)",
 				(unsigned long long)dropped);
-		log_fn(4 /* MOSQ_LOG_WARNING */, note);
+		log_fn(MOSQ_LOG_WARNING, note);
 	}
 }

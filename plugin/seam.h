@@ -140,6 +140,6 @@ void nabz_seam__drop_details(struct nabz_seam *seam, const char *client_id, uint
 /* Any thread: how many entries wait to be taken, and their bytes. */
 void nabz_seam__pending_size(struct nabz_seam *seam, uint64_t *count, uint64_t *bytes);
 __attribute__((format(printf, 3, 4)))
-void nabz_seam__log(struct nabz_seam *seam, int level, const char *fmt, ...);
+void nabz_seam__log(struct nabz_seam *seam, int level, const char *fmt, ...); /* level: MOSQ_LOG_* */
 
 #endif

@@ -1,8 +1,10 @@
 #include "stats.h"
 
+#include <stdlib.h>
+
 #include "client_type.h"
+#include "envelope.h"
 #include "groups.h"
-#include "timeutil.h"
 
 static bool add_count(cJSON *obj, const char *name, uint64_t value)
 {
@@ -45,24 +47,13 @@ error:
 
 char *nabz_stats__envelope(const char *type, cJSON *data, int64_t wall_ms)
 {
-	char ts[NABZ_RFC3339_LEN];
-	cJSON *root = cJSON_CreateObject();
-	char *out = NULL;
+	char *text = cJSON_PrintUnformatted(data);
+	char *out;
 
-	if(root == NULL){
-		cJSON_Delete(data);
-		return NULL;
-	}
-	nabz_time__rfc3339(wall_ms, ts, sizeof(ts));
-	if(cJSON_AddStringToObject(root, "type", type) == NULL){
-		cJSON_Delete(data);
-		goto done;
-	}
-	cJSON_AddItemToObject(root, "data", data);
-	if(cJSON_AddStringToObject(root, "ts", ts) == NULL) goto done;
-	out = cJSON_PrintUnformatted(root);
-done:
-	cJSON_Delete(root);
+	cJSON_Delete(data);
+	if(text == NULL) return NULL;
+	out = nabz_envelope__wrap(type, text, wall_ms);
+	cJSON_free(text);
 	return out;
 }
 

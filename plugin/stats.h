@@ -13,9 +13,10 @@
  * when out of memory. */
 cJSON *nabz_stats__to_json(const struct nabz_counts *c, int64_t uptime_s);
 
-/* Wraps data (ownership passes in, freed on failure) into the topic
- * envelope {"type": type, "data": data, "ts": RFC 3339} and prints it.
- * Caller frees the string with cJSON_free; NULL when out of memory. */
+/* Prints data (ownership passes in, freed in every case) and wraps it
+ * into the topic envelope {"type": type, "data": data, "ts": RFC 3339}
+ * (common/envelope.h). Caller frees the string with free(); NULL when out
+ * of memory or type is not [a-z_]+. */
 char *nabz_stats__envelope(const char *type, cJSON *data, int64_t wall_ms);
 
 /* The debounce rule: publish when something changed and the last publish

@@ -7,6 +7,7 @@
  * thousands of times a second under load; every check here is O(1) unless
  * there is work to do, and the sweep is paced by the clock, not the ticks.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include <mosquitto.h>
@@ -41,7 +42,7 @@ static void publish_stats(struct nabz *nabz, int64_t now_ms)
 	}
 	rc = mosquitto_broker_publish_copy(NULL, nabz->stats_topic, (int)strlen(payload),
 			payload, 0, true, NULL);
-	cJSON_free(payload);
+	free(payload);
 	if(rc != MOSQ_ERR_SUCCESS){
 		nabz_log_err("cannot publish %s: %s", nabz->stats_topic, mosquitto_strerror(rc));
 		return;

@@ -45,7 +45,7 @@ struct nabz_tg_chat {
 	struct nabz_tg_reply *replies;       /* command answers, before alerts */
 	bool busy;                           /* one request at a time per chat: order kept */
 	int64_t retry_at_ms;
-	int64_t backoff_ms;
+	unsigned retries;                    /* failed sends in a row */
 	UT_hash_handle hh;
 };
 

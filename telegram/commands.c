@@ -2,11 +2,13 @@
 
 #include <ctype.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "backoff.h"
 #include "log.h"
 #include "jsonval.h"
 #include "quote.h"
@@ -197,6 +199,7 @@ static void on_updates(void *ctx, const struct nabz_http_result *r)
 	struct nabz_tg *bot = ctx;
 	struct nabz_tg_answer a;
 	int64_t now = nabz_time__mono_ms();
+	int64_t delay;
 
 	bot->updates_inflight = false;
 	if(r->error && strcmp(r->error, NABZ_HTTP_CANCELLED) == 0) return;
@@ -204,7 +207,7 @@ static void on_updates(void *ctx, const struct nabz_http_result *r)
 	if(a.outcome == NABZ_TG_OK){
 		if(bot->updates_error_logged) nabz_log(LOG_NOTICE, "getUpdates: working again");
 		bot->updates_error_logged = false;
-		bot->updates_backoff_ms = 0;
+		bot->updates_retries = 0;
 		bot->updates_at_ms = now;
 		handle_updates(bot, a.result);
 	}else{
@@ -213,12 +216,12 @@ static void on_updates(void *ctx, const struct nabz_http_result *r)
 					nabz_tg_api__outcome_name(a.outcome));
 			bot->updates_error_logged = true;
 		}
-		bot->updates_backoff_ms = bot->updates_backoff_ms ? bot->updates_backoff_ms * 2 : bot->cfg->retry_min_ms;
-		if(bot->updates_backoff_ms > bot->cfg->retry_max_ms) bot->updates_backoff_ms = bot->cfg->retry_max_ms;
-		if(a.outcome == NABZ_TG_RETRY_AFTER && a.retry_after_s * 1000 > bot->updates_backoff_ms){
-			bot->updates_backoff_ms = a.retry_after_s * 1000;
-		}
-		bot->updates_at_ms = now + bot->updates_backoff_ms;
+		/* One poller: no herd to spread, so no jitter. */
+		delay = nabz_backoff__delay(bot->updates_retries, bot->cfg->retry_min_ms, bot->cfg->retry_max_ms,
+				NABZ_JITTER_NONE, 0);
+		if(bot->updates_retries < UINT_MAX) bot->updates_retries++;
+		if(a.outcome == NABZ_TG_RETRY_AFTER && a.retry_after_s * 1000 > delay) delay = a.retry_after_s * 1000;
+		bot->updates_at_ms = now + delay;
 	}
 	nabz_tg_api__answer_free(&a);
 }

@@ -2,11 +2,12 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <utlist.h>
 
+#include "backoff.h"
 #include "log.h"
 #include "api.h"
 #include "format.h"
@@ -217,27 +218,19 @@ void nabz_tg_deliver__forget(struct nabz_tg *bot, struct nabz_tg_chat *chat)
 	}
 }
 
-static int64_t jitter(int64_t backoff_ms)
-{
-	uint32_t rnd = 0;
-
-	if(getrandom(&rnd, sizeof(rnd), 0) != sizeof(rnd)) rnd = 0;
-	/* "equal jitter": half fixed, half random */
-	return backoff_ms / 2 + (int64_t)(rnd % (uint32_t)(backoff_ms / 2 + 1));
-}
-
 static void retry_later(struct nabz_tg *bot, struct nabz_tg_chat *chat, const struct nabz_tg_answer *a, int64_t now)
 {
 	const struct nabz_tg_cfg *cfg = bot->cfg;
 
-	if(chat->backoff_ms == 0){
+	if(chat->retries == 0){
 		nabz_log(LOG_WARNING, "chat %" PRId64 ": %s; retrying with backoff", chat->id, a->description);
-		chat->backoff_ms = cfg->retry_min_ms;
 	}else{
 		nabz_log(LOG_DEBUG, "chat %" PRId64 ": %s again", chat->id, a->description);
-		chat->backoff_ms = chat->backoff_ms * 2 > cfg->retry_max_ms ? cfg->retry_max_ms : chat->backoff_ms * 2;
 	}
-	chat->retry_at_ms = now + jitter(chat->backoff_ms);
+	/* "equal jitter": half fixed, half random */
+	chat->retry_at_ms = now + nabz_backoff__delay(chat->retries, cfg->retry_min_ms, cfg->retry_max_ms,
+			NABZ_JITTER_EQUAL, nabz_backoff__random());
+	if(chat->retries < UINT_MAX) chat->retries++;
 }
 
 /* The chat's message just answered is done with (state: sent or given up):
@@ -351,7 +344,7 @@ static void on_sent(void *ctx, const struct nabz_http_result *r)
 	nabz_tg_api__classify(r, &a);
 	switch(a.outcome){
 		case NABZ_TG_OK:
-			chat->backoff_ms = 0;
+			chat->retries = 0;
 			if(!current) break;
 			finish(bot, chat, t, NABZ_TG_SENT);
 			break;

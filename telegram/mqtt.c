@@ -1,12 +1,13 @@
 #include "mqtt.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/random.h>
 
 #include <mosquitto.h>
 
+#include "backoff.h"
 #include "log.h"
 
 #define BACKOFF_MIN_MS 200
@@ -24,7 +25,7 @@ static void on_connect(struct mosquitto *mosq, void *userdata, int rc)
 		return;
 	}
 	m->connected = true;
-	m->backoff_ms = 0;
+	m->retries = 0;
 	m->last_error[0] = '\0';
 	nabz_log(LOG_NOTICE, "mqtt: connected to %s:%ld as %s (client id %s, persistent session)",
 			m->cfg->mqtt.host, m->cfg->mqtt.port, m->cfg->mqtt.username, m->cfg->mqtt.client_id);
@@ -113,12 +114,9 @@ void nabz_tg_mqtt__cleanup(struct nabz_tg_mqtt *m)
 
 static void schedule_reconnect(struct nabz_tg_mqtt *m, int64_t now_ms)
 {
-	uint32_t rnd = 0;
-
-	m->backoff_ms = m->backoff_ms ? m->backoff_ms * 2 : BACKOFF_MIN_MS;
-	if(m->backoff_ms > BACKOFF_MAX_MS) m->backoff_ms = BACKOFF_MAX_MS;
-	if(getrandom(&rnd, sizeof(rnd), 0) != sizeof(rnd)) rnd = 0;
-	m->next_connect_ms = now_ms + 1 + (int64_t)(rnd % (uint32_t)m->backoff_ms);
+	m->next_connect_ms = now_ms + nabz_backoff__delay(m->retries, BACKOFF_MIN_MS, BACKOFF_MAX_MS,
+			NABZ_JITTER_FULL, nabz_backoff__random());
+	if(m->retries < UINT_MAX) m->retries++;
 }
 
 static void try_connect(struct nabz_tg_mqtt *m, int64_t now_ms)

@@ -38,7 +38,7 @@ struct nabz_tg_mqtt {
 	bool connected;
 	bool connecting;
 	int64_t next_connect_ms;
-	int64_t backoff_ms;
+	unsigned retries;                    /* failed connects in a row */
 	char alerts_topic[256];
 	char prices_filter[256];
 	char last_error[160];

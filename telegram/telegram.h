@@ -38,7 +38,7 @@ struct nabz_tg {
 	/* {updates} */
 	bool updates_inflight;
 	int64_t updates_at_ms;
-	int64_t updates_backoff_ms;
+	unsigned updates_retries;            /* failed getUpdates in a row */
 	bool updates_error_logged;
 };
 

@@ -25,7 +25,6 @@
 #define ACCEPTS_PER_WAKE 64           /* then let the loop serve the others */
 #define ACCEPT_PAUSE_MS 100           /* out of descriptors: try again after */
 #define ACCEPT_LOG_EVERY_MS 10000
-#define LOG_WARNING 4 /* MOSQ_LOG_WARNING */
 
 /* probe: bind without SO_REUSEPORT and close again. SO_REUSEPORT would
  * let us share the port with any process of the same user that set it
@@ -125,7 +124,7 @@ static void on_readable(uv_poll_t *handle, int status, int events)
 			 * queued; stop polling a while instead of spinning on it. */
 			int64_t now = nabz_time__mono_ms();
 			if(now - ws->accept_error_log_ms >= ACCEPT_LOG_EVERY_MS){
-				nabz_seam__log(ws->seam, LOG_WARNING, "WebSocket listener cannot accept: %s "
+				nabz_seam__log(ws->seam, MOSQ_LOG_WARNING, "WebSocket listener cannot accept: %s "
 						"(pausing %d ms; raise the broker's open-files limit?)",
 						strerror(errno), ACCEPT_PAUSE_MS);
 				ws->accept_error_log_ms = now;

@@ -12,8 +12,6 @@
 #include "timeutil.h"
 #include "ws_internal.h"
 
-#define LOG_NOTICE 2 /* MOSQ_LOG_NOTICE */
-
 void nabz_ws__refuse(struct nabz_ws *ws, enum nabz_ws_refusal why, const char *address, const char *detail)
 {
 	struct nabz_listener *sh = ws->shared;
@@ -28,11 +26,11 @@ void nabz_ws__refuse(struct nabz_ws *ws, enum nabz_ws_refusal why, const char *a
 	pthread_mutex_unlock(&sh->lock);
 	if(!due) return;
 	if(suppressed){
-		nabz_seam__log(ws->seam, LOG_NOTICE, "refused WebSocket client %s: %s "
+		nabz_seam__log(ws->seam, MOSQ_LOG_NOTICE, "refused WebSocket client %s: %s "
 				"(and %u more refused for this reason in the last %lld s)",
 				address && address[0] ? address : "?", detail, suppressed, (long long)(since / 1000));
 	}else{
-		nabz_seam__log(ws->seam, LOG_NOTICE, "refused WebSocket client %s: %s",
+		nabz_seam__log(ws->seam, MOSQ_LOG_NOTICE, "refused WebSocket client %s: %s",
 				address && address[0] ? address : "?", detail);
 	}
 }

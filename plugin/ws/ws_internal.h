@@ -4,6 +4,7 @@
 #define NABZ_WS_INTERNAL_H
 
 #include <libwebsockets.h>
+#include <mosquitto.h> /* MOSQ_LOG_*: the levels nabz_seam__log takes */
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>

@@ -18,9 +18,6 @@
 #include "timeutil.h"
 #include "ws_internal.h"
 
-#define LOG_ERR 8     /* MOSQ_LOG_ERR */
-#define LOG_WARNING 4 /* MOSQ_LOG_WARNING */
-
 /* lws logs through a process-wide hook with no user pointer; there is one
  * listener per process, so it is kept here: set and cleared on the broker
  * thread while no service thread runs, only read by the hook (listed in
@@ -88,11 +85,11 @@ static void lws_log_to_seam(int level, const char *line)
 	pthread_mutex_unlock(&sh->lock);
 	if(!log) return;
 	if(held){
-		nabz_seam__log(sh->seam, level == LLL_ERR ? LOG_ERR : LOG_WARNING,
+		nabz_seam__log(sh->seam, level == LLL_ERR ? MOSQ_LOG_ERR : MOSQ_LOG_WARNING,
 				"lws: %.*s (and %u more like it in the last %lld s)", (int)len, line, held,
 				(long long)(since_ms / 1000));
 	}else{
-		nabz_seam__log(sh->seam, level == LLL_ERR ? LOG_ERR : LOG_WARNING, "lws: %.*s", (int)len, line);
+		nabz_seam__log(sh->seam, level == LLL_ERR ? MOSQ_LOG_ERR : MOSQ_LOG_WARNING, "lws: %.*s", (int)len, line);
 	}
 }
 

@@ -76,7 +76,7 @@ static enum nabz_ws_refusal limits_check_locked(struct nabz_listener *sh, const 
 
 static void log_first_refusal(struct nabz_listener *sh, const char *key)
 {
-	nabz_seam__log(sh->seam, 2 /* MOSQ_LOG_NOTICE */, "address %s reached ws_max_connections_per_ip "
+	nabz_seam__log(sh->seam, MOSQ_LOG_NOTICE, "address %s reached ws_max_connections_per_ip "
 			"(%ld); further refusals for it are counted in /metrics", key, sh->cfg->ws_max_connections_per_ip);
 }
 

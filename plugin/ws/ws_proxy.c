@@ -13,9 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/un.h>
 
+#include "backoff.h"
 #include "mqtt_connect.h"
 #include "timeutil.h"
 #include "uuid.h"
@@ -23,10 +23,6 @@
 
 #define DIAL_BASE_US 5000        /* first retry within 5 ms */
 #define DIAL_CAP_US 1000000      /* retries at most 1 s apart */
-
-#define LOG_NOTICE 2 /* MOSQ_LOG_NOTICE */
-#define LOG_WARNING 4
-#define LOG_INFO 1
 
 static void conn_free(struct nabz_conn *conn)
 {
@@ -72,8 +68,7 @@ static void dial_failed(struct nabz_conn *conn, int err)
 {
 	struct nabz_ws *ws = conn->ws;
 	int64_t waited = nabz_time__mono_ms() - conn->dial_started_ms;
-	lws_usec_t cap, delay;
-	uint32_t rnd;
+	lws_usec_t delay;
 
 	if(waited > ws->cfg->ws_handshake_timeout_s * 1000){
 		char detail[sizeof(((struct sockaddr_un *)0)->sun_path) + 96];
@@ -85,11 +80,11 @@ static void dial_failed(struct nabz_conn *conn, int err)
 	}
 	/* 2.0.11 listens on unix sockets with a backlog of 10, and the
 	 * listener exists only after plugin init: bursts and early clients
-	 * retry with exponential backoff and full jitter. */
-	cap = DIAL_BASE_US << (conn->dial_attempts < 8 ? conn->dial_attempts : 8);
-	if(cap > DIAL_CAP_US) cap = DIAL_CAP_US;
-	if(getrandom(&rnd, sizeof(rnd), 0) != sizeof(rnd)) rnd = (uint32_t)conn->dial_attempts * 7919u;
-	delay = 1 + (lws_usec_t)(rnd % (uint32_t)cap);
+	 * retry with exponential backoff and full jitter;
+	 * dial_attempts counts the failed try, so the first retry waits up to
+	 * 2 * DIAL_BASE_US. */
+	delay = nabz_backoff__delay(conn->dial_attempts, DIAL_BASE_US, DIAL_CAP_US, NABZ_JITTER_FULL,
+			nabz_backoff__random());
 	lws_sul_schedule(lws_get_context(conn->client), 0, &conn->sul_dial, dial_retry_cb, delay);
 }
 
@@ -408,7 +403,7 @@ static int on_upstream_rx(struct lws *wsi, struct nabz_ws *ws, struct nabz_conn 
 	}
 	if(nabz_bytebuf__append(&conn->down, in, len, (size_t)ws->cfg->ws_buffer_bytes) != 0){
 		NABZ_WS_COUNT(ws, slow_consumer_disconnects, 1);
-		nabz_seam__log(ws->seam, LOG_NOTICE, "WebSocket client %s cut off: %zu bytes waiting "
+		nabz_seam__log(ws->seam, MOSQ_LOG_NOTICE, "WebSocket client %s cut off: %zu bytes waiting "
 				"for it (ws_buffer_bytes %ld); it does not read fast enough",
 				conn->details.address, conn->down.len, ws->cfg->ws_buffer_bytes);
 		nabz_bytebuf__free(&conn->down);

@@ -124,7 +124,7 @@ int nabz_ws__wake_callback(struct lws *wsi, enum lws_callback_reasons reason, vo
 			/* CONNACK (accepted: 20 02 00 00), then PINGRESPs. */
 			if(!ws->wake_ready && len >= 4 && ((const uint8_t *)in)[0] == 0x20){
 				if(((const uint8_t *)in)[3] != 0){
-					nabz_seam__log(ws->seam, 8, "wake link refused by the broker (code %d)",
+					nabz_seam__log(ws->seam, MOSQ_LOG_ERR, "wake link refused by the broker (code %d)",
 							((const uint8_t *)in)[3]);
 					return -1;
 				}

@@ -176,13 +176,14 @@ static void test_envelope(void **state)
 					i, ts->valuestring, rows[i].ts);
 		}
 		cJSON_Delete(o);
-		cJSON_free(text);
+		free(text);
 	}
 }
 
 static void test_envelope_other_types(void **state)
 {
-	static const char *const types[] = {"price_update", "alert", "", "quote\"d"};
+	static const char *const types[] = {"price_update", "alert", "market_update"};
+	static const char *const unfit[] = {"", "quote\"d", "Stats", "a b"};
 
 	(void)state;
 	for(size_t i = 0; i < N_ELEMS(types); i++){
@@ -193,7 +194,12 @@ static void test_envelope_other_types(void **state)
 
 		check_row(cJSON_IsString(type) && strcmp(type->valuestring, types[i]) == 0, "type %s", types[i]);
 		cJSON_Delete(o);
-		cJSON_free(text);
+		free(text);
+	}
+	/* Types are constants of the contract: anything else is refused, and
+	 * data is freed all the same. */
+	for(size_t i = 0; i < N_ELEMS(unfit); i++){
+		check_row(nabz_stats__envelope(unfit[i], cJSON_CreateObject(), 0) == NULL, "type \"%s\"", unfit[i]);
 	}
 }
 
