@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "broker_listeners.h"
 #include "budget.h"
 #include "config.h"
 #include "ratelog.h"
@@ -54,7 +55,8 @@ struct nabz {
 
 	struct nabz_budget unknown_budget;  /* control requests of clients the registry lacks */
 	struct nabz_reclaim reclaim;
-	bool listeners_tuned;         /* TCP_NODELAY set on the broker's listeners (tick.c) */
+	bool listeners_found;         /* the broker's TCP listeners looked for (tick.c) */
+	struct nabz_broker_listeners listeners;  /* for TCP_NODELAY and the sweep */
 	struct nabz_ratelog refused_anonymous_log;   /* events.c: refused connects */
 	struct nabz_ratelog refused_client_id_log;
 };

@@ -78,22 +78,22 @@ static int fd_of(struct dirent *e)
 	return *end == '\0' && fd >= 0 && fd < 0x7fffffff ? (int)fd : -1;
 }
 
-/* Once: the ports of the broker's TCP listeners (broker_listeners.h). */
-static void find_ports(struct nabz_tcp_sweep *sw)
+/* Once: the ports of the broker's TCP listeners, as the tick found them
+ * (broker_listeners.h). */
+static void take_ports(struct nabz_tcp_sweep *sw, const struct nabz_broker_listeners *l)
 {
-	struct nabz_broker_listeners l;
 	char list[NABZ_BROKER_LISTENERS_MAX * 7];
 
 	sw->ports_known = true;
-	if(nabz_broker_listeners__find(sw->cfg, &l) != 0 || l.port_count == 0){
+	if(l->port_count == 0){
 		sw->off = true;
 		nabz_log_warn("no TCP listener of the broker found: connections that send no CONNECT "
 				"are left to the broker");
 		return;
 	}
-	memcpy(sw->ports, l.ports, l.port_count * sizeof(l.ports[0]));
-	sw->port_count = l.port_count;
-	nabz_broker_listeners__ports_text(&l, list, sizeof(list));
+	memcpy(sw->ports, l->ports, l->port_count * sizeof(l->ports[0]));
+	sw->port_count = l->port_count;
+	nabz_broker_listeners__ports_text(l, list, sizeof(list));
 	nabz_log_info("TCP connections without CONNECT on port(s) %s are closed after %ld s",
 			list, sw->cfg->tcp_connect_timeout_s);
 }
@@ -280,7 +280,8 @@ static int64_t thread_cpu_us(void)
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
-void nabz_tcp_sweep__tick(struct nabz_tcp_sweep *sw, struct nabz_tcp_limits *limits, int64_t now_ms)
+void nabz_tcp_sweep__tick(struct nabz_tcp_sweep *sw, struct nabz_tcp_limits *limits,
+		const struct nabz_broker_listeners *listeners, int64_t now_ms)
 {
 	int64_t cpu0, budget, elapsed;
 
@@ -289,7 +290,7 @@ void nabz_tcp_sweep__tick(struct nabz_tcp_sweep *sw, struct nabz_tcp_limits *lim
 		if(sw->pass_started_ms && now_ms - sw->pass_started_ms < SWEEP_PASS_EVERY_MS) return;
 		cpu0 = thread_cpu_us();
 		if(!sw->ports_known){
-			find_ports(sw);
+			take_ports(sw, listeners);
 			if(sw->off) return;
 		}
 		rewinddir(sw->dir);

@@ -31,6 +31,7 @@
 
 #include <stdint.h>
 
+#include "broker_listeners.h"
 #include "config.h"
 #include "tcp_limits.h"
 
@@ -41,6 +42,8 @@ struct nabz_tcp_sweep;
 struct nabz_tcp_sweep *nabz_tcp_sweep__new(const struct nabz_config *cfg);
 void nabz_tcp_sweep__free(struct nabz_tcp_sweep *sw);
 /* Does this tick's share of the sweep; counts closures in limits->m. */
-void nabz_tcp_sweep__tick(struct nabz_tcp_sweep *sw, struct nabz_tcp_limits *limits, int64_t now_ms);
+/* listeners: the broker's, found once at the first tick (tick.c). */
+void nabz_tcp_sweep__tick(struct nabz_tcp_sweep *sw, struct nabz_tcp_limits *limits,
+		const struct nabz_broker_listeners *listeners, int64_t now_ms);
 
 #endif

@@ -104,23 +104,25 @@ static void feed_seam(struct nabz *nabz, int64_t now_ms)
 	nabz_seam__drain_log(&nabz->seam, log_from_ws);
 }
 
-/* Once, at the first tick: the broker has opened its listeners by then. */
-static void tune_listeners(struct nabz *nabz)
+/* Once, at the first tick (the broker has opened its listeners by then):
+ * find them, for TCP_NODELAY here and the sweep's ports. */
+static void find_listeners(struct nabz *nabz)
 {
-	struct nabz_broker_listeners l;
+	struct nabz_broker_listeners *l = &nabz->listeners;
 	char ports[NABZ_BROKER_LISTENERS_MAX * 7];
 	size_t done;
 
-	nabz->listeners_tuned = true;
+	nabz->listeners_found = true;
+	if(nabz_broker_listeners__find(&nabz->cfg, l) != 0) memset(l, 0, sizeof(*l));
 	if(!nabz->cfg.tcp_nodelay) return;
-	if(nabz_broker_listeners__find(&nabz->cfg, &l) != 0 || l.fd_count == 0){
+	if(l->fd_count == 0){
 		nabz_log_warn("no TCP listener of the broker found to set TCP_NODELAY on");
 		return;
 	}
-	done = nabz_broker_listeners__set_nodelay(&l);
-	nabz_broker_listeners__ports_text(&l, ports, sizeof(ports));
-	if(done < l.fd_count){
-		nabz_log_warn("TCP_NODELAY set on %zu of %zu TCP listeners (port(s) %s)", done, l.fd_count, ports);
+	done = nabz_broker_listeners__set_nodelay(l);
+	nabz_broker_listeners__ports_text(l, ports, sizeof(ports));
+	if(done < l->fd_count){
+		nabz_log_warn("TCP_NODELAY set on %zu of %zu TCP listeners (port(s) %s)", done, l->fd_count, ports);
 	}else{
 		nabz_log_info("TCP_NODELAY set on the broker's TCP listener(s), port(s) %s: every client "
 				"accepted there has it", ports);
@@ -134,7 +136,7 @@ int nabz_events__tick(int event, void *event_data, void *userdata)
 
 	(void)event;
 	(void)event_data;
-	if(!nabz->listeners_tuned) tune_listeners(nabz);
+	if(!nabz->listeners_found) find_listeners(nabz);
 	nabz_sessions__confirm_all(&nabz->reg);
 	nabz_sessions__settle_carried(&nabz->reg, client_sub_count);
 	if(nabz_stats__publish_due(nabz->reg.dirty, nabz->stats_published_once,
@@ -154,7 +156,7 @@ int nabz_events__tick(int event, void *event_data, void *userdata)
 		nabz_tick__save_state(nabz, now_ms);
 	}
 	nabz_reclaim__tick(&nabz->reclaim, now_ms);
-	if(nabz->sweep) nabz_tcp_sweep__tick(nabz->sweep, &nabz->tcp, now_ms);
+	if(nabz->sweep) nabz_tcp_sweep__tick(nabz->sweep, &nabz->tcp, &nabz->listeners, now_ms);
 	feed_seam(nabz, now_ms);
 	return MOSQ_ERR_SUCCESS;
 }
