@@ -46,6 +46,7 @@ import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+COMMON = os.path.join(os.path.dirname(HERE), "common")   # mqtt_packet.c, the CONNECT encoder
 sys.path.insert(0, os.path.join(HERE, "..", "tests", "integration"))
 import nabz_broker  # noqa: E402
 from nabz_broker import Broker  # noqa: E402
@@ -298,7 +299,8 @@ def build_connect_load(workdir):
     if not cc:
         return None
     exe = os.path.join(workdir, "connect_load")
-    r = subprocess.run([cc, "-O2", "-o", exe, os.path.join(HERE, "connect_load.c")],
+    r = subprocess.run([cc, "-O2", "-I", COMMON, "-o", exe, os.path.join(HERE, "connect_load.c"),
+                        os.path.join(COMMON, "mqtt_packet.c")],
                        capture_output=True, text=True)
     if r.returncode != 0:
         sys.stderr.write("cannot build connect_load.c, using the Python load:\n%s\n" % r.stderr)

@@ -42,6 +42,7 @@ import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
+COMMON = os.path.join(ROOT, "common")   # mqtt_packet.c, the CONNECT encoder
 sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
 if "NABZ_PLUGIN" not in os.environ:
     os.environ["NABZ_PLUGIN"] = os.path.join(ROOT, "build-wsbench", "plugin", "nabz_plugin.so")
@@ -114,7 +115,8 @@ def build_ws_load(workdir):
     if not cc:
         sys.exit("needs a C compiler (cc) for bench/ws_load.c")
     exe = os.path.join(workdir, "ws_load")
-    subprocess.run([cc, "-O2", "-Wall", "-o", exe, os.path.join(HERE, "ws_load.c")], check=True)
+    subprocess.run([cc, "-O2", "-Wall", "-I", COMMON, "-o", exe, os.path.join(HERE, "ws_load.c"),
+                    os.path.join(COMMON, "mqtt_packet.c")], check=True)
     r = subprocess.run([exe, "--self-test"], capture_output=True, text=True)
     if r.returncode != 0:
         sys.exit("ws_load --self-test failed:\n" + r.stdout + r.stderr)

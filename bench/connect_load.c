@@ -23,6 +23,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "mqtt_packet.h"
+
 enum phase { CONNECTING, WAIT_CONNACK, WAIT_CLOSE };
 
 struct slot {
@@ -50,21 +52,19 @@ static void die(const char *what)
 	exit(1);
 }
 
-static int connect_packet(unsigned char *out, long n)
+/* CONNECT: anonymous, clean session, keepalive 60, client id <prefix><n>. */
+static int connect_packet(unsigned char *out, size_t cap, long n)
 {
 	char id[128];
-	int idlen = snprintf(id, sizeof(id), "%s%ld", prefix, n);
-	int rl = 10 + 2 + idlen;
-	int i = 0;
+	size_t len;
 
-	out[i++] = 0x10;
-	out[i++] = (unsigned char)rl; /* < 128 */
-	memcpy(out + i, "\0\4MQTT\4\2\0\74", 10); /* protocol, level 4, clean session, keepalive 60 */
-	i += 10;
-	out[i++] = (unsigned char)(idlen >> 8);
-	out[i++] = (unsigned char)(idlen & 0xff);
-	memcpy(out + i, id, (size_t)idlen);
-	return i + idlen;
+	snprintf(id, sizeof(id), "%s%ld", prefix, n);
+	len = nabz_mqtt__connect(out, cap, id, NULL, NULL, 60);
+	if(len == 0){
+		fprintf(stderr, "connect_load: CONNECT does not fit\n");
+		exit(1);
+	}
+	return (int)len;
 }
 
 static void send_all(int fd, const unsigned char *buf, int len)
@@ -86,7 +86,7 @@ static void start(struct slot *s, long n)
 	ev.data.ptr = s;
 	if(connect(s->fd, (struct sockaddr *)&addr, sizeof(addr)) == 0){
 		unsigned char pkt[160];
-		send_all(s->fd, pkt, connect_packet(pkt, n));
+		send_all(s->fd, pkt, connect_packet(pkt, sizeof(pkt), n));
 		s->phase = WAIT_CONNACK;
 		ev.events = EPOLLIN;
 	}else if(errno == EINPROGRESS){
@@ -149,7 +149,7 @@ int main(int argc, char **argv)
 					errno = err;
 					die("connect (async)");
 				}
-				send_all(s->fd, pkt, connect_packet(pkt, s->n));
+				send_all(s->fd, pkt, connect_packet(pkt, sizeof(pkt), s->n));
 				s->phase = WAIT_CONNACK;
 				if(epoll_ctl(epfd, EPOLL_CTL_MOD, s->fd, &ev) != 0) die("epoll_ctl");
 				continue;

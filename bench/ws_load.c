@@ -30,7 +30,7 @@
  *
  * The last line of output is "RESULT {json}".
  *
- *   cc -O2 -o ws_load bench/ws_load.c
+ *   cc -O2 -Icommon -o ws_load bench/ws_load.c common/mqtt_packet.c
  *   ./ws_load --mode ws --ws-port 8000 --tcp-port 1883 --subscribers 1000 \
  *       --rate 10 --seconds 10 --user nabz-bridge --password pw
  */
@@ -57,6 +57,8 @@
 #include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "mqtt_packet.h"
 
 /* ---- options -------------------------------------------------------- */
 
@@ -125,8 +127,8 @@ static double self_cpu_s(void)
 {
 	struct rusage ru;
 	getrusage(RUSAGE_SELF, &ru);
-	return (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6
-		+ (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+	return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6
+		+ (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
 }
 
 /* ---- latency histogram (microseconds, log-linear) -------------------- */
@@ -191,15 +193,10 @@ static double h_pct_ms(const struct hist *h, double p)
 
 /* ---- MQTT packets ------------------------------------------------------ */
 
+/* The remaining length; bench payloads stay far below MQTT's 256 MiB. */
 static int put_varint(uint8_t *out, size_t n)
 {
-	int i = 0;
-	do{
-		uint8_t b = n % 128;
-		n /= 128;
-		out[i++] = b | (n ? 0x80 : 0);
-	}while(n);
-	return i;
+	return (int)nabz_mqtt__write_varint((uint32_t)n, out);
 }
 
 static int put_str(uint8_t *out, const char *s, size_t len)
@@ -210,26 +207,12 @@ static int put_str(uint8_t *out, const char *s, size_t len)
 	return (int)len + 2;
 }
 
-static int mqtt_connect(uint8_t *out, const char *id, const char *user, const char *pw, int keepalive)
+static int mqtt_connect(uint8_t *out, size_t cap, const char *id, const char *user, const char *pw, int keepalive)
 {
-	uint8_t body[1024];
-	int n = 0, h;
-	uint8_t flags = 0x02;
+	size_t n = nabz_mqtt__connect(out, cap, id, user, pw, (uint16_t)keepalive);
 
-	if(user) flags |= 0x80;
-	if(pw) flags |= 0x40;
-	n += put_str(body + n, "MQTT", 4);
-	body[n++] = 4;
-	body[n++] = flags;
-	body[n++] = (uint8_t)(keepalive >> 8);
-	body[n++] = (uint8_t)(keepalive & 0xff);
-	n += put_str(body + n, id, strlen(id));
-	if(user) n += put_str(body + n, user, strlen(user));
-	if(pw) n += put_str(body + n, pw, strlen(pw));
-	out[0] = 0x10;
-	h = 1 + put_varint(out + 1, (size_t)n);
-	memcpy(out + h, body, (size_t)n);
-	return h + n;
+	if(n == 0) die("CONNECT does not fit in %zu bytes", cap);
+	return (int)n;
 }
 
 static int mqtt_subscribe(uint8_t *out, const char *topic)
@@ -573,8 +556,8 @@ static void feed_ws(struct conn *c, uint8_t *p, size_t n, uint64_t t)
 				p += take;
 				n -= take;
 				if(c->hdr_len < 2) return;
-				c->hdr_need = 2 + ((h[1] & 0x7F) == 126 ? 2 : (h[1] & 0x7F) == 127 ? 8 : 0)
-					+ ((h[1] & 0x80) ? 4 : 0);
+				c->hdr_need = (uint8_t)(2 + ((h[1] & 0x7F) == 126 ? 2 : (h[1] & 0x7F) == 127 ? 8 : 0)
+					+ ((h[1] & 0x80) ? 4 : 0));
 			}
 			take = c->hdr_need - c->hdr_len;
 			if(take > n) take = n;
@@ -682,7 +665,7 @@ static void send_hello(struct conn *c)
 		char id[128];
 
 		snprintf(id, sizeof(id), "%s%ld", opt.prefix, i);
-		if(conn_send_mqtt(c, pkt, (size_t)mqtt_connect(pkt, id, NULL, NULL, opt.keepalive)) != 0){
+		if(conn_send_mqtt(c, pkt, (size_t)mqtt_connect(pkt, sizeof(pkt), id, NULL, NULL, opt.keepalive)) != 0){
 			conn_close(c, "send CONNECT");
 			return;
 		}
@@ -722,7 +705,7 @@ static void on_http_bytes(struct conn *c, uint8_t *p, size_t n, uint64_t t)
 		return;
 	}
 	snprintf(id, sizeof(id), "%s%ld", opt.prefix, i);
-	if(conn_send_mqtt(c, pkt, (size_t)mqtt_connect(pkt, id, NULL, NULL, opt.keepalive)) != 0){
+	if(conn_send_mqtt(c, pkt, (size_t)mqtt_connect(pkt, sizeof(pkt), id, NULL, NULL, opt.keepalive)) != 0){
 		conn_close(c, "send CONNECT");
 		return;
 	}
@@ -850,7 +833,7 @@ static void pub_connect(void)
 
 	pub_fd = tcp_connect_blocking(&pub_addr);
 	snprintf(id, sizeof(id), "%spub-%d", opt.ws ? "web-bench-" : "api-bench-", (int)getpid());
-	n = mqtt_connect(pkt, id, opt.user, opt.password, 60);
+	n = mqtt_connect(pkt, sizeof(pkt), id, opt.user, opt.password, 60);
 	if(send(pub_fd, pkt, (size_t)n, MSG_NOSIGNAL) != n) die("publisher send CONNECT");
 	setsockopt(pub_fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	while(got < 4){
@@ -1119,7 +1102,7 @@ static void run_loop(bool (*done)(void), uint64_t deadline)
 		}
 		start_next();
 		t = now_ns();
-		if(opt.keepalive > 0 && t - last_ping > (uint64_t)opt.keepalive * 1000000000ull / 2){
+		if(opt.keepalive > 0 && t - last_ping > (uint64_t)opt.keepalive * 1000000000u / 2){
 			last_ping = t;
 			ping_all();
 		}
@@ -1476,7 +1459,7 @@ int main(int argc, char **argv)
 	printf("connect:    %ld subscribed, %ld failed in %.2f s (%.0f/s); handshake p50 %.1f ms p99 %.1f ms max %.1f ms\n",
 			n_ready, n_failed, (double)(t_conn_end - t_conn_start) / 1e9,
 			(double)n_ready / ((double)(t_conn_end - t_conn_start) / 1e9),
-			h_pct_ms(&conn_h, 50), h_pct_ms(&conn_h, 99), conn_h.count ? conn_h.max / 1000.0 : -1);
+			h_pct_ms(&conn_h, 50), h_pct_ms(&conn_h, 99), conn_h.count ? (double)conn_h.max / 1000.0 : -1);
 	printf("held:       %ld of %ld at the end (%ld closed by the server after subscribing)\n",
 			held, opt.subscribers, n_dropped_ready);
 	if(pub_total){
@@ -1484,9 +1467,9 @@ int main(int argc, char **argv)
 				"%" PRIu64 " out of order\n",
 				n_delivered, expected_total, 100 * ratio, dps, min_recv, max_recv, short_subs, n_misordered);
 		printf("latency:    p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.2f ms, mean %.2f ms\n",
-				p50, p90, p99, p999, mx, lat.count ? (double)lat.sum / lat.count / 1000.0 : -1);
+				p50, p90, p99, p999, mx, lat.count ? (double)lat.sum / (double)lat.count / 1000.0 : -1);
 		printf("publisher:  %" PRIu64 " sent, most late %.2f ms, most bytes queued in the tool %zu\n",
-				pub_sent, pub_max_lag_ns / 1e6, pub_out_max);
+				pub_sent, (double)pub_max_lag_ns / 1e6, pub_out_max);
 	}
 	if(opt.broker_pid > 0){
 		printf("broker:     RSS %ld KiB before, %ld idle (%+.2f KiB per subscriber), %ld after; fds %ld -> %ld (%.2f per subscriber)\n",
@@ -1520,11 +1503,11 @@ int main(int argc, char **argv)
 			"\"bytes_in\":%" PRIu64 ",\"sustained\":%s}\n",
 			opt.ws ? "ws" : "tcp", opt.subscribers, opt.rate, opt.seconds, opt.payload_bytes,
 			n_ready, n_failed, (double)(t_conn_end - t_conn_start) / 1e9,
-			h_pct_ms(&conn_h, 50), h_pct_ms(&conn_h, 99), conn_h.count ? conn_h.max / 1000.0 : -1,
+			h_pct_ms(&conn_h, 50), h_pct_ms(&conn_h, 99), conn_h.count ? (double)conn_h.max / 1000.0 : -1,
 			held, n_dropped_ready,
 			pub_sent, expected_total, n_delivered, ratio, dps, min_recv, max_recv, short_subs,
-			n_misordered, p50, p90, p99, p999, mx, lat.count ? (double)lat.sum / lat.count / 1000.0 : -1,
-			pub_max_lag_ns / 1e6, pub_out_max, pub_secs,
+			n_misordered, p50, p90, p99, p999, mx, lat.count ? (double)lat.sum / (double)lat.count / 1000.0 : -1,
+			(double)pub_max_lag_ns / 1e6, pub_out_max, pub_secs,
 			rss_before, rss_idle, rss_end, fds_before, fds_idle,
 			cpu_idle, cpu_pub, cpu_pub_main, cpu_pub_other,
 			tool_cpu, other_cpu,

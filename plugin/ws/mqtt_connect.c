@@ -6,34 +6,6 @@
 
 #define MQTT_MAX_REMAINING 268435455u
 
-int nabz_mqtt__read_varint(const uint8_t *buf, size_t len, uint32_t *value)
-{
-	uint32_t v = 0;
-
-	for(size_t i = 0; i < 4; i++){
-		if(i >= len) return 0;
-		v |= (uint32_t)(buf[i] & 0x7F) << (7 * i);
-		if((buf[i] & 0x80) == 0){
-			*value = v;
-			return (int)i + 1;
-		}
-	}
-	return -1;
-}
-
-size_t nabz_mqtt__write_varint(uint32_t value, uint8_t out[4])
-{
-	size_t n = 0;
-
-	do{
-		uint8_t byte = (uint8_t)(value & 0x7F);
-		value >>= 7;
-		if(value) byte |= 0x80;
-		out[n++] = byte;
-	}while(value && n < 4);
-	return n;
-}
-
 /* A cursor over the packet body that knows whether it ran out because the
  * bytes have not arrived yet or because the packet itself is too short. */
 struct cursor {

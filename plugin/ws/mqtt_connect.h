@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "mqtt_packet.h"
+
 enum nabz_connect_result {
 	NABZ_CONNECT_NEED_MORE,   /* a prefix of a valid CONNECT so far */
 	NABZ_CONNECT_OK,
@@ -51,11 +53,5 @@ enum nabz_connect_result nabz_mqtt_connect__parse(const uint8_t *buf, size_t len
  * the packet would grow past MQTT's limits. */
 size_t nabz_mqtt_connect__with_client_id(const uint8_t *packet, const struct nabz_connect_info *info,
 		const char *new_id, uint8_t *out, size_t out_cap);
-
-/* Reads an MQTT variable byte integer; returns its length in bytes, 0 when
- * more bytes are needed, -1 when malformed (more than 4 bytes). */
-int nabz_mqtt__read_varint(const uint8_t *buf, size_t len, uint32_t *value);
-/* Writes value as a variable byte integer into out[4]; returns its length. */
-size_t nabz_mqtt__write_varint(uint32_t value, uint8_t out[4]);
 
 #endif

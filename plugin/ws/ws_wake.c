@@ -15,11 +15,10 @@
  * counted nowhere and listed nowhere. Thread 0 only.
  */
 #include <stdio.h>
-#include <string.h>
 #include <unistd.h>
 
 #include "client_ids.h"
-#include "mqtt_connect.h"
+#include "mqtt_packet.h"
 #include "timeutil.h"
 #include "ws_internal.h"
 
@@ -45,33 +44,13 @@ static void wake_fire_cb(lws_sorted_usec_list_t *sul)
 }
 
 /* CONNECT: MQTT 3.1.1, clean session, keepalive 0 (the link is never
- * timed out), username and password. */
+ * timed out), the wake account's username and password. */
 static size_t build_connect(struct nabz_ws *ws, uint8_t *out, size_t cap)
 {
 	char client_id[48];
-	const char *user = NABZ_WAKE_USERNAME;
-	const char *pass = ws->seam->wake_password;
-	size_t idl, ul = strlen(user), pl = strlen(pass), body, n = 0;
-	uint8_t varint[4];
-	size_t vlen;
 
 	snprintf(client_id, sizeof(client_id), NABZ_WAKE_CLIENT_ID_PREFIX "%d", (int)getpid());
-	idl = strlen(client_id);
-	body = 10 + 2 + idl + 2 + ul + 2 + pl;
-	vlen = nabz_mqtt__write_varint((uint32_t)body, varint);
-	if(1 + vlen + body > cap) return 0;
-	out[n++] = 0x10;
-	memcpy(out + n, varint, vlen);
-	n += vlen;
-	memcpy(out + n, "\x00\x04MQTT\x04\xc2\x00\x00", 10);
-	n += 10;
-	out[n++] = (uint8_t)(idl >> 8); out[n++] = (uint8_t)idl;
-	memcpy(out + n, client_id, idl); n += idl;
-	out[n++] = (uint8_t)(ul >> 8); out[n++] = (uint8_t)ul;
-	memcpy(out + n, user, ul); n += ul;
-	out[n++] = (uint8_t)(pl >> 8); out[n++] = (uint8_t)pl;
-	memcpy(out + n, pass, pl); n += pl;
-	return n;
+	return nabz_mqtt__connect(out, cap, client_id, NABZ_WAKE_USERNAME, ws->seam->wake_password, 0);
 }
 
 static void wake_dial(struct nabz_ws *ws)
