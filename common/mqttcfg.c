@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "contract.h"
+
 int nabz_mqttcfg__read(struct nabz_cfg_reader *r, const cJSON *root, const struct nabz_mqtt_cfg_defaults *def,
 		struct nabz_mqtt_cfg *cfg)
 {
@@ -18,7 +20,7 @@ int nabz_mqttcfg__read(struct nabz_cfg_reader *r, const cJSON *root, const struc
 	nabz_cfg__string(r, m, "mqtt", "password", "", &cfg->password);
 	nabz_cfg__string(r, m, "mqtt", "password_file", "", &password_file);
 	nabz_cfg__string(r, m, "mqtt", "client_id", def->client_id, &cfg->client_id);
-	nabz_cfg__string(r, m, "mqtt", "topic_prefix", "crypto", &cfg->topic_prefix);
+	nabz_cfg__string(r, m, "mqtt", "topic_prefix", NABZ_TOPIC_PREFIX_DEFAULT, &cfg->topic_prefix);
 	nabz_cfg__long(r, m, "mqtt", "keepalive_s", 5, 3600, 30, &cfg->keepalive_s);
 	if(!r->failed && def->client_id_required && cfg->client_id[0] == '\0'){
 		nabz_cfg__fail(r, "mqtt.client_id", "must not be empty (the broker keeps the session under it)");

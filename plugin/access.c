@@ -6,6 +6,7 @@
 #include <mosquitto_plugin.h>
 
 #include "client_ids.h"
+#include "contract.h"
 #include "groups.h"
 #include "nabz.h"
 
@@ -16,7 +17,7 @@ static bool under_prefix(const char *prefix, size_t prefix_len, const char *topi
 
 static bool is_stats_topic(const char *prefix, size_t prefix_len, const char *topic)
 {
-	return under_prefix(prefix, prefix_len, topic) && strcmp(topic + prefix_len, "/stats") == 0;
+	return under_prefix(prefix, prefix_len, topic) && strcmp(topic + prefix_len, "/" NABZ_SUBTOPIC_STATS) == 0;
 }
 
 bool nabz_access__named_account(const struct nabz_config *cfg, const char *username)

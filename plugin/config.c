@@ -17,6 +17,7 @@
 #include <mosquitto_plugin.h>
 
 #include "client_ids.h"
+#include "contract.h"
 
 enum opt_type { OPT_STRING, OPT_LONG, OPT_BOOL, OPT_NAMES };
 
@@ -33,7 +34,7 @@ struct opt_def {
 #define OFF(field) offsetof(struct nabz_config, field)
 
 static const struct opt_def opt_table[] = {
-	{"topic_prefix", OPT_STRING, 1, 64, "crypto", OFF(topic_prefix),
+	{"topic_prefix", OPT_STRING, 1, 64, NABZ_TOPIC_PREFIX_DEFAULT, OFF(topic_prefix),
 		"first level of every data topic"},
 	{"state_file", OPT_STRING, 0, 4096, "/var/lib/nabz/state.json", OFF(state_file),
 		"where total_sessions and peak_connections persist; empty disables"},

@@ -14,6 +14,7 @@
 
 #include "access.h"
 #include "client_ids.h"
+#include "contract.h"
 #include "control.h"
 #include "events.h"
 #include "log.h"

@@ -3,19 +3,21 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "contract.h"
+
 static const char *const group_names[NABZ_GROUP_COUNT] = {
-	[NABZ_GROUP_PRICES] = "prices",
-	[NABZ_GROUP_MARKET] = "market",
-	[NABZ_GROUP_NEWS] = "news",
-	[NABZ_GROUP_ALERTS] = "alerts",
+	[NABZ_GROUP_PRICES] = NABZ_GROUP_NAME_PRICES,
+	[NABZ_GROUP_MARKET] = NABZ_GROUP_NAME_MARKET,
+	[NABZ_GROUP_NEWS] = NABZ_GROUP_NAME_NEWS,
+	[NABZ_GROUP_ALERTS] = NABZ_GROUP_NAME_ALERTS,
 };
 
 /* Topic pattern of each group below the prefix. */
 static const char *const group_patterns[NABZ_GROUP_COUNT] = {
-	[NABZ_GROUP_PRICES] = "prices/+",
-	[NABZ_GROUP_MARKET] = "market",
-	[NABZ_GROUP_NEWS] = "news",
-	[NABZ_GROUP_ALERTS] = "alerts",
+	[NABZ_GROUP_PRICES] = NABZ_GROUP_PATTERN_PRICES,
+	[NABZ_GROUP_MARKET] = NABZ_GROUP_PATTERN_MARKET,
+	[NABZ_GROUP_NEWS] = NABZ_GROUP_PATTERN_NEWS,
+	[NABZ_GROUP_ALERTS] = NABZ_GROUP_PATTERN_ALERTS,
 };
 
 const char *nabz_group__name(enum nabz_group group)

@@ -13,6 +13,7 @@
 #include "broker_listeners.h"
 #include "budget.h"
 #include "config.h"
+#include "contract.h"
 #include "ratelog.h"
 #include "reclaim.h"
 #include "seam.h"
@@ -22,9 +23,6 @@
 struct nabz_tcp_sweep;
 
 struct nabz_listener;
-
-#define NABZ_CONTROL_TOPIC "$CONTROL/nabz/v1"
-#define NABZ_CONTROL_RESPONSE_TOPIC "$CONTROL/nabz/v1/response"
 
 typedef struct mosquitto_plugin_id_t mosquitto_plugin_id_t;
 

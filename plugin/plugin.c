@@ -11,6 +11,7 @@
 #include <mosquitto_broker.h>
 #include <mosquitto_plugin.h>
 
+#include "contract.h"
 #include "events.h"
 #include "fd_budget.h"
 #include "log.h"
@@ -148,9 +149,9 @@ int mosquitto_plugin_init(mosquitto_plugin_id_t *identifier, void **userdata,
 	}
 	if(nabz_registry__init(&nabz->reg, nabz->cfg.topic_prefix) != 0) goto error;
 	nabz->prefix_len = strlen(nabz->cfg.topic_prefix);
-	nabz->stats_topic = malloc(nabz->prefix_len + sizeof("/stats"));
+	nabz->stats_topic = malloc(nabz->prefix_len + sizeof("/" NABZ_SUBTOPIC_STATS));
 	if(nabz->stats_topic == NULL) goto error;
-	sprintf(nabz->stats_topic, "%s/stats", nabz->cfg.topic_prefix);
+	sprintf(nabz->stats_topic, "%s/" NABZ_SUBTOPIC_STATS, nabz->cfg.topic_prefix);
 	load_state(nabz);
 	nabz_reclaim__init(&nabz->reclaim, nabz->cfg.reclaim_dropped_messages);
 	/* Publish once at the first tick: replaces a retained figure left

@@ -16,6 +16,7 @@
 #include <cjson/cJSON.h>
 
 #include "broker_listeners.h"
+#include "contract.h"
 #include "events.h"
 #include "log.h"
 #include "nabz.h"
@@ -35,7 +36,7 @@ static void publish_stats(struct nabz *nabz, int64_t now_ms)
 		nabz_log_err("out of memory building the stats");
 		return;
 	}
-	payload = nabz_stats__envelope("stats_update", data, nabz_time__wall_ms());
+	payload = nabz_stats__envelope(NABZ_TYPE_STATS_UPDATE, data, nabz_time__wall_ms());
 	if(payload == NULL){
 		nabz_log_err("out of memory building the stats");
 		return;

@@ -1,0 +1,67 @@
+/*
+ * The wire contract in code: what crosses between the plugin, nabz-bridge,
+ * nabz-telegram and every client. docs/CONTRACT.md is the text (payload
+ * fields, the browser API, the meaning of each figure); this header is what
+ * the C code spells topics, payload types and the control topics with, so a
+ * rename is one change here and one there, and a grep for a topic finds
+ * every part that uses it.
+ *
+ * Topics are "<prefix>/<subtopic>", the prefix configurable
+ * (topic_prefix in the plugin's and the programs' configs). Every payload
+ * is {"type": T, "data": {...}, "ts": "RFC 3339 UTC"} (common/envelope.h).
+ */
+#ifndef NABZ_CONTRACT_H
+#define NABZ_CONTRACT_H
+
+#define NABZ_TOPIC_PREFIX_DEFAULT "crypto"
+
+/* Subtopics under "<prefix>/", their payload types, QoS and retain. */
+
+/* <prefix>/prices/<SYMBOL> (upper case), one per symbol; QoS 0, retained. */
+#define NABZ_SUBTOPIC_PRICES "prices"
+#define NABZ_TYPE_PRICE_UPDATE "price_update"
+
+/* <prefix>/market: market-wide figures; QoS 0, retained. */
+#define NABZ_SUBTOPIC_MARKET "market"
+#define NABZ_TYPE_MARKET_UPDATE "market_update"
+
+/* <prefix>/news: each new item once; QoS 1, not retained. */
+#define NABZ_SUBTOPIC_NEWS "news"
+#define NABZ_TYPE_NEWS "news"
+
+/* <prefix>/news/recent: the last items of <prefix>/news, newest first;
+ * QoS 0, retained (a page opened now has news to show). */
+#define NABZ_SUBTOPIC_NEWS_RECENT "news/recent"
+#define NABZ_TYPE_NEWS_RECENT "news_recent"
+
+/* <prefix>/alerts: a price alert fired; QoS 1, not retained. */
+#define NABZ_SUBTOPIC_ALERTS "alerts"
+#define NABZ_TYPE_ALERT "alert"
+
+/* <prefix>/sources: each upstream API's health; QoS 0, retained. */
+#define NABZ_SUBTOPIC_SOURCES "sources"
+#define NABZ_TYPE_SOURCES_UPDATE "sources_update"
+
+/* <prefix>/stats: the audience figures, published by the plugin alone;
+ * QoS 0, retained. */
+#define NABZ_SUBTOPIC_STATS "stats"
+#define NABZ_TYPE_STATS_UPDATE "stats_update"
+
+/* The audience groups of the stats ("groups": {...}), in the order the
+ * plugin counts them; a subscription counts in a group when its filter
+ * matches the group's pattern (prices: any symbol). */
+#define NABZ_GROUP_NAME_PRICES "prices"
+#define NABZ_GROUP_NAME_MARKET "market"
+#define NABZ_GROUP_NAME_NEWS "news"
+#define NABZ_GROUP_NAME_ALERTS "alerts"
+#define NABZ_GROUP_PATTERN_PRICES NABZ_SUBTOPIC_PRICES "/+"
+#define NABZ_GROUP_PATTERN_MARKET NABZ_SUBTOPIC_MARKET
+#define NABZ_GROUP_PATTERN_NEWS NABZ_SUBTOPIC_NEWS
+#define NABZ_GROUP_PATTERN_ALERTS NABZ_SUBTOPIC_ALERTS
+
+/* Control: a client publishes {"commands": [...]} here; the plugin answers
+ * that client alone on the response topic (no subscription needed). */
+#define NABZ_CONTROL_TOPIC "$CONTROL/nabz/v1"
+#define NABZ_CONTROL_RESPONSE_TOPIC "$CONTROL/nabz/v1/response"
+
+#endif
