@@ -16,6 +16,7 @@
 
 #include <stddef.h>
 
+#include "news_item.h"
 #include "quote.h"
 
 /* CryptoCompare /data/v2/news/?lang=EN: {"Type":100,"Message",

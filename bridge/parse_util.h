@@ -17,6 +17,7 @@
 #include <cjson/cJSON.h>
 
 #include "jsonval.h"
+#include "news_item.h"
 #include "quote.h"
 
 /* News text limits, in characters (code points), "…" included. */

@@ -1,9 +1,10 @@
 /*
- * What the bridge learns from a source, normalised: one quote per symbol,
- * the market figures, news items. Every bridge parser (bridge/parse_*.c)
- * fills these from one HTTP response body; nothing here knows HTTP or
- * MQTT. nabz-telegram and cfgread.c use only a quote's symbol rules
- * (nabz_quote__init, NABZ_SYMBOL_MAX).
+ * What the bridge learns from a source about prices, normalised: one
+ * quote per symbol, the market figures. Every bridge price parser
+ * (bridge/parse_*.c) fills these from one HTTP response body; nothing here
+ * knows HTTP or MQTT. nabz-telegram and cfgread.c use only a quote's
+ * symbol rules (nabz_quote__init, NABZ_SYMBOL_MAX). News items are the
+ * bridge's own (bridge/news_item.h), so the bot links none of them.
  */
 #ifndef NABZ_QUOTE_H
 #define NABZ_QUOTE_H
@@ -57,24 +58,5 @@ struct nabz_market {
 	double usdt_irt;                /* toman per USDT, or NAN */
 	int64_t source_ts_ms;
 };
-
-struct nabz_news_item {
-	char *id;                       /* owned: the source's id, else the URL */
-	char *title;                    /* owned */
-	char *url;                      /* owned, may be NULL */
-	char *source;                   /* owned, may be NULL: the publisher */
-	char *summary;                  /* owned, may be NULL */
-	int64_t published_ms;           /* 0 when unknown */
-};
-
-struct nabz_news_list {
-	struct nabz_news_item *items;   /* owned */
-	size_t count;
-	size_t cap;
-};
-
-/* Takes ownership of the item's strings on success. */
-int nabz_news__push(struct nabz_news_list *list, struct nabz_news_item *item);
-void nabz_news__free(struct nabz_news_list *list);
 
 #endif

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "nabz_test.h"
+#include "news_item.h"
 #include "quote.h"
 
 /* A quote as a table row writes it. */
