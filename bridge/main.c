@@ -117,6 +117,7 @@ int main(int argc, char **argv)
 		rc = 1;
 		goto done;
 	}
+	b.http.user_agent = NABZ_HTTP_USER_AGENT("nabz-bridge");
 	wake_http = &b.http;
 	nabz_cli__signals(on_stop_signal, on_reload_signal);
 	if(!once && !cfg.demo && cfg.sources[NABZ_SRC_BINANCE].enabled && cfg.sources[NABZ_SRC_BINANCE].stream_url[0]){

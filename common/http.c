@@ -156,7 +156,7 @@ static struct transfer *transfer_new(struct nabz_http *h, const char *url, nabz_
 	curl_easy_setopt(t->easy, CURLOPT_CONNECTTIMEOUT_MS, h->connect_timeout_ms);
 	curl_easy_setopt(t->easy, CURLOPT_TIMEOUT_MS, h->timeout_ms);
 	curl_easy_setopt(t->easy, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(t->easy, CURLOPT_USERAGENT, "nabz-bridge/0.1 (+https://github.com/nabz)");
+	curl_easy_setopt(t->easy, CURLOPT_USERAGENT, h->user_agent ? h->user_agent : NABZ_HTTP_USER_AGENT("nabz"));
 	curl_easy_setopt(t->easy, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)h->max_body);
 	/* Without one, libcurl's own environment variables (https_proxy,
 	 * all_proxy, no_proxy) apply. */

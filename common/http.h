@@ -41,7 +41,13 @@ struct nabz_http {
 	size_t max_body;
 	unsigned running;
 	const char *proxy;            /* CURLOPT_PROXY for every transfer; NULL or "": the environment's; not owned */
+	const char *user_agent;       /* NABZ_HTTP_USER_AGENT("program"); NULL: "nabz/<version>"; not owned */
 };
+
+/* Who a program says it is to the servers it calls: its name and the
+ * project's version (CMake's project(VERSION), the one place it is set). */
+#define NABZ_HTTP_USER_AGENT(program) program "/" NABZ_VERSION " (+https://github.com/nabz)"
+
 
 int nabz_http__init(struct nabz_http *h, long connect_timeout_ms, long timeout_ms, size_t max_body);
 /* Ends every transfer, calling its callback with NABZ_HTTP_CANCELLED. */

@@ -77,6 +77,7 @@ static int start(struct nabz_tg *bot, const struct nabz_tg_cfg *cfg)
 	}
 	if(nabz_http__init(&bot->http, cfg->connect_timeout_ms, cfg->timeout_ms, 1024 * 1024) != 0) goto oom;
 	bot->http.proxy = cfg->proxy;
+	bot->http.user_agent = NABZ_HTTP_USER_AGENT("nabz-telegram");
 	/* A connection for every send the rate allows at once, and one for the
 	 * getUpdates long poll: a send queued inside curl for a connection
 	 * would leave later than the schedule thinks, bunched with the next. */
