@@ -10,7 +10,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-int nabz_parse__decimal(const char *s, double *out)
+int nabz_jsonval__decimal(const char *s, double *out)
 {
 	const char *p = s;
 	bool digits = false;
@@ -45,7 +45,7 @@ int nabz_parse__decimal(const char *s, double *out)
 	return NABZ_VAL_OK;
 }
 
-int nabz_parse__number(const cJSON *item, double *out)
+int nabz_jsonval__number(const cJSON *item, double *out)
 {
 	if(item == NULL || cJSON_IsNull(item)) return NABZ_VAL_MISSING;
 	if(cJSON_IsNumber(item)){
@@ -53,11 +53,11 @@ int nabz_parse__number(const cJSON *item, double *out)
 		*out = item->valuedouble;
 		return NABZ_VAL_OK;
 	}
-	if(cJSON_IsString(item)) return nabz_parse__decimal(item->valuestring, out);
+	if(cJSON_IsString(item)) return nabz_jsonval__decimal(item->valuestring, out);
 	return NABZ_VAL_BAD;
 }
 
-int nabz_parse__whole(const cJSON *item, int64_t min, int64_t max, int64_t *out)
+int nabz_jsonval__whole(const cJSON *item, int64_t min, int64_t max, int64_t *out)
 {
 	double v;
 
@@ -70,7 +70,7 @@ int nabz_parse__whole(const cJSON *item, int64_t min, int64_t max, int64_t *out)
 	return NABZ_VAL_OK;
 }
 
-int nabz_parse__string(const cJSON *item, const char **out)
+int nabz_jsonval__string(const cJSON *item, const char **out)
 {
 	if(item == NULL || cJSON_IsNull(item)) return NABZ_VAL_MISSING;
 	if(!cJSON_IsString(item) || item->valuestring == NULL || item->valuestring[0] == '\0') return NABZ_VAL_BAD;
@@ -78,27 +78,27 @@ int nabz_parse__string(const cJSON *item, const char **out)
 	return NABZ_VAL_OK;
 }
 
-bool nabz_parse__price_usd_ok(double v)
+bool nabz_jsonval__price_usd_ok(double v)
 {
 	return isfinite(v) && v > 0 && v <= NABZ_PRICE_USD_MAX;
 }
 
-bool nabz_parse__price_irt_ok(double v)
+bool nabz_jsonval__price_irt_ok(double v)
 {
 	return isfinite(v) && v > 0 && v <= NABZ_PRICE_IRT_MAX;
 }
 
-bool nabz_parse__change_ok(double v)
+bool nabz_jsonval__change_ok(double v)
 {
 	return isfinite(v) && v > NABZ_CHANGE_PCT_MIN && v <= NABZ_CHANGE_PCT_MAX;
 }
 
-bool nabz_parse__amount_ok(double v)
+bool nabz_jsonval__amount_ok(double v)
 {
 	return isfinite(v) && v >= 0 && v <= NABZ_AMOUNT_USD_MAX;
 }
 
-bool nabz_parse__ts_ok(int64_t ms)
+bool nabz_jsonval__ts_ok(int64_t ms)
 {
 	return ms >= NABZ_TS_MS_MIN && ms < NABZ_TS_MS_MAX;
 }

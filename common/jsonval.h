@@ -1,8 +1,9 @@
 /*
  * Values read out of JSON, and the bounds a published value keeps: what
  * the bridge's response parsers (bridge/parse_*.c) and nabz-telegram (Bot API
- * answers, prices read back from MQTT) both use. The names keep the
- * parsers' nabz_parse__ prefix they were born with.
+ * answers, prices read back from MQTT) both use. Named nabz_jsonval__
+ * (the bridge's parsers still spell them nabz_parse__: parse_util.h maps
+ * those names), so nothing named after the bridge's parsers is in the bot.
  *
  * Pure functions: no I/O, no globals; any thread may call them.
  */
@@ -33,25 +34,25 @@ enum {
 /* A decimal number written as text: optional sign, digits, optional
  * fraction and exponent, nothing else (no blanks, hex, inf or nan).
  * Returns NABZ_VAL_OK with *out finite, else NABZ_VAL_BAD. */
-int nabz_parse__decimal(const char *s, double *out);
+int nabz_jsonval__decimal(const char *s, double *out);
 /* A finite number from a JSON number or a JSON string that
- * nabz_parse__decimal accepts; NABZ_VAL_MISSING for NULL or null. */
-int nabz_parse__number(const cJSON *item, double *out);
+ * nabz_jsonval__decimal accepts; NABZ_VAL_MISSING for NULL or null. */
+int nabz_jsonval__number(const cJSON *item, double *out);
 /* Whole numbers JSON carries exactly: within +-(2^53 - 1), where every
  * integer is a double (Telegram's ids, update ids). */
 #define NABZ_JSON_INT_MAX 9007199254740991LL
 /* A JSON number (not a string) that is whole and within [min, max] (both
  * within +-NABZ_JSON_INT_MAX); NABZ_VAL_MISSING for NULL or null. The
  * range is checked on the double, so no cast is ever out of range. */
-int nabz_parse__whole(const cJSON *item, int64_t min, int64_t max, int64_t *out);
+int nabz_jsonval__whole(const cJSON *item, int64_t min, int64_t max, int64_t *out);
 /* A non-empty JSON string; NABZ_VAL_MISSING for NULL or null. */
-int nabz_parse__string(const cJSON *item, const char **out);
+int nabz_jsonval__string(const cJSON *item, const char **out);
 
 /* Bounds for publishing: */
-bool nabz_parse__price_usd_ok(double v);   /* finite, > 0, <= NABZ_PRICE_USD_MAX */
-bool nabz_parse__price_irt_ok(double v);   /* finite, > 0, <= NABZ_PRICE_IRT_MAX */
-bool nabz_parse__change_ok(double v);      /* finite, in (-100, 1e6] */
-bool nabz_parse__amount_ok(double v);      /* finite, >= 0, <= NABZ_AMOUNT_USD_MAX */
-bool nabz_parse__ts_ok(int64_t ms);        /* in [2009-01-03, 2100-01-01) */
+bool nabz_jsonval__price_usd_ok(double v);   /* finite, > 0, <= NABZ_PRICE_USD_MAX */
+bool nabz_jsonval__price_irt_ok(double v);   /* finite, > 0, <= NABZ_PRICE_IRT_MAX */
+bool nabz_jsonval__change_ok(double v);      /* finite, in (-100, 1e6] */
+bool nabz_jsonval__amount_ok(double v);      /* finite, >= 0, <= NABZ_AMOUNT_USD_MAX */
+bool nabz_jsonval__ts_ok(int64_t ms);        /* in [2009-01-03, 2100-01-01) */
 
 #endif

@@ -64,7 +64,7 @@ static int is_operator(int c)
 }
 
 /* The number: anything up to a blank (digits of any script are sorted
- * out by ascii_number and nabz_parse__decimal). */
+ * out by ascii_number and nabz_jsonval__decimal). */
 static int not_blank(int c)
 {
 	return c != ' ' && c != '\t' && c != '\n';
@@ -89,7 +89,7 @@ int nabz_tg_rule__parse(const char *text, struct nabz_tg_rule *out)
 		return -1;
 	}
 	if(nabz_quote__init(&q, symbol) != 0 || ascii_number(number, ascii, sizeof(ascii)) != 0
-			|| nabz_parse__decimal(ascii, &v) != 0 || !nabz_parse__price_usd_ok(v)){
+			|| nabz_jsonval__decimal(ascii, &v) != 0 || !nabz_jsonval__price_usd_ok(v)){
 		return -1;
 	}
 	memcpy(out->symbol, q.symbol, sizeof(out->symbol));

@@ -19,7 +19,7 @@
 struct nabz_tg_rule {
 	char symbol[NABZ_SYMBOL_MAX];
 	bool above;                      /* else below */
-	double threshold;                /* USD, within nabz_parse__price_usd_ok */
+	double threshold;                /* USD, within nabz_jsonval__price_usd_ok */
 	bool armed;                      /* may fire: last seen on the other side */
 };
 

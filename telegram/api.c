@@ -67,7 +67,7 @@ int nabz_tg_api__chat_id(const cJSON *item, int64_t *out)
 {
 	int64_t id;
 
-	if(nabz_parse__whole(item, -NABZ_JSON_INT_MAX, NABZ_JSON_INT_MAX, &id) != NABZ_VAL_OK || id == 0) return -1;
+	if(nabz_jsonval__whole(item, -NABZ_JSON_INT_MAX, NABZ_JSON_INT_MAX, &id) != NABZ_VAL_OK || id == 0) return -1;
 	*out = id;
 	return 0;
 }
@@ -93,7 +93,7 @@ void nabz_tg_api__classify(const struct nabz_http_result *r, struct nabz_tg_answ
 	ra = cJSON_GetObjectItemCaseSensitive(params, "retry_after");
 	if(cJSON_IsString(desc)) snprintf(a->description, sizeof(a->description), "%s", desc->valuestring);
 	else snprintf(a->description, sizeof(a->description), "HTTP %ld", status);
-	if(status >= 400 && nabz_parse__whole(code, 400, 599, &error_code) == NABZ_VAL_OK) status = (long)error_code;
+	if(status >= 400 && nabz_jsonval__whole(code, 400, 599, &error_code) == NABZ_VAL_OK) status = (long)error_code;
 	if(status == 200 && cJSON_IsTrue(ok)){
 		a->outcome = NABZ_TG_OK;
 		a->result = cJSON_GetObjectItemCaseSensitive(a->root, "result");

@@ -96,7 +96,7 @@ static int load_rule(struct nabz_tg_chat *chat, const cJSON *o)
 
 	if(chat->nrules == NABZ_TG_RULES_MAX || !cJSON_IsString(symbol)
 			|| nabz_quote__init(&q, symbol->valuestring) != 0 || (above == NULL) == (below == NULL)
-			|| nabz_parse__number(above ? above : below, &v) != NABZ_VAL_OK || !nabz_parse__price_usd_ok(v)){
+			|| nabz_jsonval__number(above ? above : below, &v) != NABZ_VAL_OK || !nabz_jsonval__price_usd_ok(v)){
 		return -1;
 	}
 	r = &chat->rules[chat->nrules++];
@@ -163,7 +163,7 @@ int nabz_tg_chats__open(struct nabz_tg_chats *c, const char *dir, const char *de
 		return 0;
 	}
 	it = cJSON_GetObjectItemCaseSensitive(root, "offset");
-	if(nabz_parse__whole(it, 0, NABZ_JSON_INT_MAX, &c->offset) == NABZ_VAL_BAD){
+	if(nabz_jsonval__whole(it, 0, NABZ_JSON_INT_MAX, &c->offset) == NABZ_VAL_BAD){
 		nabz_log(LOG_WARNING, "chats: offset in %s unreadable; starting from Telegram's oldest update", c->path);
 	}
 	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(root, "chats")){

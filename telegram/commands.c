@@ -179,7 +179,7 @@ static void handle_updates(struct nabz_tg *bot, const cJSON *result)
 		int64_t update_id, chat_number;
 
 		/* An update without a usable id cannot be confirmed: skipped. */
-		if(nabz_parse__whole(id, 0, NABZ_JSON_INT_MAX - 1, &update_id) != NABZ_VAL_OK) continue;
+		if(nabz_jsonval__whole(id, 0, NABZ_JSON_INT_MAX - 1, &update_id) != NABZ_VAL_OK) continue;
 		if(update_id >= offset) offset = update_id + 1;
 		n++;
 		if(nabz_tg_api__chat_id(chat_id, &chat_number) == 0 && cJSON_IsString(text)){

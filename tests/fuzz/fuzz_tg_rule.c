@@ -31,7 +31,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	free(text);
-	FUZZ_CHECK(r.armed && nabz_parse__price_usd_ok(r.threshold));
+	FUZZ_CHECK(r.armed && nabz_jsonval__price_usd_ok(r.threshold));
 	FUZZ_CHECK(r.symbol[0] != '\0' && strlen(r.symbol) < NABZ_SYMBOL_MAX);
 	for(size_t i = 0; i < strlen(r.symbol); i++){
 		FUZZ_CHECK((r.symbol[i] >= 'A' && r.symbol[i] <= 'Z') || (r.symbol[i] >= '0' && r.symbol[i] <= '9'));
