@@ -5,39 +5,20 @@
  * (curl_multi_poll with the MQTT socket as an extra descriptor).
  */
 #include <math.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <curl/curl.h>
 #include <libxml/parser.h>
-#include <poll.h>
 
 #include "cli.h"
 #include "config.h"
 #include "log.h"
+#include "loop.h"
 #include "sources.h"
 #include "stream.h"
 #include "timeutil.h"
-
-static volatile sig_atomic_t stop_requested;
-static volatile sig_atomic_t reload_requested;
-static struct nabz_http *wake_http;
-
-static void on_stop_signal(int sig)
-{
-	(void)sig;
-	stop_requested = 1;
-	if(wake_http) nabz_http__wakeup(wake_http);   /* async-signal-safe in libcurl */
-}
-
-static void on_reload_signal(int sig)
-{
-	(void)sig;
-	reload_requested = 1;
-	if(wake_http) nabz_http__wakeup(wake_http);
-}
 
 /* SIGHUP: the alert rules are read again; a bad file keeps the old ones. */
 static void reload_rules(struct nabz_bridge *b, const char *path, struct nabz_bridge_cfg *rules_cfg)
@@ -118,8 +99,7 @@ int main(int argc, char **argv)
 		goto done;
 	}
 	b.http.user_agent = NABZ_HTTP_USER_AGENT("nabz-bridge");
-	wake_http = &b.http;
-	nabz_cli__signals(on_stop_signal, on_reload_signal);
+	nabz_loop__signals(&b.http, true);
 	if(!once && !cfg.demo && cfg.sources[NABZ_SRC_BINANCE].enabled && cfg.sources[NABZ_SRC_BINANCE].stream_url[0]){
 		stream = nabz_stream__start(cfg.sources[NABZ_SRC_BINANCE].stream_url, (size_t)cfg.max_body_bytes,
 				b.http.multi, err, sizeof(err));
@@ -128,24 +108,15 @@ int main(int argc, char **argv)
 	nabz_log(LOG_NOTICE, "started: %zu symbols, publishing to %s:%ld under %s/", cfg.symbol_count,
 			cfg.mqtt.host, cfg.mqtt.port, cfg.mqtt.topic_prefix);
 
-	while(!stop_requested){
+	while(!nabz_loop__stopping()){
 		int64_t now = nabz_time__mono_ms();
 		int64_t next = nabz_sources__poll(&b, now);
-		bool want_write, ready = false;
-		int sock;
 
-		if(reload_requested){
-			reload_requested = 0;
-			reload_rules(&b, config_path, &rules_cfg);
-		}
+		if(nabz_loop__take_reload()) reload_rules(&b, config_path, &rules_cfg);
 		nabz_sources__publish(&b, now);
 		if(once && !nabz_sources__busy(&b)) break;
-		nabz_publisher__service(&b.pub, false, false, now);
-		sock = nabz_publisher__socket(&b.pub, &want_write);
-		if(next > 1000) next = 1000;
-		if(next < 0) next = 0;
-		nabz_http__wait(&b.http, sock, (short)(POLLIN | (want_write ? POLLOUT : 0)), (int)next, &ready);
-		nabz_http__perform(&b.http);
+		nabz_mqtt_link__service(&b.pub.link, false, false, now);
+		nabz_loop__wait(&b.http, &b.pub.link, next > 1000 ? 1000 : next);
 		if(stream){
 			char *msg;
 			size_t len;
@@ -154,12 +125,12 @@ int main(int argc, char **argv)
 				free(msg);
 			}
 		}
-		if(ready) nabz_publisher__service(&b.pub, true, want_write, nabz_time__mono_ms());
 	}
 	if(once) nabz_sources__publish(&b, nabz_time__mono_ms());
 	nabz_log(LOG_NOTICE, "stopping");
 
 done:
+	nabz_loop__signals_off();
 	nabz_stream__stop(stream);
 	nabz_http__cleanup(&b.http);      /* first: its callbacks use the rest */
 	nabz_sources__cleanup(&b);

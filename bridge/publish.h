@@ -1,8 +1,9 @@
 /*
- * The bridge's MQTT side (libmosquitto, driven from the bridge's own poll
- * loop): retained state (prices, market, sources) goes out when it
+ * What the bridge publishes, over common/mqtt_link.h's connection (a clean
+ * session): retained state (prices, market, sources) goes out when it
  * changed and again after every reconnect; QoS 1 messages (news, alerts)
- * wait in a bounded outbox while the broker is away. Single-threaded.
+ * wait in a bounded outbox on disk (spool.h) while the broker is away.
+ * Single-threaded (the bridge's loop).
  */
 #ifndef NABZ_BRIDGE_PUBLISH_H
 #define NABZ_BRIDGE_PUBLISH_H
@@ -14,22 +15,17 @@
 #include <cjson/cJSON.h>
 
 #include "config.h"
+#include "mqtt_link.h"
 #include "spool.h"
 
-struct mosquitto;
 struct nabz_retained;
 
 struct nabz_publisher {
-	struct mosquitto *mosq;
+	struct nabz_mqtt_link link;         /* not started with --once */
 	const struct nabz_bridge_cfg *cfg;
-	bool connected;
-	bool connecting;
-	int64_t next_connect_ms;
-	unsigned retries;                   /* failed connects in a row */
 	struct nabz_retained *retained;     /* topic -> last payload, uthash */
 	struct nabz_spool spool;            /* QoS 1 not yet acknowledged, on disk */
 	uint64_t published;
-	char last_error[160];
 	bool once;                          /* --once: print, do not connect */
 };
 
@@ -42,11 +38,5 @@ void nabz_publisher__cleanup(struct nabz_publisher *p);
  * through the outbox. Returns 0, or -1 when out of memory. */
 int nabz_publisher__send(struct nabz_publisher *p, const char *subtopic, const char *type,
 		cJSON *data, bool retained, int64_t wall_ms);
-
-/* Drives the connection: call with the socket's readiness after each
- * wait. Returns the socket to wait on (-1 when none) and whether to
- * wait for writability. */
-void nabz_publisher__service(struct nabz_publisher *p, bool readable, bool writable, int64_t now_ms);
-int nabz_publisher__socket(struct nabz_publisher *p, bool *want_write);
 
 #endif

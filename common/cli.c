@@ -1,7 +1,6 @@
 #include "cli.h"
 
 #include <getopt.h>
-#include <signal.h>
 #include <string.h>
 
 #include "log.h"
@@ -44,19 +43,4 @@ int nabz_cli__parse(int argc, char **argv, const struct nabz_cli_flag *flags, vo
 		return 2;
 	}
 	return -1;
-}
-
-void nabz_cli__signals(void (*on_stop)(int), void (*on_reload)(int))
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_stop;
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	if(on_reload){
-		sa.sa_handler = on_reload;
-		sigaction(SIGHUP, &sa, NULL);
-	}
-	signal(SIGPIPE, SIG_IGN);
 }

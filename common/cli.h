@@ -1,7 +1,7 @@
 /*
- * What both programs do before their loop: read the command line
- * (-c FILE, --check-config, -v, -h and a program's own flags) and set up
- * the signals. Called from main only, before any thread starts.
+ * What both programs do first: read the command line (-c FILE,
+ * --check-config, -v, -h and a program's own flags). The signals are
+ * loop.h's. Called from main only, before any thread starts.
  */
 #ifndef NABZ_CLI_H
 #define NABZ_CLI_H
@@ -25,8 +25,5 @@ struct nabz_cli_flag {
  * -c (usage on stderr). */
 int nabz_cli__parse(int argc, char **argv, const struct nabz_cli_flag *flags, void (*usage)(FILE *out),
 		const char **config_path, bool *check_only);
-/* SIGTERM and SIGINT run on_stop; SIGHUP runs on_reload (NULL: left at
- * its default); SIGPIPE is ignored. */
-void nabz_cli__signals(void (*on_stop)(int), void (*on_reload)(int));
 
 #endif

@@ -4,8 +4,6 @@
  * curl_multi_poll waits on the Bot API transfers and the MQTT socket
  * together; the scheduler's next due time bounds the wait.
  */
-#include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +12,7 @@
 
 #include "cli.h"
 #include "log.h"
+#include "loop.h"
 #include "telegram.h"
 #include "api.h"
 #include "commands.h"
@@ -22,16 +21,6 @@
 #include "timeutil.h"
 
 #define DRAIN_MS 5000
-
-static volatile sig_atomic_t stop_requested;
-static struct nabz_http *wake_http;
-
-static void on_stop_signal(int sig)
-{
-	(void)sig;
-	stop_requested = 1;
-	if(wake_http) nabz_http__wakeup(wake_http);   /* async-signal-safe in libcurl */
-}
 
 static void usage(FILE *out)
 {
@@ -117,10 +106,8 @@ static void run(struct nabz_tg *bot)
 	while(true){
 		int64_t now = nabz_time__mono_ms();
 		int64_t wait = 1000;
-		bool want_write, ready = false;
-		int sock;
 
-		if(stop_requested && !bot->draining){
+		if(nabz_loop__stopping() && !bot->draining){
 			/* No new requests; those out may finish, so that what Telegram
 			 * accepted is marked sent and not sent again after a restart. */
 			bot->draining = true;
@@ -128,14 +115,11 @@ static void run(struct nabz_tg *bot)
 			nabz_log(LOG_NOTICE, "stopping: waiting for %u requests in flight", bot->sends_inflight);
 		}
 		if(bot->draining && (bot->sends_inflight == 0 || now >= drain_until)) break;
-		nabz_tg_mqtt__service(&bot->mqtt, false, false, now);
+		nabz_mqtt_link__service(&bot->mqtt.link, false, false, now);
 		wait = nabz_tg_deliver__run(bot, now, wait);
 		wait = nabz_tg_commands__poll(bot, now, wait);
 		nabz_tg_spool__sync(&bot->spool);  /* one fsync for this turn's sent marks */
-		sock = nabz_tg_mqtt__socket(&bot->mqtt, &want_write);
-		nabz_http__wait(&bot->http, sock, (short)(POLLIN | (want_write ? POLLOUT : 0)), (int)wait, &ready);
-		nabz_http__perform(&bot->http);
-		if(ready) nabz_tg_mqtt__service(&bot->mqtt, true, want_write, nabz_time__mono_ms());
+		nabz_loop__wait(&bot->http, &bot->mqtt.link, wait);
 	}
 }
 
@@ -167,8 +151,7 @@ int main(int argc, char **argv)
 		rc = 1;
 		goto done;
 	}
-	wake_http = &bot->http;
-	nabz_cli__signals(on_stop_signal, NULL);
+	nabz_loop__signals(&bot->http, false);
 	nabz_log(LOG_NOTICE, "started: %s/alerts from %s:%ld to Telegram at %s%s; %u chats known",
 			cfg.mqtt.topic_prefix, cfg.mqtt.host, cfg.mqtt.port, cfg.api_base,
 			cfg.proxy[0] ? " through a proxy" : "", HASH_COUNT(bot->chats.by_id));
@@ -177,7 +160,7 @@ int main(int argc, char **argv)
 			(unsigned long long)bot->sent_total, (unsigned long long)bot->given_up_total);
 done:
 	if(bot){
-		wake_http = NULL;
+		nabz_loop__signals_off();
 		stop(bot);
 		free(bot);
 	}

@@ -1,14 +1,14 @@
 /*
- * nabz-telegram's MQTT side (libmosquitto, driven from the bot's own poll
- * loop): a fixed client id and a persistent session (clean session off),
- * <prefix>/alerts at QoS 1, so alerts published while the bot is away wait
- * in the broker; <prefix>/prices/+ for /price.
+ * What nabz-telegram does on its MQTT connection (common/mqtt_link.h: a
+ * fixed client id and a persistent session, clean session off):
+ * <prefix>/alerts at QoS 1, so alerts published while the bot is away
+ * wait in the broker; <prefix>/prices/+ for /price. Messages go to the
+ * bot's hooks.
  *
- * No alert is acknowledged before it is on disk: the client is put in
- * libmosquitto's "threaded" mode, where packets (the PUBACK libmosquitto
- * 2.0 queues before calling on_message) are only queued, never written
- * from inside a read; the loop then calls flush (the spool's fsync) and
- * only after it lets libmosquitto write. Single-threaded.
+ * No alert is acknowledged before it is on disk: the link queues packets
+ * (the PUBACK libmosquitto 2.0 queues before calling on_message) instead
+ * of writing them from inside a read, and calls flush (the spool's fsync)
+ * before it lets libmosquitto write. Single-threaded (the bot's loop).
  */
 #ifndef NABZ_TG_MQTT_H
 #define NABZ_TG_MQTT_H
@@ -18,8 +18,7 @@
 #include <stdint.h>
 
 #include "config.h"
-
-struct mosquitto;
+#include "mqtt_link.h"
 
 struct nabz_tg_mqtt_hooks {
 	/* An alert's payload (not NUL-terminated). */
@@ -32,24 +31,16 @@ struct nabz_tg_mqtt_hooks {
 };
 
 struct nabz_tg_mqtt {
-	struct mosquitto *mosq;
-	const struct nabz_tg_cfg *cfg;
+	struct nabz_mqtt_link link;          /* driven by the bot's loop */
 	struct nabz_tg_mqtt_hooks hooks;
-	bool connected;
-	bool connecting;
-	int64_t next_connect_ms;
-	unsigned retries;                    /* failed connects in a row */
 	char alerts_topic[256];
 	char prices_filter[256];
-	char last_error[160];
 	uint64_t alerts_received;
 };
 
+/* Returns 0, or -1 (a topic prefix too long, or out of memory). cfg and
+ * hooks->ctx outlive m. */
 int nabz_tg_mqtt__init(struct nabz_tg_mqtt *m, const struct nabz_tg_cfg *cfg, const struct nabz_tg_mqtt_hooks *hooks);
 void nabz_tg_mqtt__cleanup(struct nabz_tg_mqtt *m);
-/* Drives the connection: call with the socket's readiness after each wait. */
-void nabz_tg_mqtt__service(struct nabz_tg_mqtt *m, bool readable, bool writable, int64_t now_ms);
-/* The socket to wait on (-1: none) and whether to wait for writability. */
-int nabz_tg_mqtt__socket(struct nabz_tg_mqtt *m, bool *want_write);
 
 #endif
