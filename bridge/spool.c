@@ -1,13 +1,11 @@
 #include "spool.h"
 
 #include <errno.h>
-#include <fcntl.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include <utlist.h>
 
-#include "fileutil.h"
 #include "log.h"
 
 static void msg_free(struct nabz_spool_msg *m)
@@ -32,44 +30,20 @@ static struct nabz_spool_msg *msg_new(uint64_t seq, const char *topic, const cha
 	return m;
 }
 
-static int write_line(FILE *f, const struct nabz_spool_msg *m)
+/* The journal anew: the pending messages' A lines. */
+static int write_all(void *ud, FILE *f, size_t *lines)
 {
-	return fprintf(f, "A %llu %s %s\n", (unsigned long long)m->seq, m->topic, m->payload) < 0 ? -1 : 0;
-}
-
-static int sync_file(FILE *f)
-{
-	return fflush(f) == 0 && fsync(fileno(f)) == 0 ? 0 : -1;
-}
-
-/* Rewrites the file with the pending messages only. */
-static int compact(struct nabz_spool *s)
-{
-	char tmp[4096];
-	FILE *f;
+	struct nabz_spool *s = ud;
 	struct nabz_spool_msg *m;
 
-	snprintf(tmp, sizeof(tmp), "%s.tmp", s->path);
-	f = fopen(tmp, "w");
-	if(f == NULL) return -1;
 	DL_FOREACH(s->head, m){
-		if(write_line(f, m) != 0){
-			fclose(f);
-			unlink(tmp);
-			return -1;
-		}
+		if(fprintf(f, "A %" PRIu64 " %s %s\n", m->seq, m->topic, m->payload) < 0) return -1;
+		(*lines)++;
 	}
-	if(sync_file(f) != 0 || fclose(f) != 0 || rename(tmp, s->path) != 0){
-		unlink(tmp);
-		return -1;
-	}
-	if(s->file) fclose(s->file);
-	s->file = fopen(s->path, "a");
-	s->lines = s->count;
-	return s->file ? 0 : -1;
+	return 0;
 }
 
-/* One line of the file: "A <seq> <topic> <payload>" or "D <seq>". */
+/* One line of the journal: "A <seq> <topic> <payload>" or "D <seq>". */
 static int load_line(void *ud, char *line)
 {
 	struct nabz_spool *s = ud;
@@ -102,11 +76,6 @@ static int load_line(void *ud, char *line)
 	return 0;
 }
 
-static int rewrite(void *ud)
-{
-	return compact(ud);
-}
-
 int nabz_spool__open(struct nabz_spool *s, const char *dir, size_t max, char *err, size_t errlen)
 {
 	int rc;
@@ -114,8 +83,7 @@ int nabz_spool__open(struct nabz_spool *s, const char *dir, size_t max, char *er
 	memset(s, 0, sizeof(*s));
 	s->max = max;
 	s->next_seq = 1;
-	if(dir[0] == '\0') return 0;
-	rc = nabz_file__open_spool(dir, "outbox.log", load_line, rewrite, s, &s->path, &s->lines, err, errlen);
+	rc = nabz_journal__open(&s->journal, dir, "outbox.log", load_line, write_all, s, err, errlen);
 	if(s->count) nabz_log(LOG_NOTICE, "spool: %zu messages from before are still to be delivered", s->count);
 	return rc;
 }
@@ -124,12 +92,11 @@ void nabz_spool__close(struct nabz_spool *s)
 {
 	struct nabz_spool_msg *m, *tmp;
 
-	if(s->file) fclose(s->file);
+	nabz_journal__close(&s->journal);
 	DL_FOREACH_SAFE(s->head, m, tmp){
 		DL_DELETE(s->head, m);
 		msg_free(m);
 	}
-	free(s->path);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -144,12 +111,11 @@ struct nabz_spool_msg *nabz_spool__add(struct nabz_spool *s, const char *topic, 
 	}
 	m = msg_new(s->next_seq++, topic, payload);
 	if(m == NULL) return NULL;
-	if(s->file){
-		if(write_line(s->file, m) != 0 || sync_file(s->file) != 0){
-			nabz_log(LOG_ERR, "spool %s: cannot write: %s; this message is kept in memory only",
-					s->path, strerror(errno));
-		}
-		s->lines++;
+	/* On disk before the caller goes on: fsync'ed here. */
+	if(nabz_journal__append(&s->journal, "A %" PRIu64 " %s %s", m->seq, m->topic, m->payload) != 0
+			|| nabz_journal__sync(&s->journal) != 0){
+		nabz_log(LOG_ERR, "spool %s: cannot write: %s; this message is kept in memory only",
+				s->journal.path, strerror(errno));
 	}
 	DL_APPEND(s->head, m);
 	s->count++;
@@ -158,15 +124,11 @@ struct nabz_spool_msg *nabz_spool__add(struct nabz_spool *s, const char *topic, 
 
 void nabz_spool__done(struct nabz_spool *s, struct nabz_spool_msg *m)
 {
-	if(s->file){
-		/* No fsync: losing this line only means one more delivery after
-		 * a crash, never a lost message. */
-		fprintf(s->file, "D %llu\n", (unsigned long long)m->seq);
-		fflush(s->file);
-		s->lines++;
-	}
+	/* No fsync: losing this line only means one more delivery after a
+	 * crash, never a lost message (the next add's fsync takes it along). */
+	nabz_journal__append(&s->journal, "D %" PRIu64, m->seq);
 	DL_DELETE(s->head, m);
 	msg_free(m);
 	s->count--;
-	if(s->file && s->lines > 1000 && s->lines > 4 * s->count) compact(s);
+	if(s->journal.lines > 1000 && s->journal.lines > 4 * s->count) nabz_journal__rewrite(&s->journal);
 }

@@ -1,11 +1,14 @@
 /*
  * A durable queue of QoS 1 messages (news, alerts) that the broker has not
- * acknowledged yet: an append-only file in the state directory, fsync'ed
- * on every add, so a bridge killed with -9 or a broker that is away loses
- * none. "A <seq> <topic> <payload>" adds a message, "D <seq>" marks it
- * delivered; the file is rewritten (temporary file, fsync, rename) when
- * mostly delivered lines. A torn last line (a crash mid-write) is
- * reported and skipped. Single-threaded.
+ * acknowledged yet, in the journal state_dir/outbox.log (common/journal.h),
+ * fsync'ed on every add, so a bridge killed with -9 or a broker that is
+ * away loses none. Its lines:
+ *
+ *   A <seq> <topic> <payload>   a message
+ *   D <seq>                     delivered (the broker's PUBACK)
+ *
+ * The journal is rewritten with the pending A lines when mostly delivered
+ * lines. Single-threaded (the bridge's loop).
  */
 #ifndef NABZ_BRIDGE_SPOOL_H
 #define NABZ_BRIDGE_SPOOL_H
@@ -14,6 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+
+#include "journal.h"
 
 struct nabz_spool_msg {
 	uint64_t seq;
@@ -24,13 +29,11 @@ struct nabz_spool_msg {
 };
 
 struct nabz_spool {
-	char *path;                     /* NULL: memory only */
-	FILE *file;
+	struct nabz_journal journal;    /* no file: memory only */
 	struct nabz_spool_msg *head;    /* oldest first */
 	size_t count;
 	size_t max;
 	uint64_t next_seq;
-	size_t lines;                   /* lines in the file, for compaction */
 	uint64_t dropped;
 };
 

@@ -4,10 +4,8 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include <utlist.h>
 
-#include "fileutil.h"
 #include "log.h"
 
 uint64_t nabz_tg_spool__hash(const void *data, size_t len)
@@ -110,46 +108,45 @@ static void write_failed(struct nabz_tg_spool *s)
 {
 	if(!s->write_failed){
 		s->write_failed = true;
-		nabz_log(LOG_ERR, "spool %s: cannot write: %s; delivery state is kept in memory only", s->path, strerror(errno));
+		nabz_log(LOG_ERR, "spool %s: cannot write: %s; delivery state is kept in memory only", s->journal.path,
+				strerror(errno));
 	}
 }
 
-/* Rewrites the file: the seen hashes, then the pending entries. */
-static int compact(struct nabz_tg_spool *s)
+/* An entry's A line appended to the journal. */
+static int append_entry(struct nabz_tg_spool *s, const struct nabz_tg_entry *e)
 {
-	char tmp[4096];
+	char *line = NULL;
+	size_t len = 0;
 	FILE *f;
-	struct nabz_tg_entry *e;
-	size_t lines = 0;
-	int n = snprintf(tmp, sizeof(tmp), "%s.tmp", s->path);
+	int rc;
 
-	if(n < 0 || (size_t)n >= sizeof(tmp)) return -1;
-	f = fopen(tmp, "w");
+	if(s->journal.file == NULL) return 0;
+	f = open_memstream(&line, &len);
 	if(f == NULL) return -1;
+	rc = write_entry(f, e);
+	if(fclose(f) != 0) rc = -1;
+	if(rc == 0 && len > 0) rc = nabz_journal__append(&s->journal, "%.*s", (int)(len - 1), line);
+	free(line);
+	return rc;
+}
+
+/* The journal anew: the seen hashes, then the pending entries. */
+static int write_all(void *ud, FILE *f, size_t *lines)
+{
+	struct nabz_tg_spool *s = ud;
+	struct nabz_tg_entry *e;
+
 	for(size_t i = 0; i < s->seen_used; i++){
 		size_t k = (s->seen_next + NABZ_TG_SEEN_MAX - s->seen_used + i) % NABZ_TG_SEEN_MAX;
-		if(fprintf(f, "H %016" PRIx64 "\n", s->seen_slots[k].hash) < 0) goto fail;
-		lines++;
+		if(fprintf(f, "H %016" PRIx64 "\n", s->seen_slots[k].hash) < 0) return -1;
+		(*lines)++;
 	}
 	DL_FOREACH(s->head, e){
-		if(write_entry(f, e) != 0) goto fail;
-		lines++;
+		if(write_entry(f, e) != 0) return -1;
+		(*lines)++;
 	}
-	if(fflush(f) != 0 || fsync(fileno(f)) != 0) goto fail;
-	if(fclose(f) != 0 || rename(tmp, s->path) != 0){
-		f = NULL;
-		goto fail;
-	}
-	nabz_file__sync_dir(s->path);
-	if(s->file) fclose(s->file);
-	s->file = fopen(s->path, "a");
-	s->lines = lines;
-	s->dirty = false;
-	return s->file ? 0 : -1;
-fail:
-	if(f) fclose(f);
-	unlink(tmp);
-	return -1;
+	return 0;
 }
 
 static void load_mark(struct nabz_tg_spool *s, uint64_t seq, int64_t chat, enum nabz_tg_state state)
@@ -226,11 +223,7 @@ static void readdress(struct nabz_tg_spool *s, int64_t from, int64_t to)
 void nabz_tg_spool__readdress(struct nabz_tg_spool *s, int64_t from, int64_t to)
 {
 	readdress(s, from, to);
-	if(s->file){
-		if(fprintf(s->file, "M %" PRId64 " %" PRId64 "\n", from, to) < 0 || fflush(s->file) != 0) write_failed(s);
-		s->lines++;
-		s->dirty = true;
-	}
+	if(nabz_journal__append(&s->journal, "M %" PRId64 " %" PRId64, from, to) != 0) write_failed(s);
 }
 
 static int load_line(void *ud, char *line)
@@ -288,14 +281,8 @@ static int load_line(void *ud, char *line)
 	}
 }
 
-static int rewrite(void *ud)
-{
-	return compact(ud);
-}
-
 int nabz_tg_spool__open(struct nabz_tg_spool *s, const char *dir, size_t max, char *err, size_t errlen)
 {
-	size_t lines;
 	int rc;
 
 	memset(s, 0, sizeof(*s));
@@ -306,8 +293,7 @@ int nabz_tg_spool__open(struct nabz_tg_spool *s, const char *dir, size_t max, ch
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	if(dir[0] == '\0') return 0;
-	rc = nabz_file__open_spool(dir, "telegram.spool", load_line, rewrite, s, &s->path, &lines, err, errlen);
+	rc = nabz_journal__open(&s->journal, dir, "telegram.spool", load_line, write_all, s, err, errlen);
 	if(s->count) nabz_log(LOG_NOTICE, "spool: %zu alerts from before are still to be delivered", s->count);
 	return rc;
 }
@@ -316,10 +302,8 @@ void nabz_tg_spool__close(struct nabz_tg_spool *s)
 {
 	struct nabz_tg_entry *e, *tmp;
 
-	if(s->file){
-		nabz_tg_spool__sync(s);
-		fclose(s->file);
-	}
+	nabz_tg_spool__sync(s);
+	nabz_journal__close(&s->journal);
 	HASH_CLEAR(hh, s->by_seq);
 	HASH_CLEAR(hh, s->seen);
 	DL_FOREACH_SAFE(s->head, e, tmp){
@@ -327,14 +311,13 @@ void nabz_tg_spool__close(struct nabz_tg_spool *s)
 		entry_free(e);
 	}
 	free(s->seen_slots);
-	free(s->path);
 	memset(s, 0, sizeof(*s));
 }
 
 static void maybe_compact(struct nabz_tg_spool *s)
 {
-	if(s->file && s->lines > 2000 && s->lines > 2 * (s->count + s->seen_used)){
-		if(compact(s) != 0) write_failed(s);
+	if(s->journal.file && s->journal.lines > 2000 && s->journal.lines > 2 * (s->count + s->seen_used)){
+		if(nabz_journal__rewrite(&s->journal) != 0) write_failed(s);
 	}
 }
 
@@ -347,11 +330,7 @@ struct nabz_tg_entry *nabz_tg_spool__add(struct nabz_tg_spool *s, const char *pa
 		errno = ENOMEM;
 		return NULL;
 	}
-	if(s->file){
-		if(write_entry(s->file, e) != 0 || fflush(s->file) != 0) write_failed(s);
-		s->lines++;
-		s->dirty = true;
-	}
+	if(append_entry(s, e) != 0) write_failed(s);
 	remember(s, hash);
 	if(n == 0){
 		entry_free(e);
@@ -372,14 +351,10 @@ bool nabz_tg_spool__mark(struct nabz_tg_spool *s, struct nabz_tg_target *t, enum
 
 	if(t->state != NABZ_TG_PENDING) return false;
 	t->state = (uint8_t)state;
-	if(s->file){
-		/* Written at once: a kill -9 after this line never resends. */
-		if(fprintf(s->file, "%c %" PRIu64 " %" PRId64 "\n", state == NABZ_TG_SENT ? 'S' : 'X', e->seq, t->chat) < 0
-				|| fflush(s->file) != 0){
-			write_failed(s);
-		}
-		s->lines++;
-		s->dirty = true;
+	/* Written at once: a kill -9 after this line never resends. */
+	if(nabz_journal__append(&s->journal, "%c %" PRIu64 " %" PRId64, state == NABZ_TG_SENT ? 'S' : 'X', e->seq,
+			t->chat) != 0){
+		write_failed(s);
 	}
 	if(--e->left > 0) return false;
 	entry_unlink(s, e);
@@ -390,11 +365,7 @@ bool nabz_tg_spool__mark(struct nabz_tg_spool *s, struct nabz_tg_target *t, enum
 
 void nabz_tg_spool__drop(struct nabz_tg_spool *s, struct nabz_tg_entry *e)
 {
-	if(s->file){
-		if(fprintf(s->file, "F %" PRIu64 "\n", e->seq) < 0 || fflush(s->file) != 0) write_failed(s);
-		s->lines++;
-		s->dirty = true;
-	}
+	if(nabz_journal__append(&s->journal, "F %" PRIu64, e->seq) != 0) write_failed(s);
 	s->dropped++;
 	entry_unlink(s, e);
 	entry_free(e);
@@ -403,9 +374,7 @@ void nabz_tg_spool__drop(struct nabz_tg_spool *s, struct nabz_tg_entry *e)
 
 int nabz_tg_spool__sync(struct nabz_tg_spool *s)
 {
-	if(!s->dirty || s->file == NULL) return 0;
-	s->dirty = false;
-	if(fsync(fileno(s->file)) != 0){
+	if(nabz_journal__sync(&s->journal) != 0){
 		write_failed(s);
 		return -1;
 	}

@@ -1,6 +1,7 @@
 /*
  * nabz-telegram's durable spool: every alert received, and for each chat it
- * goes to, whether it was sent. An append-only file in the state directory:
+ * goes to, whether it was sent. Its records are the bot's own; the file
+ * under them is a common/journal.h journal, state_dir/telegram.spool:
  *
  *   A <seq> <hash> <chat>,<chat>... <payload>   an alert and its chats
  *   S <seq> <chat>                             sent to that chat
@@ -15,9 +16,8 @@
  * is never lost. S and X lines are written at once (a kill -9 keeps them)
  * and fsync'ed once per loop turn. The hashes of the last
  * NABZ_TG_SEEN_MAX alerts are kept so a redelivery (the broker resends
- * what it had no PUBACK for) is recognised. The file is rewritten
- * (temporary file, fsync, rename) when mostly finished lines; a torn last
- * line or unreadable lines are reported and skipped, never fatal.
+ * what it had no PUBACK for) is recognised. The journal is rewritten (the
+ * H lines, then the pending A lines) when mostly finished lines.
  * Single-threaded (the bot's loop).
  */
 #ifndef NABZ_TG_SPOOL_H
@@ -27,6 +27,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+
+#include "journal.h"
 
 #define HASH_NONFATAL_OOM 1
 #include <uthash.h>
@@ -62,15 +64,12 @@ struct nabz_tg_seen {
 };
 
 struct nabz_tg_spool {
-	char *path;                           /* NULL: memory only */
-	FILE *file;
+	struct nabz_journal journal;          /* no file: memory only */
 	struct nabz_tg_entry *head;           /* pending, oldest first */
 	struct nabz_tg_entry *by_seq;         /* uthash on seq */
 	size_t count;
 	size_t max;
 	uint64_t next_seq;
-	size_t lines;                         /* in the file, for compaction */
-	bool dirty;                           /* written, not yet fsync'ed */
 	struct nabz_tg_seen *seen_slots;      /* ring of NABZ_TG_SEEN_MAX, owned */
 	struct nabz_tg_seen *seen;            /* uthash over the used slots */
 	size_t seen_next;
