@@ -10,6 +10,7 @@
 #include <cjson/cJSON.h>
 
 #include "cfgread.h"
+#include "progcfg.h"
 #include "quote.h"
 
 static const char *const source_names[NABZ_SRC_COUNT] = {
@@ -142,25 +143,16 @@ static int read_rules(struct nabz_cfg_reader *r, const cJSON *root, struct nabz_
 	return 0;
 }
 
-/* Reads root (taken: deleted here; NULL: already failed) into cfg. */
-static int read_root(struct nabz_bridge_cfg *cfg, cJSON *root, char *err, size_t errlen)
+/* The bridge's own blocks (progcfg.h reads the mqtt block first). */
+static int read_own(struct nabz_cfg_reader *r, const cJSON *root, void *own)
 {
-	static const char *const keys[] = {"mqtt", "symbols", "discovery", "sources", "consensus",
-		"http", "state_dir", "outbox_max", "news_seen_max", "alerts", "alert_hysteresis_pct",
-		"alert_cooldown_s", "demo", "demo_dir", NULL};
 	static const char *const discovery_keys[] = {"top_n", "interval_s", NULL};
 	static const char *const consensus_keys[] = {"divergence_pct", "stale_after_s", NULL};
-	static const char *const http_keys[] = {"connect_timeout_ms", "timeout_ms", "max_body_bytes", NULL};
-	static const struct nabz_mqtt_cfg_defaults mqtt_defaults = {"nabz-bridge", "nabz-bridge", false};
-	struct nabz_cfg_reader r = {err, errlen, 0};
+	struct nabz_bridge_cfg *cfg = own;
 	const cJSON *o;
 
-	memset(cfg, 0, sizeof(*cfg));
-	if(root == NULL) return -1;
-	nabz_cfg__check_keys(&r, root, "", keys);
-	nabz_mqttcfg__read(&r, root, &mqtt_defaults, &cfg->mqtt);
-	nabz_cfg__strings(&r, root, "", "symbols", true, &cfg->symbols, &cfg->symbol_count);
-	if(!r.failed && !cJSON_GetObjectItemCaseSensitive(root, "symbols")){
+	nabz_cfg__strings(r, root, "", "symbols", true, &cfg->symbols, &cfg->symbol_count);
+	if(!r->failed && !cJSON_GetObjectItemCaseSensitive(root, "symbols")){
 		static const char *const defaults[] = {"BTC", "ETH", "USDT", "BNB", "SOL", "XRP", "DOGE",
 			"ADA", "TRX", "TON"};
 		cfg->symbols = calloc(10, sizeof(char *));
@@ -169,30 +161,37 @@ static int read_root(struct nabz_bridge_cfg *cfg, cJSON *root, char *err, size_t
 			if(cfg->symbols[i]) cfg->symbol_count++;
 		}
 	}
-	o = nabz_cfg__object(&r, root, "", "discovery");
-	nabz_cfg__check_keys(&r, o, "discovery", discovery_keys);
-	nabz_cfg__long(&r, o, "discovery", "top_n", 0, 250, 0, &cfg->discovery_top_n);
-	nabz_cfg__long(&r, o, "discovery", "interval_s", 60, 86400, 3600, &cfg->discovery_interval_s);
-	read_sources(&r, root, cfg);
-	o = nabz_cfg__object(&r, root, "", "consensus");
-	nabz_cfg__check_keys(&r, o, "consensus", consensus_keys);
-	nabz_cfg__double(&r, o, "consensus", "divergence_pct", 0.01, 100, 2.0, &cfg->divergence_pct);
-	nabz_cfg__long(&r, o, "consensus", "stale_after_s", 5, 86400, 120, &cfg->stale_after_s);
-	o = nabz_cfg__object(&r, root, "", "http");
-	nabz_cfg__check_keys(&r, o, "http", http_keys);
-	nabz_cfg__long(&r, o, "http", "connect_timeout_ms", 100, 60000, 5000, &cfg->connect_timeout_ms);
-	nabz_cfg__long(&r, o, "http", "timeout_ms", 100, 300000, 15000, &cfg->timeout_ms);
-	nabz_cfg__long(&r, o, "http", "max_body_bytes", 1024, 67108864, 4194304, &cfg->max_body_bytes);
-	nabz_cfg__string(&r, root, "", "state_dir", "/var/lib/nabz/bridge", &cfg->state_dir);
-	nabz_cfg__long(&r, root, "", "outbox_max", 10, 1000000, 10000, &cfg->outbox_max);
-	nabz_cfg__long(&r, root, "", "news_seen_max", 100, 1000000, 5000, &cfg->news_seen_max);
-	read_rules(&r, root, cfg);
-	nabz_cfg__double(&r, root, "", "alert_hysteresis_pct", 0, 50, 0.5, &cfg->hysteresis_pct);
-	nabz_cfg__long(&r, root, "", "alert_cooldown_s", 0, 86400, 300, &cfg->cooldown_s);
-	nabz_cfg__bool(&r, root, "", "demo", false, &cfg->demo);
-	nabz_cfg__string(&r, root, "", "demo_dir", "/usr/local/share/nabz/demo", &cfg->demo_dir);
-	cJSON_Delete(root);
-	if(r.failed){
+	o = nabz_cfg__object(r, root, "", "discovery");
+	nabz_cfg__check_keys(r, o, "discovery", discovery_keys);
+	nabz_cfg__long(r, o, "discovery", "top_n", 0, 250, 0, &cfg->discovery_top_n);
+	nabz_cfg__long(r, o, "discovery", "interval_s", 60, 86400, 3600, &cfg->discovery_interval_s);
+	read_sources(r, root, cfg);
+	o = nabz_cfg__object(r, root, "", "consensus");
+	nabz_cfg__check_keys(r, o, "consensus", consensus_keys);
+	nabz_cfg__double(r, o, "consensus", "divergence_pct", 0.01, 100, 2.0, &cfg->divergence_pct);
+	nabz_cfg__long(r, o, "consensus", "stale_after_s", 5, 86400, 120, &cfg->stale_after_s);
+	nabz_progcfg__http(r, root, &cfg->connect_timeout_ms, &cfg->timeout_ms, &cfg->max_body_bytes);
+	nabz_cfg__string(r, root, "", "state_dir", "/var/lib/nabz/bridge", &cfg->state_dir);
+	nabz_cfg__long(r, root, "", "outbox_max", 10, 1000000, 10000, &cfg->outbox_max);
+	nabz_cfg__long(r, root, "", "news_seen_max", 100, 1000000, 5000, &cfg->news_seen_max);
+	read_rules(r, root, cfg);
+	nabz_cfg__double(r, root, "", "alert_hysteresis_pct", 0, 50, 0.5, &cfg->hysteresis_pct);
+	nabz_cfg__long(r, root, "", "alert_cooldown_s", 0, 86400, 300, &cfg->cooldown_s);
+	nabz_cfg__bool(r, root, "", "demo", false, &cfg->demo);
+	nabz_cfg__string(r, root, "", "demo_dir", "/usr/local/share/nabz/demo", &cfg->demo_dir);
+	return r->failed ? -1 : 0;
+}
+
+/* Reads root (taken: deleted here; NULL: already failed) into cfg. */
+static int read_root(struct nabz_bridge_cfg *cfg, cJSON *root, char *err, size_t errlen)
+{
+	static const char *const keys[] = {"mqtt", "symbols", "discovery", "sources", "consensus",
+		"http", "state_dir", "outbox_max", "news_seen_max", "alerts", "alert_hysteresis_pct",
+		"alert_cooldown_s", "demo", "demo_dir", NULL};
+	static const struct nabz_mqtt_cfg_defaults mqtt_defaults = {"nabz-bridge", "nabz-bridge", false};
+
+	memset(cfg, 0, sizeof(*cfg));
+	if(nabz_progcfg__read(root, err, errlen, keys, &mqtt_defaults, &cfg->mqtt, read_own, cfg) != 0){
 		nabz_bridge_cfg__free(cfg);
 		return -1;
 	}

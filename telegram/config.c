@@ -7,6 +7,7 @@
 #include <cjson/cJSON.h>
 
 #include "cfgread.h"
+#include "progcfg.h"
 #include "api.h"
 
 /* A token is "<digits>:<letters, digits, _ and ->". Anything else would
@@ -106,44 +107,50 @@ static void read_telegram(struct nabz_cfg_reader *r, const cJSON *root, struct n
 	read_token(r, t, cfg, need_token);
 }
 
+struct own {
+	struct nabz_tg_cfg *cfg;
+	bool need_token;
+};
+
+/* The bot's own blocks (progcfg.h reads the mqtt block first). */
+static int read_own(struct nabz_cfg_reader *r, const cJSON *root, void *ud)
+{
+	static const char *const rate_keys[] = {"per_chat_interval_ms", "group_per_min", "global_per_s", NULL};
+	static const char *const retry_keys[] = {"min_ms", "max_ms", NULL};
+	const struct own *own = ud;
+	struct nabz_tg_cfg *cfg = own->cfg;
+	const cJSON *o;
+
+	read_telegram(r, root, cfg, own->need_token);
+	o = nabz_cfg__object(r, root, "", "rate");
+	nabz_cfg__check_keys(r, o, "rate", rate_keys);
+	nabz_cfg__long(r, o, "rate", "per_chat_interval_ms", 0, 60000, 1000, &cfg->per_chat_interval_ms);
+	nabz_cfg__long(r, o, "rate", "group_per_min", 1, 1000, 20, &cfg->group_per_min);
+	nabz_cfg__long(r, o, "rate", "global_per_s", 1, 1000, 30, &cfg->global_per_s);
+	o = nabz_cfg__object(r, root, "", "retry");
+	nabz_cfg__check_keys(r, o, "retry", retry_keys);
+	nabz_cfg__long(r, o, "retry", "min_ms", 10, 600000, 1000, &cfg->retry_min_ms);
+	nabz_cfg__long(r, o, "retry", "max_ms", 10, 3600000, 60000, &cfg->retry_max_ms);
+	if(!r->failed && cfg->retry_max_ms < cfg->retry_min_ms){
+		nabz_cfg__fail(r, "retry.max_ms", "must not be below retry.min_ms");
+	}
+	nabz_progcfg__http(r, root, &cfg->connect_timeout_ms, &cfg->timeout_ms, NULL);
+	nabz_cfg__string(r, root, "", "state_dir", "/var/lib/nabz/telegram", &cfg->state_dir);
+	nabz_cfg__long(r, root, "", "spool_max", 10, 1000000, 10000, &cfg->spool_max);
+	return r->failed ? -1 : 0;
+}
+
 /* Reads root (taken: deleted here; NULL: already failed) into cfg. */
 static int read_root(struct nabz_tg_cfg *cfg, cJSON *root, bool need_token, char *err, size_t errlen)
 {
 	static const char *const keys[] = {"mqtt", "telegram", "rate", "retry", "http", "state_dir",
 		"spool_max", NULL};
-	static const char *const rate_keys[] = {"per_chat_interval_ms", "group_per_min", "global_per_s", NULL};
-	static const char *const retry_keys[] = {"min_ms", "max_ms", NULL};
-	static const char *const http_keys[] = {"connect_timeout_ms", "timeout_ms", NULL};
 	/* bot-: the plugin counts the bot as client type "bot". */
 	static const struct nabz_mqtt_cfg_defaults mqtt_defaults = {"nabz-telegram", "bot-nabz-telegram", true};
-	struct nabz_cfg_reader r = {err, errlen, 0};
-	const cJSON *o;
+	struct own own = {cfg, need_token};
 
 	memset(cfg, 0, sizeof(*cfg));
-	if(root == NULL) return -1;
-	nabz_cfg__check_keys(&r, root, "", keys);
-	nabz_mqttcfg__read(&r, root, &mqtt_defaults, &cfg->mqtt);
-	read_telegram(&r, root, cfg, need_token);
-	o = nabz_cfg__object(&r, root, "", "rate");
-	nabz_cfg__check_keys(&r, o, "rate", rate_keys);
-	nabz_cfg__long(&r, o, "rate", "per_chat_interval_ms", 0, 60000, 1000, &cfg->per_chat_interval_ms);
-	nabz_cfg__long(&r, o, "rate", "group_per_min", 1, 1000, 20, &cfg->group_per_min);
-	nabz_cfg__long(&r, o, "rate", "global_per_s", 1, 1000, 30, &cfg->global_per_s);
-	o = nabz_cfg__object(&r, root, "", "retry");
-	nabz_cfg__check_keys(&r, o, "retry", retry_keys);
-	nabz_cfg__long(&r, o, "retry", "min_ms", 10, 600000, 1000, &cfg->retry_min_ms);
-	nabz_cfg__long(&r, o, "retry", "max_ms", 10, 3600000, 60000, &cfg->retry_max_ms);
-	if(!r.failed && cfg->retry_max_ms < cfg->retry_min_ms){
-		nabz_cfg__fail(&r, "retry.max_ms", "must not be below retry.min_ms");
-	}
-	o = nabz_cfg__object(&r, root, "", "http");
-	nabz_cfg__check_keys(&r, o, "http", http_keys);
-	nabz_cfg__long(&r, o, "http", "connect_timeout_ms", 100, 60000, 5000, &cfg->connect_timeout_ms);
-	nabz_cfg__long(&r, o, "http", "timeout_ms", 100, 300000, 15000, &cfg->timeout_ms);
-	nabz_cfg__string(&r, root, "", "state_dir", "/var/lib/nabz/telegram", &cfg->state_dir);
-	nabz_cfg__long(&r, root, "", "spool_max", 10, 1000000, 10000, &cfg->spool_max);
-	cJSON_Delete(root);
-	if(r.failed){
+	if(nabz_progcfg__read(root, err, errlen, keys, &mqtt_defaults, &cfg->mqtt, read_own, &own) != 0){
 		nabz_tg_cfg__free(cfg);
 		return -1;
 	}
