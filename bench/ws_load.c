@@ -1194,6 +1194,7 @@ static int self_test(void)
 					" misordered, state %d\n", chunk, n_delivered, npub, n_misordered, c.state);
 			return 1;
 		}
+		part_free(&c);
 		/* the same stream as plain MQTT (tcp mode) */
 		memset(&c, 0, sizeof(c));
 		c.fd = -1;
