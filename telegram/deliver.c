@@ -8,6 +8,7 @@
 #include <utlist.h>
 
 #include "backoff.h"
+#include "contract.h"
 #include "log.h"
 #include "api.h"
 #include "format.h"
@@ -139,7 +140,7 @@ void nabz_tg_deliver__alert(struct nabz_tg *bot, const char *payload, size_t len
 	type = cJSON_GetObjectItemCaseSensitive(root, "type");
 	data = cJSON_GetObjectItemCaseSensitive(root, "data");
 	symbol = cJSON_GetObjectItemCaseSensitive(data, "symbol");
-	if(!cJSON_IsString(type) || strcmp(type->valuestring, "alert") != 0 || !cJSON_IsString(symbol)
+	if(!cJSON_IsString(type) || strcmp(type->valuestring, NABZ_TYPE_ALERT) != 0 || !cJSON_IsString(symbol)
 			|| symbol->valuestring[0] == '\0'){
 		if(bot->bad_alerts++ < 10) nabz_log(LOG_WARNING, "alerts: a message that is not an alert with a symbol; ignored");
 		cJSON_Delete(root);

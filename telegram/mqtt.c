@@ -5,6 +5,8 @@
 
 #include <mosquitto.h>
 
+#include "contract.h"
+
 static void on_connected(void *ctx, struct mosquitto *mosq)
 {
 	struct nabz_tg_mqtt *m = ctx;
@@ -47,8 +49,8 @@ int nabz_tg_mqtt__init(struct nabz_tg_mqtt *m, const struct nabz_tg_cfg *cfg, co
 
 	memset(m, 0, sizeof(*m));
 	m->hooks = *hooks;
-	a = snprintf(m->alerts_topic, sizeof(m->alerts_topic), "%s/alerts", cfg->mqtt.topic_prefix);
-	b = snprintf(m->prices_filter, sizeof(m->prices_filter), "%s/prices/+", cfg->mqtt.topic_prefix);
+	a = snprintf(m->alerts_topic, sizeof(m->alerts_topic), "%s/" NABZ_SUBTOPIC_ALERTS, cfg->mqtt.topic_prefix);
+	b = snprintf(m->prices_filter, sizeof(m->prices_filter), "%s/" NABZ_SUBTOPIC_PRICES "/+", cfg->mqtt.topic_prefix);
 	if(a < 0 || (size_t)a >= sizeof(m->alerts_topic) || b < 0 || (size_t)b >= sizeof(m->prices_filter)) return -1;
 	return nabz_mqtt_link__init(&m->link, &cfg->mqtt, &opts, &link_hooks);
 }

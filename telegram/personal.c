@@ -9,6 +9,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "contract.h"
 #include "log.h"
 #include "alerts.h"
 #include "deliver.h"
@@ -134,7 +135,7 @@ static char *fired_payload(const struct nabz_tg_chat *chat, const struct nabz_tg
 	char ts[40], *line = NULL;
 
 	nabz_time__rfc3339(nabz_time__wall_ms(), ts, sizeof(ts));
-	if(root == NULL || cJSON_AddStringToObject(root, "type", "alert") == NULL
+	if(root == NULL || cJSON_AddStringToObject(root, "type", NABZ_TYPE_ALERT) == NULL
 			|| (data = cJSON_AddObjectToObject(root, "data")) == NULL
 			|| cJSON_AddStringToObject(data, "symbol", r->symbol) == NULL
 			|| cJSON_AddNumberToObject(data, "price_usd", price) == NULL

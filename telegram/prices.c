@@ -7,6 +7,7 @@
 #define HASH_NONFATAL_OOM 1
 #include <uthash.h>
 
+#include "contract.h"
 #include "quote.h"
 
 struct nabz_tg_price {
@@ -24,7 +25,7 @@ int nabz_tg_prices__put(struct nabz_tg_prices *p, const char *symbol, const char
 	if(strlen(symbol) >= NABZ_SYMBOL_MAX) return -1;
 	root = cJSON_ParseWithLength(payload, len);
 	type = cJSON_GetObjectItemCaseSensitive(root, "type");
-	if(!cJSON_IsString(type) || strcmp(type->valuestring, "price_update") != 0
+	if(!cJSON_IsString(type) || strcmp(type->valuestring, NABZ_TYPE_PRICE_UPDATE) != 0
 			|| !cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(root, "data"))){
 		cJSON_Delete(root);
 		return -1;
