@@ -5,7 +5,9 @@
 #include <math.h>
 #include <string.h>
 
-#include "parse_util.h"
+#include "parse_json.h"
+#include "parse_items.h"
+#include "parse_time.h"
 
 /* Starts q from a pair: NABZ_ITEM_OK for "<BASE>USDT", else ignored. */
 static int usdt_pair(const char *pair, struct nabz_quote *q)

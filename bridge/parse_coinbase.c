@@ -1,7 +1,8 @@
 /* Coinbase Exchange ticker to a quote. */
 #include "parse_coinbase.h"
 
-#include "parse_util.h"
+#include "parse_json.h"
+#include "parse_time.h"
 
 int nabz_parse__coinbase_ticker(const char *body, size_t len, const char *symbol,
 		struct nabz_quote *out, char *err, size_t errlen)

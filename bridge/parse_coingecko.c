@@ -4,7 +4,10 @@
 #include <math.h>
 #include <string.h>
 
-#include "parse_util.h"
+#include "coin_id.h"
+#include "parse_json.h"
+#include "parse_items.h"
+#include "parse_time.h"
 
 /* True (err set) when root is one of CoinGecko's error bodies. */
 static bool coingecko_error(const cJSON *root, char *err, size_t errlen)

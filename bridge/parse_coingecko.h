@@ -15,7 +15,7 @@
 
 #include <stddef.h>
 
-#include "parse_util.h"
+#include "coin_id.h"
 #include "quote.h"
 
 /* /simple/price?ids=...&vs_currencies=usd&include_24hr_change=true

@@ -4,7 +4,8 @@
 #include <math.h>
 #include <string.h>
 
-#include "parse_util.h"
+#include "parse_json.h"
+#include "parse_items.h"
 
 int nabz_parse__kraken_symbol(const char *pair, char symbol[NABZ_SYMBOL_MAX])
 {

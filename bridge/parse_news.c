@@ -10,7 +10,10 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
-#include "parse_util.h"
+#include "parse_json.h"
+#include "parse_items.h"
+#include "parse_text.h"
+#include "parse_time.h"
 
 #define NS_ATOM "http://www.w3.org/2005/Atom"
 #define NS_RSS1 "http://purl.org/rss/1.0/"

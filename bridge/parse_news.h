@@ -5,7 +5,7 @@
  * Items are appended to out (see quote.h for ownership: the list owns
  * every string); on -1 nothing is appended. Titles and summaries are plain
  * text: markup stripped, entities decoded, valid UTF-8, cut on a character
- * boundary (parse_util.h: NABZ_TITLE_MAX_CHARS, NABZ_SUMMARY_MAX_CHARS).
+ * boundary (parse_text.h: NABZ_TITLE_MAX_CHARS, NABZ_SUMMARY_MAX_CHARS).
  * URLs are kept only when http(s). An item's id is the source's id, else
  * its URL; an id already seen in this call is ignored. *skipped (may be
  * NULL) counts items dropped for having no title or no id nor URL.

@@ -5,7 +5,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "parse_util.h"
+#include "parse_json.h"
+#include "parse_items.h"
 
 #define RIALS_PER_TOMAN 10.0
 

@@ -4,7 +4,8 @@
 #include <math.h>
 #include <string.h>
 
-#include "parse_util.h"
+#include "parse_json.h"
+#include "parse_items.h"
 
 /* Wallex writes "-" for a figure it does not have. */
 static const cJSON *figure(const cJSON *obj, const char *key)

@@ -16,7 +16,7 @@
 #include "http.h"
 #include "news.h"
 #include "news_recent.h"
-#include "parse_util.h"
+#include "coin_id.h"
 #include "prices.h"
 #include "publish.h"
 

@@ -14,7 +14,9 @@
 #include "parse_kraken.h"
 #include "parse_news.h"
 #include "parse_nobitex.h"
-#include "parse_util.h"
+#include "coin_id.h"
+#include "jsonval.h"
+#include "parse_text.h"
 #include "parse_wallex.h"
 #include "quote.h"
 

@@ -8,6 +8,7 @@
 
 #include "fixture.h"
 #include "parse_coingecko.h"
+#include "parse_json.h"
 
 #define RATE_LIMIT_MSG "You've exceeded the Rate Limit. Please visit https://www.coingecko.com/en/api/pricing " \
 	"to subscribe to our API plans for higher rate limits."

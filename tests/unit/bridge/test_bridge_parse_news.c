@@ -8,7 +8,7 @@
 
 #include "fixture.h"
 #include "parse_news.h"
-#include "parse_util.h"
+#include "parse_text.h"
 
 #define NEWS(i, t, u, src, sum, ms) \
 	{.id = (char *)(i), .title = (char *)(t), .url = (char *)(u), .source = (char *)(src), \
