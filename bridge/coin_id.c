@@ -42,3 +42,22 @@ int nabz_coin_id__init(struct nabz_coin_id *c, const char *id, const char *symbo
 	memcpy(c->symbol, q.symbol, sizeof(c->symbol));
 	return 0;
 }
+
+/* CoinGecko ids of the symbols people watch most; discovery adds more. */
+static const struct { const char *symbol, *id; } known_ids[] = {
+	{"BTC", "bitcoin"}, {"ETH", "ethereum"}, {"USDT", "tether"}, {"BNB", "binancecoin"},
+	{"SOL", "solana"}, {"XRP", "ripple"}, {"DOGE", "dogecoin"}, {"ADA", "cardano"},
+	{"TRX", "tron"}, {"TON", "the-open-network"}, {"USDC", "usd-coin"}, {"AVAX", "avalanche-2"},
+	{"SHIB", "shiba-inu"}, {"DOT", "polkadot"}, {"LINK", "chainlink"}, {"LTC", "litecoin"},
+	{"BCH", "bitcoin-cash"}, {"XLM", "stellar"}, {"NOT", "notcoin"}, {"PEPE", "pepe"},
+};
+
+const char *nabz_coin_id__known(const char *symbol)
+{
+	const char *id = NULL;
+
+	for(size_t k = 0; k < sizeof(known_ids) / sizeof(known_ids[0]); k++){
+		if(strcmp(known_ids[k].symbol, symbol) == 0) id = known_ids[k].id;
+	}
+	return id;
+}

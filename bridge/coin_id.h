@@ -30,5 +30,8 @@ void nabz_coin_ids__free(struct nabz_coin_id_list *list);
  * symbol (as nabz_quote__init takes it, stored upper case); returns -1
  * when either is unfit. */
 int nabz_coin_id__init(struct nabz_coin_id *c, const char *id, const char *symbol);
+/* The CoinGecko id of one of the most watched symbols ("BTC": "bitcoin"),
+ * or NULL: a symbol configured without an id gets it from here. Static. */
+const char *nabz_coin_id__known(const char *symbol);
 
 #endif

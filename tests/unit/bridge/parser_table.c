@@ -8,16 +8,17 @@
 #include <string.h>
 #include <strings.h>
 
-#include "parse_binance.h"
-#include "parse_coinbase.h"
-#include "parse_coingecko.h"
-#include "parse_kraken.h"
-#include "parse_news.h"
-#include "parse_nobitex.h"
+#include "source/binance.h"
+#include "source/coinbase.h"
+#include "source/coingecko.h"
+#include "source/kraken.h"
+#include "source/news.h"
+#include "source/rss.h"
+#include "source/nobitex.h"
 #include "coin_id.h"
 #include "jsonval.h"
 #include "parse_text.h"
-#include "parse_wallex.h"
+#include "source/wallex.h"
 #include "quote.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))

@@ -1,7 +1,8 @@
-/* Wallex markets to toman quotes. */
-#include "parse_wallex.h"
+/* The "wallex" source: its request, and Wallex markets to toman quotes. */
+#include "source/wallex.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "parse_json.h"
@@ -75,3 +76,31 @@ done:
 	cJSON_Delete(root);
 	return rc;
 }
+
+/* --- the source ---------------------------------------------------------- */
+
+/* Wallex answers every market at once; the watched ones are picked out
+ * later (the scheduler takes the watched symbols' quotes only). */
+static int requests(const struct nabz_source_round *r, struct nabz_request_list *out)
+{
+	char url[NABZ_SOURCE_URL_MAX];
+
+	snprintf(url, sizeof(url), "%s/v1/markets", r->cfg->base_url);
+	return nabz_requests__add(out, NABZ_REQ_PRICES, NULL, 0, url);
+}
+
+static int parse(const struct nabz_source_request *req, const char *body, size_t len,
+		const struct nabz_coin_id_list *coin_ids, struct nabz_source_result *res, char *err, size_t errlen)
+{
+	(void)req;
+	(void)coin_ids;
+	return nabz_parse__wallex_markets(body, len, &res->quotes, &res->usdt_irt, &res->skipped, err, errlen);
+}
+
+const struct nabz_source_ops nabz_source_wallex = {
+	.id = NABZ_SRC_WALLEX,
+	.requests = requests,
+	.parse = parse,
+	.demo = {{"prices", NABZ_REQ_PRICES}},
+	.demo_ext = "json",
+};

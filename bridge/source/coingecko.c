@@ -1,7 +1,9 @@
-/* CoinGecko API v3 bodies to quotes and market figures. */
-#include "parse_coingecko.h"
+/* The "coingecko" source: its requests, and CoinGecko API v3 bodies to
+ * quotes, market figures and the top-N listing. */
+#include "source/coingecko.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "coin_id.h"
@@ -235,3 +237,63 @@ fail:
 	cJSON_Delete(root);
 	return -1;
 }
+
+/* --- the source ---------------------------------------------------------- */
+
+/* Prices of the watched ids and the market totals every round; the top N
+ * by market cap when discovery is due, so newly listed coins join by
+ * themselves. */
+static int requests(const struct nabz_source_round *r, struct nabz_request_list *out)
+{
+	const char *base = r->cfg->base_url;
+	char list[NABZ_SOURCE_LIST_MAX] = "", url[NABZ_SOURCE_URL_MAX];
+	int rc = 0;
+
+	for(size_t i = 0; i < r->coin_ids->count; i++){
+		nabz_source__append(list, sizeof(list), ",", r->coin_ids->items[i].id, false);
+	}
+	snprintf(url, sizeof(url), "%s/api/v3/simple/price?ids=%s&vs_currencies=usd"
+			"&include_24hr_change=true&include_last_updated_at=true", base, list);
+	rc |= nabz_requests__add(out, NABZ_REQ_PRICES, NULL, 0, url);
+	snprintf(url, sizeof(url), "%s/api/v3/global", base);
+	rc |= nabz_requests__add(out, NABZ_REQ_MARKET, NULL, 0, url);
+	if(r->discovery_top_n > 0){
+		snprintf(url, sizeof(url), "%s/api/v3/coins/markets?vs_currency=usd&order=market_cap_desc"
+				"&per_page=%ld&page=1", base, r->discovery_top_n);
+		rc |= nabz_requests__add(out, NABZ_REQ_DISCOVERY, NULL, 0, url);
+	}
+	return rc;
+}
+
+/* Counted as the most a round asks for: prices, market and discovery. */
+static unsigned round_size(const struct nabz_source_round *r)
+{
+	(void)r;
+	return 3;
+}
+
+static int parse(const struct nabz_source_request *req, const char *body, size_t len,
+		const struct nabz_coin_id_list *coin_ids, struct nabz_source_result *res, char *err, size_t errlen)
+{
+	switch(req->kind){
+		case NABZ_REQ_DISCOVERY:
+			return nabz_parse__coingecko_markets(body, len, &res->quotes, &res->discovered, &res->skipped,
+					err, errlen);
+		case NABZ_REQ_MARKET:
+			if(nabz_parse__coingecko_global(body, len, &res->market, err, errlen) != 0) return -1;
+			res->has_market = true;
+			return 0;
+		default:
+			return nabz_parse__coingecko_simple_price(body, len, coin_ids->items, coin_ids->count,
+					&res->quotes, &res->skipped, err, errlen);
+	}
+}
+
+const struct nabz_source_ops nabz_source_coingecko = {
+	.id = NABZ_SRC_COINGECKO,
+	.requests = requests,
+	.round_size = round_size,
+	.parse = parse,
+	.demo = {{"prices", NABZ_REQ_PRICES}, {"market", NABZ_REQ_MARKET}},
+	.demo_ext = "json",
+};

@@ -1,5 +1,8 @@
-/* Coinbase Exchange ticker to a quote. */
-#include "parse_coinbase.h"
+/* The "coinbase" source: one request per product, and Coinbase Exchange
+ * tickers to quotes. */
+#include "source/coinbase.h"
+
+#include <stdio.h>
 
 #include "parse_json.h"
 #include "parse_time.h"
@@ -64,3 +67,46 @@ done:
 	cJSON_Delete(root);
 	return rc;
 }
+
+/* --- the source ---------------------------------------------------------- */
+
+/* Coinbase's ticker names one product: one request per watched symbol. */
+static int requests(const struct nabz_source_round *r, struct nabz_request_list *out)
+{
+	char url[NABZ_SOURCE_URL_MAX];
+	int rc = 0;
+
+	for(size_t i = 0; i < r->watch_count; i++){
+		snprintf(url, sizeof(url), "%s/products/%s-USD/ticker", r->cfg->base_url, r->watch[i]);
+		rc |= nabz_requests__add(out, NABZ_REQ_PRICES, r->watch[i], 0, url);
+	}
+	return rc;
+}
+
+static unsigned round_size(const struct nabz_source_round *r)
+{
+	return (unsigned)r->watch_count;
+}
+
+/* The body names no product: the request's symbol says which. */
+static int parse(const struct nabz_source_request *req, const char *body, size_t len,
+		const struct nabz_coin_id_list *coin_ids, struct nabz_source_result *res, char *err, size_t errlen)
+{
+	struct nabz_quote one;
+
+	(void)coin_ids;
+	if(nabz_parse__coinbase_ticker(body, len, req->symbol, &one, err, errlen) != 0) return -1;
+	if(nabz_quotes__push(&res->quotes, &one) != 0){
+		nabz_parse__err(err, errlen, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+const struct nabz_source_ops nabz_source_coinbase = {
+	.id = NABZ_SRC_COINBASE,
+	.requests = requests,
+	.round_size = round_size,
+	.parse = parse,
+	.demo_per_symbol = true,
+};

@@ -1,8 +1,10 @@
-/* Binance REST and WebSocket tickers to quotes. */
-#include "parse_binance.h"
+/* The "binance" source: its request, and Binance REST and WebSocket
+ * tickers to quotes. */
+#include "source/binance.h"
 
 #include <ctype.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "parse_json.h"
@@ -158,3 +160,37 @@ done:
 	cJSON_Delete(root);
 	return rc;
 }
+
+/* --- the source ---------------------------------------------------------- */
+
+/* One request for every watched symbol's USDT pair (USDT itself has
+ * none). */
+static int requests(const struct nabz_source_round *r, struct nabz_request_list *out)
+{
+	char list[NABZ_SOURCE_LIST_MAX] = "", url[NABZ_SOURCE_URL_MAX];
+
+	for(size_t i = 0; i < r->watch_count; i++){
+		char pair[40];
+		if(strcmp(r->watch[i], "USDT") == 0) continue;
+		snprintf(pair, sizeof(pair), "%%22%sUSDT%%22", r->watch[i]);
+		nabz_source__append(list, sizeof(list), ",", pair, false);
+	}
+	snprintf(url, sizeof(url), "%s/api/v3/ticker/24hr?symbols=%%5B%s%%5D", r->cfg->base_url, list);
+	return nabz_requests__add(out, NABZ_REQ_PRICES, NULL, 0, url);
+}
+
+static int parse(const struct nabz_source_request *req, const char *body, size_t len,
+		const struct nabz_coin_id_list *coin_ids, struct nabz_source_result *res, char *err, size_t errlen)
+{
+	(void)req;
+	(void)coin_ids;
+	return nabz_parse__binance_ticker_24hr(body, len, &res->quotes, &res->skipped, err, errlen);
+}
+
+const struct nabz_source_ops nabz_source_binance = {
+	.id = NABZ_SRC_BINANCE,
+	.requests = requests,
+	.parse = parse,
+	.demo = {{"prices", NABZ_REQ_PRICES}},
+	.demo_ext = "json",
+};

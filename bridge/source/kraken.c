@@ -1,7 +1,9 @@
-/* Kraken tickers to quotes. */
-#include "parse_kraken.h"
+/* The "kraken" source: its request (with Kraken's pair names), and Kraken
+ * tickers to quotes. */
+#include "source/kraken.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "parse_json.h"
@@ -126,3 +128,42 @@ done:
 	cJSON_Delete(root);
 	return rc;
 }
+
+/* --- the source ---------------------------------------------------------- */
+
+/* Kraken's own names for two bases in a pair it is asked for: XBT for
+ * BTC, XDG for DOGE (its answers name them as nabz_parse__kraken_symbol
+ * reads them back). */
+static const char *pair_base(const char *sym)
+{
+	return strcmp(sym, "BTC") == 0 ? "XBT" : strcmp(sym, "DOGE") == 0 ? "XDG" : sym;
+}
+
+static int requests(const struct nabz_source_round *r, struct nabz_request_list *out)
+{
+	char list[NABZ_SOURCE_LIST_MAX] = "", url[NABZ_SOURCE_URL_MAX];
+
+	for(size_t i = 0; i < r->watch_count; i++){
+		char pair[40];
+		snprintf(pair, sizeof(pair), "%sUSD", pair_base(r->watch[i]));
+		nabz_source__append(list, sizeof(list), ",", pair, false);
+	}
+	snprintf(url, sizeof(url), "%s/0/public/Ticker?pair=%s", r->cfg->base_url, list);
+	return nabz_requests__add(out, NABZ_REQ_PRICES, NULL, 0, url);
+}
+
+static int parse(const struct nabz_source_request *req, const char *body, size_t len,
+		const struct nabz_coin_id_list *coin_ids, struct nabz_source_result *res, char *err, size_t errlen)
+{
+	(void)req;
+	(void)coin_ids;
+	return nabz_parse__kraken_ticker(body, len, &res->quotes, &res->skipped, err, errlen);
+}
+
+const struct nabz_source_ops nabz_source_kraken = {
+	.id = NABZ_SRC_KRAKEN,
+	.requests = requests,
+	.parse = parse,
+	.demo = {{"prices", NABZ_REQ_PRICES}},
+	.demo_ext = "json",
+};
