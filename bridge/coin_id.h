@@ -31,7 +31,8 @@ void nabz_coin_ids__free(struct nabz_coin_id_list *list);
  * when either is unfit. */
 int nabz_coin_id__init(struct nabz_coin_id *c, const char *id, const char *symbol);
 /* The CoinGecko id of one of the most watched symbols ("BTC": "bitcoin"),
- * or NULL: a symbol configured without an id gets it from here. Static. */
+ * or NULL: a symbol configured without an id gets it from here. The
+ * string is static: never freed. */
 const char *nabz_coin_id__known(const char *symbol);
 
 #endif
