@@ -504,7 +504,7 @@ def report(args, r):
     if intact < n:
         print("note: the bridge's Binance request named %d of the %d symbols intact (URL %d chars):"
               % (intact, n, url_len))
-        print("      sources.c start_round builds the list in char list[2048] and truncates it; the fake")
+        print("      source/binance.c builds the list in a bounded buffer and truncates it; the fake")
         print("      answers with every symbol whatever it asks, the real API would refuse the request.")
     print("-" * 79)
     p99 = pct(r["all"], 99)

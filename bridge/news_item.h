@@ -1,5 +1,5 @@
 /*
- * The news items a bridge news parser (bridge/parse_news.c) reads from
+ * The news items a bridge news parser (bridge/source/news.c, source/rss.c) reads from
  * one feed: a growable list the caller owns. Apart from common/quote.h
  * so that nabz-telegram, which uses a quote's symbol rules, links
  * nothing of the news.

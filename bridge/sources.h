@@ -1,9 +1,12 @@
 /*
- * The fetch side: when each source is asked, what is asked, and what
- * happens to the answer. Per-source request budgets, Retry-After on 429
- * and 418, exponential backoff with full jitter on failures; every
- * failure counted and logged once (again only when it changes); health
- * published on <prefix>/sources. Single-threaded.
+ * The fetch side: when each source is asked, and where its answers go.
+ * What a source asks for and how its answers are read are its row in the
+ * table (source.h, source/<name>.c); sources.c is the scheduler:
+ * per-source request budgets, Retry-After on 429 and 418, exponential
+ * backoff with jitter on failures; every failure counted and logged once
+ * (again only when it changes). The state the bridge's parts share is
+ * struct nabz_bridge below: the watch list (watch.c), news (news_merge.c),
+ * what is published each turn (updates.c, payload.c). Single-threaded.
  */
 #ifndef NABZ_BRIDGE_SOURCES_H
 #define NABZ_BRIDGE_SOURCES_H
@@ -12,11 +15,11 @@
 #include <stdint.h>
 
 #include "alerts.h"
+#include "coin_id.h"
 #include "config.h"
 #include "http.h"
-#include "news.h"
 #include "news_recent.h"
-#include "parse_util.h"
+#include "news_seen.h"
 #include "prices.h"
 #include "publish.h"
 
@@ -36,7 +39,7 @@ struct nabz_source_state {
 	char last_error[160];
 	uint64_t errors_total;
 	uint64_t requests_total;
-	char etag[8][128];               /* per job kind */
+	char etag[8][128];               /* per request kind; rss: per feed */
 };
 
 struct nabz_bridge {
@@ -69,7 +72,8 @@ int nabz_sources__init(struct nabz_bridge *b);
 void nabz_sources__cleanup(struct nabz_bridge *b);
 /* Starts the fetches that are due; returns ms until the next one. */
 int64_t nabz_sources__poll(struct nabz_bridge *b, int64_t now_ms);
-/* Publishes what changed: prices (and stale marks), market, source health. */
+/* Publishes what changed: prices (and stale marks), market, source health
+ * (updates.c). */
 void nabz_sources__publish(struct nabz_bridge *b, int64_t now_ms);
 /* A message of Binance's miniTicker stream (main thread). */
 void nabz_sources__stream_message(struct nabz_bridge *b, const char *body, size_t len, int64_t now_ms);

@@ -1,5 +1,5 @@
 /*
- * The bridge's response parsers (bridge/parse_*.c) on any body: the first
+ * The bridge's response parsers (bridge/source/<name>.c) on any body: the first
  * byte picks the parser, the rest is the body. The promise checked is
  * tests/unit/bridge/parser_table.c's: 0, or -1 with a reason and nothing
  * out; whatever comes out is publishable.

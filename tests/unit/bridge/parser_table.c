@@ -8,14 +8,17 @@
 #include <string.h>
 #include <strings.h>
 
-#include "parse_binance.h"
-#include "parse_coinbase.h"
-#include "parse_coingecko.h"
-#include "parse_kraken.h"
-#include "parse_news.h"
-#include "parse_nobitex.h"
-#include "parse_util.h"
-#include "parse_wallex.h"
+#include "source/binance.h"
+#include "source/coinbase.h"
+#include "source/coingecko.h"
+#include "source/kraken.h"
+#include "source/news.h"
+#include "source/rss.h"
+#include "source/nobitex.h"
+#include "coin_id.h"
+#include "jsonval.h"
+#include "parse_text.h"
+#include "source/wallex.h"
 #include "quote.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -61,10 +64,10 @@ static int p_global(const char *b, size_t n, struct nabz_quote_list *o, char *e,
 
 	(void)o;
 	if(nabz_parse__coingecko_global(b, n, &m, e, el) != 0) return -1;
-	if(!(nabz_parse__amount_ok(m.total_market_cap_usd) && m.total_market_cap_usd > 0)) problem("global: cap");
-	if(!(isnan(m.total_volume_usd) || nabz_parse__amount_ok(m.total_volume_usd))) problem("global: volume");
+	if(!(nabz_jsonval__amount_ok(m.total_market_cap_usd) && m.total_market_cap_usd > 0)) problem("global: cap");
+	if(!(isnan(m.total_volume_usd) || nabz_jsonval__amount_ok(m.total_volume_usd))) problem("global: volume");
 	if(!(isnan(m.btc_dominance_pct) || (m.btc_dominance_pct >= 0 && m.btc_dominance_pct <= 100))) problem("global: dominance");
-	if(!(m.source_ts_ms == 0 || nabz_parse__ts_ok(m.source_ts_ms))) problem("global: ts");
+	if(!(m.source_ts_ms == 0 || nabz_jsonval__ts_ok(m.source_ts_ms))) problem("global: ts");
 	return 0;
 }
 
@@ -96,7 +99,7 @@ static int p_nobitex(const char *b, size_t n, struct nabz_quote_list *o, char *e
 	double usdt;
 	int rc = nabz_parse__nobitex_stats(b, n, o, &usdt, NULL, e, el);
 
-	if(!(isnan(usdt) || nabz_parse__price_irt_ok(usdt))) problem("usdt_irt %g", usdt);
+	if(!(isnan(usdt) || nabz_jsonval__price_irt_ok(usdt))) problem("usdt_irt %g", usdt);
 	return rc;
 }
 
@@ -105,7 +108,7 @@ static int p_wallex(const char *b, size_t n, struct nabz_quote_list *o, char *e,
 	double usdt;
 	int rc = nabz_parse__wallex_markets(b, n, o, &usdt, NULL, e, el);
 
-	if(!(isnan(usdt) || nabz_parse__price_irt_ok(usdt))) problem("usdt_irt %g", usdt);
+	if(!(isnan(usdt) || nabz_jsonval__price_irt_ok(usdt))) problem("usdt_irt %g", usdt);
 	return rc;
 }
 
@@ -157,12 +160,12 @@ static void check_quote(const struct nabz_quote *q)
 {
 	if(!symbol_ok(q->symbol)) problem("symbol \"%s\"", q->symbol);
 	if(isnan(q->price_usd) && isnan(q->price_irt)) problem("%s has no price", q->symbol);
-	if(!(isnan(q->price_usd) || nabz_parse__price_usd_ok(q->price_usd))) problem("%s usd %g", q->symbol, q->price_usd);
-	if(!(isnan(q->price_irt) || nabz_parse__price_irt_ok(q->price_irt))) problem("%s irt %g", q->symbol, q->price_irt);
-	if(!(isnan(q->change_24h_pct) || nabz_parse__change_ok(q->change_24h_pct))) problem("%s change", q->symbol);
-	if(!(isnan(q->volume_24h_usd) || nabz_parse__amount_ok(q->volume_24h_usd))) problem("%s volume", q->symbol);
-	if(!(isnan(q->market_cap_usd) || nabz_parse__amount_ok(q->market_cap_usd))) problem("%s cap", q->symbol);
-	if(!(q->source_ts_ms == 0 || nabz_parse__ts_ok(q->source_ts_ms))) problem("%s ts", q->symbol);
+	if(!(isnan(q->price_usd) || nabz_jsonval__price_usd_ok(q->price_usd))) problem("%s usd %g", q->symbol, q->price_usd);
+	if(!(isnan(q->price_irt) || nabz_jsonval__price_irt_ok(q->price_irt))) problem("%s irt %g", q->symbol, q->price_irt);
+	if(!(isnan(q->change_24h_pct) || nabz_jsonval__change_ok(q->change_24h_pct))) problem("%s change", q->symbol);
+	if(!(isnan(q->volume_24h_usd) || nabz_jsonval__amount_ok(q->volume_24h_usd))) problem("%s volume", q->symbol);
+	if(!(isnan(q->market_cap_usd) || nabz_jsonval__amount_ok(q->market_cap_usd))) problem("%s cap", q->symbol);
+	if(!(q->source_ts_ms == 0 || nabz_jsonval__ts_ok(q->source_ts_ms))) problem("%s ts", q->symbol);
 }
 
 /* Valid UTF-8, no control characters: cleaning it changes nothing. */
@@ -185,7 +188,7 @@ static void check_news(const struct nabz_news_item *it)
 	if(it->title == NULL || it->title[0] == '\0' || !clean_text(it->title)) problem("news title");
 	if(!(it->url == NULL || strncasecmp(it->url, "http", 4) == 0)) problem("news url %s", it->url);
 	if(!clean_text(it->source) || !clean_text(it->summary)) problem("news text not clean");
-	if(!(it->published_ms == 0 || nabz_parse__ts_ok(it->published_ms))) problem("news time");
+	if(!(it->published_ms == 0 || nabz_jsonval__ts_ok(it->published_ms))) problem("news time");
 }
 
 const char *parser_table_run(size_t i, const char *body, size_t len)

@@ -1,4 +1,4 @@
-/* Unit tests for bridge/parse_binance.c against Binance REST and
+/* Unit tests for bridge/source/binance.c against Binance REST and
  * WebSocket fixtures (tests/fixtures/api/binance). */
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,7 +7,7 @@
 #include "nabz_test.h"
 
 #include "fixture.h"
-#include "parse_binance.h"
+#include "source/binance.h"
 
 #define PCT(c, o) (((c) - (o)) / (o) * 100.0)
 

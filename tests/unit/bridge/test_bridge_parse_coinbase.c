@@ -1,4 +1,4 @@
-/* Unit tests for bridge/parse_coinbase.c against Coinbase Exchange
+/* Unit tests for bridge/source/coinbase.c against Coinbase Exchange
  * fixtures (tests/fixtures/api/coinbase). */
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,7 +7,7 @@
 #include "nabz_test.h"
 
 #include "fixture.h"
-#include "parse_coinbase.h"
+#include "source/coinbase.h"
 
 /* The one-quote parser seen as a list parser, for the shared checks. */
 static int ticker(const char *body, size_t len, struct nabz_quote_list *out, char *err, size_t errlen)

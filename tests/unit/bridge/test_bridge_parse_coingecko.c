@@ -1,4 +1,4 @@
-/* Unit tests for bridge/parse_coingecko.c against CoinGecko API v3
+/* Unit tests for bridge/source/coingecko.c against CoinGecko API v3
  * response fixtures (tests/fixtures/api/coingecko). */
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,7 +7,8 @@
 #include "nabz_test.h"
 
 #include "fixture.h"
-#include "parse_coingecko.h"
+#include "source/coingecko.h"
+#include "parse_json.h"
 
 #define RATE_LIMIT_MSG "You've exceeded the Rate Limit. Please visit https://www.coingecko.com/en/api/pricing " \
 	"to subscribe to our API plans for higher rate limits."

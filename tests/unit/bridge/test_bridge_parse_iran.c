@@ -1,4 +1,4 @@
-/* Unit tests for bridge/parse_nobitex.c and bridge/parse_wallex.c, the
+/* Unit tests for bridge/source/nobitex.c and bridge/source/wallex.c, the
  * Iranian exchanges, against fixtures in tests/fixtures/api/{nobitex,wallex},
  * and the rial / toman conversion they must get right. */
 #include <stdio.h>
@@ -8,8 +8,8 @@
 #include "nabz_test.h"
 
 #include "fixture.h"
-#include "parse_nobitex.h"
-#include "parse_wallex.h"
+#include "source/nobitex.h"
+#include "source/wallex.h"
 
 static size_t g_skipped;
 static double g_usdt_irt;

@@ -1,4 +1,4 @@
-/* Unit tests for bridge/parse_kraken.c against Kraken public API
+/* Unit tests for bridge/source/kraken.c against Kraken public API
  * fixtures (tests/fixtures/api/kraken). */
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,7 +7,7 @@
 #include "nabz_test.h"
 
 #include "fixture.h"
-#include "parse_kraken.h"
+#include "source/kraken.h"
 
 #define PCT(c, o) (((c) - (o)) / (o) * 100.0)
 

@@ -1,4 +1,4 @@
-/* Unit tests for bridge/parse_news.c: CryptoCompare's news list and
+/* Unit tests for bridge/source/news.c and rss.c: CryptoCompare's news list and
  * RSS / Atom feeds (tests/fixtures/api/{cryptocompare,feeds}). */
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,8 +7,9 @@
 #include "nabz_test.h"
 
 #include "fixture.h"
-#include "parse_news.h"
-#include "parse_util.h"
+#include "source/news.h"
+#include "source/rss.h"
+#include "parse_text.h"
 
 #define NEWS(i, t, u, src, sum, ms) \
 	{.id = (char *)(i), .title = (char *)(t), .url = (char *)(u), .source = (char *)(src), \

@@ -1,15 +1,17 @@
 /*
+ * The "kraken" source (a row of source.h's table).
  * Kraken public REST bodies (api.kraken.com/0/public/...).
- * Calling convention as in parse_coingecko.h. Kraken answers
+ * Calling convention as in source/coingecko.h. Kraken answers
  * {"error":["EQuery:Unknown asset pair"]}: an "error" entry that is not
  * a warning ("W...") gives "API error: <first entry>".
  */
-#ifndef NABZ_BRIDGE_PARSE_KRAKEN_H
-#define NABZ_BRIDGE_PARSE_KRAKEN_H
+#ifndef NABZ_BRIDGE_SOURCE_KRAKEN_H
+#define NABZ_BRIDGE_SOURCE_KRAKEN_H
 
 #include <stddef.h>
 
 #include "quote.h"
+#include "source.h"
 
 /* The symbol of a USD pair as Kraken names it in a result: "XXBTZUSD",
  * "XBTUSD" -> "BTC"; "XETHZUSD" -> "ETH"; "XDGUSD", "XXDGZUSD" -> "DOGE";
@@ -24,5 +26,8 @@ int nabz_parse__kraken_symbol(const char *pair, char symbol[NABZ_SYMBOL_MAX]);
  * Pairs not quoted in USD are ignored. */
 int nabz_parse__kraken_ticker(const char *body, size_t len,
 		struct nabz_quote_list *out, size_t *skipped, char *err, size_t errlen);
+
+/* The kraken source: its requests, its parsers above, its quirks. */
+extern const struct nabz_source_ops nabz_source_kraken;
 
 #endif

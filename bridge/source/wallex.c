@@ -1,10 +1,12 @@
-/* Wallex markets to toman quotes. */
-#include "parse_wallex.h"
+/* The "wallex" source: its request, and Wallex markets to toman quotes. */
+#include "source/wallex.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
-#include "parse_util.h"
+#include "parse_json.h"
+#include "parse_items.h"
 
 /* Wallex writes "-" for a figure it does not have. */
 static const cJSON *figure(const cJSON *obj, const char *key)
@@ -26,10 +28,10 @@ static int market_item(const cJSON *m, void *ctx, struct nabz_quote *q)
 	if(strcmp(quote->valuestring, "TMN") != 0) return NABZ_ITEM_IGNORED;
 	if(!cJSON_IsString(base) || nabz_quote__init(q, base->valuestring) != 0 || !cJSON_IsObject(stats))
 		return NABZ_ITEM_BAD;
-	if(nabz_parse__number(figure(stats, "lastPrice"), &price) != NABZ_VAL_OK
-			|| !nabz_parse__price_irt_ok(price)) return NABZ_ITEM_BAD;
+	if(nabz_jsonval__number(figure(stats, "lastPrice"), &price) != NABZ_VAL_OK
+			|| !nabz_jsonval__price_irt_ok(price)) return NABZ_ITEM_BAD;
 	q->price_irt = price;
-	if(!nabz_parse__opt(figure(stats, "24h_ch"), nabz_parse__change_ok, &q->change_24h_pct))
+	if(!nabz_parse__opt(figure(stats, "24h_ch"), nabz_jsonval__change_ok, &q->change_24h_pct))
 		return NABZ_ITEM_BAD;
 	if(strcmp(q->symbol, "USDT") == 0 && isnan(*usdt_irt)) *usdt_irt = price;
 	return NABZ_ITEM_OK;
@@ -74,3 +76,31 @@ done:
 	cJSON_Delete(root);
 	return rc;
 }
+
+/* --- the source ---------------------------------------------------------- */
+
+/* Wallex answers every market at once; the watched ones are picked out
+ * later (the scheduler takes the watched symbols' quotes only). */
+static int requests(const struct nabz_source_round *r, struct nabz_request_list *out)
+{
+	char url[NABZ_SOURCE_URL_MAX];
+
+	snprintf(url, sizeof(url), "%s/v1/markets", r->cfg->base_url);
+	return nabz_requests__add(out, NABZ_REQ_PRICES, NULL, 0, url);
+}
+
+static int parse(const struct nabz_source_request *req, const char *body, size_t len,
+		const struct nabz_coin_id_list *coin_ids, struct nabz_source_result *res, char *err, size_t errlen)
+{
+	(void)req;
+	(void)coin_ids;
+	return nabz_parse__wallex_markets(body, len, &res->quotes, &res->usdt_irt, &res->skipped, err, errlen);
+}
+
+const struct nabz_source_ops nabz_source_wallex = {
+	.id = NABZ_SRC_WALLEX,
+	.requests = requests,
+	.parse = parse,
+	.demo = {{"prices", NABZ_REQ_PRICES}},
+	.demo_ext = "json",
+};

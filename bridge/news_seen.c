@@ -1,4 +1,4 @@
-#include "news.h"
+#include "news_seen.h"
 
 #include <errno.h>
 #include <stdlib.h>

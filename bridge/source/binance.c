@@ -1,11 +1,15 @@
-/* Binance REST and WebSocket tickers to quotes. */
-#include "parse_binance.h"
+/* The "binance" source: its request, and Binance REST and WebSocket
+ * tickers to quotes. */
+#include "source/binance.h"
 
 #include <ctype.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
-#include "parse_util.h"
+#include "parse_json.h"
+#include "parse_items.h"
+#include "parse_time.h"
 
 /* Starts q from a pair: NABZ_ITEM_OK for "<BASE>USDT", else ignored. */
 static int usdt_pair(const char *pair, struct nabz_quote *q)
@@ -49,12 +53,12 @@ static int ticker_24hr_item(const cJSON *t, void *ctx, struct nabz_quote *q)
 	if(!cJSON_IsString(sym)) return NABZ_ITEM_BAD;
 	rc = usdt_pair(sym->valuestring, q);
 	if(rc != NABZ_ITEM_OK) return rc;
-	if(nabz_parse__number(cJSON_GetObjectItemCaseSensitive(t, "lastPrice"), &price) != NABZ_VAL_OK
-			|| !nabz_parse__price_usd_ok(price)) return NABZ_ITEM_BAD;
+	if(nabz_jsonval__number(cJSON_GetObjectItemCaseSensitive(t, "lastPrice"), &price) != NABZ_VAL_OK
+			|| !nabz_jsonval__price_usd_ok(price)) return NABZ_ITEM_BAD;
 	q->price_usd = price;
-	if(!nabz_parse__opt(cJSON_GetObjectItemCaseSensitive(t, "priceChangePercent"), nabz_parse__change_ok,
+	if(!nabz_parse__opt(cJSON_GetObjectItemCaseSensitive(t, "priceChangePercent"), nabz_jsonval__change_ok,
 			&q->change_24h_pct)) return NABZ_ITEM_BAD;
-	if(!nabz_parse__opt(cJSON_GetObjectItemCaseSensitive(t, "quoteVolume"), nabz_parse__amount_ok,
+	if(!nabz_parse__opt(cJSON_GetObjectItemCaseSensitive(t, "quoteVolume"), nabz_jsonval__amount_ok,
 			&q->volume_24h_usd)) return NABZ_ITEM_BAD;
 	if(nabz_parse__epoch(cJSON_GetObjectItemCaseSensitive(t, "closeTime"), 1, &q->source_ts_ms) == NABZ_VAL_BAD)
 		return NABZ_ITEM_BAD;
@@ -115,16 +119,16 @@ static int mini_ticker_item(const cJSON *t, void *ctx, struct nabz_quote *q)
 	if(!cJSON_IsString(sym)) return NABZ_ITEM_BAD;
 	rc = usdt_pair(sym->valuestring, q);
 	if(rc != NABZ_ITEM_OK) return rc;
-	if(nabz_parse__number(cJSON_GetObjectItemCaseSensitive(t, "c"), &close) != NABZ_VAL_OK
-			|| !nabz_parse__price_usd_ok(close)) return NABZ_ITEM_BAD;
+	if(nabz_jsonval__number(cJSON_GetObjectItemCaseSensitive(t, "c"), &close) != NABZ_VAL_OK
+			|| !nabz_jsonval__price_usd_ok(close)) return NABZ_ITEM_BAD;
 	q->price_usd = close;
-	if(!nabz_parse__opt(cJSON_GetObjectItemCaseSensitive(t, "o"), nabz_parse__price_usd_ok, &open))
+	if(!nabz_parse__opt(cJSON_GetObjectItemCaseSensitive(t, "o"), nabz_jsonval__price_usd_ok, &open))
 		return NABZ_ITEM_BAD;
 	if(!isnan(open)){
 		q->change_24h_pct = (close - open) / open * 100.0;
-		if(!nabz_parse__change_ok(q->change_24h_pct)) return NABZ_ITEM_BAD;
+		if(!nabz_jsonval__change_ok(q->change_24h_pct)) return NABZ_ITEM_BAD;
 	}
-	if(!nabz_parse__opt(cJSON_GetObjectItemCaseSensitive(t, "q"), nabz_parse__amount_ok, &q->volume_24h_usd))
+	if(!nabz_parse__opt(cJSON_GetObjectItemCaseSensitive(t, "q"), nabz_jsonval__amount_ok, &q->volume_24h_usd))
 		return NABZ_ITEM_BAD;
 	if(nabz_parse__epoch(cJSON_GetObjectItemCaseSensitive(t, "E"), 1, &q->source_ts_ms) == NABZ_VAL_BAD)
 		return NABZ_ITEM_BAD;
@@ -156,3 +160,37 @@ done:
 	cJSON_Delete(root);
 	return rc;
 }
+
+/* --- the source ---------------------------------------------------------- */
+
+/* One request for every watched symbol's USDT pair (USDT itself has
+ * none). */
+static int requests(const struct nabz_source_round *r, struct nabz_request_list *out)
+{
+	char list[NABZ_SOURCE_LIST_MAX] = "", url[NABZ_SOURCE_URL_MAX];
+
+	for(size_t i = 0; i < r->watch_count; i++){
+		char pair[40];
+		if(strcmp(r->watch[i], "USDT") == 0) continue;
+		snprintf(pair, sizeof(pair), "%%22%sUSDT%%22", r->watch[i]);
+		nabz_source__append(list, sizeof(list), ",", pair, false);
+	}
+	snprintf(url, sizeof(url), "%s/api/v3/ticker/24hr?symbols=%%5B%s%%5D", r->cfg->base_url, list);
+	return nabz_requests__add(out, NABZ_REQ_PRICES, NULL, 0, url);
+}
+
+static int parse(const struct nabz_source_request *req, const char *body, size_t len,
+		const struct nabz_coin_id_list *coin_ids, struct nabz_source_result *res, char *err, size_t errlen)
+{
+	(void)req;
+	(void)coin_ids;
+	return nabz_parse__binance_ticker_24hr(body, len, &res->quotes, &res->skipped, err, errlen);
+}
+
+const struct nabz_source_ops nabz_source_binance = {
+	.id = NABZ_SRC_BINANCE,
+	.requests = requests,
+	.parse = parse,
+	.demo = {{"prices", NABZ_REQ_PRICES}},
+	.demo_ext = "json",
+};

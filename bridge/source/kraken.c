@@ -1,10 +1,13 @@
-/* Kraken tickers to quotes. */
-#include "parse_kraken.h"
+/* The "kraken" source: its request (with Kraken's pair names), and Kraken
+ * tickers to quotes. */
+#include "source/kraken.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
-#include "parse_util.h"
+#include "parse_json.h"
+#include "parse_items.h"
 
 int nabz_parse__kraken_symbol(const char *pair, char symbol[NABZ_SYMBOL_MAX])
 {
@@ -50,7 +53,7 @@ static int array_number(const cJSON *arr, int i, double *out)
 {
 	if(arr == NULL) return NABZ_VAL_MISSING;
 	if(!cJSON_IsArray(arr)) return NABZ_VAL_BAD;
-	return nabz_parse__number(cJSON_GetArrayItem(arr, i), out) == NABZ_VAL_OK ? NABZ_VAL_OK : NABZ_VAL_BAD;
+	return nabz_jsonval__number(cJSON_GetArrayItem(arr, i), out) == NABZ_VAL_OK ? NABZ_VAL_OK : NABZ_VAL_BAD;
 }
 
 static int ticker_item(const cJSON *t, void *ctx, struct nabz_quote *q)
@@ -63,21 +66,21 @@ static int ticker_item(const cJSON *t, void *ctx, struct nabz_quote *q)
 	if(t->string == NULL || nabz_parse__kraken_symbol(t->string, symbol) != 0) return NABZ_ITEM_IGNORED;
 	if(!cJSON_IsObject(t) || nabz_quote__init(q, symbol) != 0) return NABZ_ITEM_BAD;
 	if(array_number(cJSON_GetObjectItemCaseSensitive(t, "c"), 0, &last) != NABZ_VAL_OK
-			|| !nabz_parse__price_usd_ok(last)) return NABZ_ITEM_BAD;
+			|| !nabz_jsonval__price_usd_ok(last)) return NABZ_ITEM_BAD;
 	q->price_usd = last;
-	if(!nabz_parse__opt(cJSON_GetObjectItemCaseSensitive(t, "o"), nabz_parse__price_usd_ok, &open))
+	if(!nabz_parse__opt(cJSON_GetObjectItemCaseSensitive(t, "o"), nabz_jsonval__price_usd_ok, &open))
 		return NABZ_ITEM_BAD;
 	if(!isnan(open)){
 		q->change_24h_pct = (last - open) / open * 100.0;
-		if(!nabz_parse__change_ok(q->change_24h_pct)) return NABZ_ITEM_BAD;
+		if(!nabz_jsonval__change_ok(q->change_24h_pct)) return NABZ_ITEM_BAD;
 	}
 	rc_v = array_number(cJSON_GetObjectItemCaseSensitive(t, "v"), 1, &vol);
 	rc_p = array_number(cJSON_GetObjectItemCaseSensitive(t, "p"), 1, &vwap);
 	if(rc_v == NABZ_VAL_BAD || rc_p == NABZ_VAL_BAD) return NABZ_ITEM_BAD;
 	if(rc_v == NABZ_VAL_OK && rc_p == NABZ_VAL_OK){
-		if(!nabz_parse__amount_ok(vol) || !nabz_parse__amount_ok(vwap)) return NABZ_ITEM_BAD;
+		if(!nabz_jsonval__amount_ok(vol) || !nabz_jsonval__amount_ok(vwap)) return NABZ_ITEM_BAD;
 		q->volume_24h_usd = vol * vwap;
-		if(!nabz_parse__amount_ok(q->volume_24h_usd)) return NABZ_ITEM_BAD;
+		if(!nabz_jsonval__amount_ok(q->volume_24h_usd)) return NABZ_ITEM_BAD;
 	}
 	return NABZ_ITEM_OK;
 }
@@ -125,3 +128,42 @@ done:
 	cJSON_Delete(root);
 	return rc;
 }
+
+/* --- the source ---------------------------------------------------------- */
+
+/* Kraken's own names for two bases in a pair it is asked for: XBT for
+ * BTC, XDG for DOGE (its answers name them as nabz_parse__kraken_symbol
+ * reads them back). */
+static const char *pair_base(const char *sym)
+{
+	return strcmp(sym, "BTC") == 0 ? "XBT" : strcmp(sym, "DOGE") == 0 ? "XDG" : sym;
+}
+
+static int requests(const struct nabz_source_round *r, struct nabz_request_list *out)
+{
+	char list[NABZ_SOURCE_LIST_MAX] = "", url[NABZ_SOURCE_URL_MAX];
+
+	for(size_t i = 0; i < r->watch_count; i++){
+		char pair[40];
+		snprintf(pair, sizeof(pair), "%sUSD", pair_base(r->watch[i]));
+		nabz_source__append(list, sizeof(list), ",", pair, false);
+	}
+	snprintf(url, sizeof(url), "%s/0/public/Ticker?pair=%s", r->cfg->base_url, list);
+	return nabz_requests__add(out, NABZ_REQ_PRICES, NULL, 0, url);
+}
+
+static int parse(const struct nabz_source_request *req, const char *body, size_t len,
+		const struct nabz_coin_id_list *coin_ids, struct nabz_source_result *res, char *err, size_t errlen)
+{
+	(void)req;
+	(void)coin_ids;
+	return nabz_parse__kraken_ticker(body, len, &res->quotes, &res->skipped, err, errlen);
+}
+
+const struct nabz_source_ops nabz_source_kraken = {
+	.id = NABZ_SRC_KRAKEN,
+	.requests = requests,
+	.parse = parse,
+	.demo = {{"prices", NABZ_REQ_PRICES}},
+	.demo_ext = "json",
+};

@@ -1,4 +1,5 @@
 /*
+ * The "coingecko" source (a row of source.h's table).
  * CoinGecko API v3 responses (api.coingecko.com/api/v3/...).
  *
  * Every parser here takes one HTTP body (not NUL-terminated, len bytes)
@@ -10,13 +11,14 @@
  * CoinGecko's error bodies, {"status":{"error_code":429,"error_message":..}}
  * and {"error":"..."}, give "API error: <message>".
  */
-#ifndef NABZ_BRIDGE_PARSE_COINGECKO_H
-#define NABZ_BRIDGE_PARSE_COINGECKO_H
+#ifndef NABZ_BRIDGE_SOURCE_COINGECKO_H
+#define NABZ_BRIDGE_SOURCE_COINGECKO_H
 
 #include <stddef.h>
 
-#include "parse_util.h"
+#include "coin_id.h"
 #include "quote.h"
+#include "source.h"
 
 /* /simple/price?ids=...&vs_currencies=usd&include_24hr_change=true
  * &include_last_updated_at=true (include_market_cap, include_24hr_vol are
@@ -42,5 +44,8 @@ int nabz_parse__coingecko_global(const char *body, size_t len,
 int nabz_parse__coingecko_markets(const char *body, size_t len,
 		struct nabz_quote_list *out, struct nabz_coin_id_list *ids_out,
 		size_t *skipped, char *err, size_t errlen);
+
+/* The coingecko source: its requests, its parsers above, its quirks. */
+extern const struct nabz_source_ops nabz_source_coingecko;
 
 #endif

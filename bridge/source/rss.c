@@ -1,5 +1,5 @@
-/* CryptoCompare news and RSS / Atom feeds to news items. */
-#include "parse_news.h"
+/* The "rss" source: RSS 2.0, RSS 1.0 and Atom feeds (libxml2). */
+#include "source/rss.h"
 
 #include <limits.h>
 #include <math.h>
@@ -10,91 +10,15 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
-#include "parse_util.h"
+#include "parse_items.h"
+#include "parse_json.h"
+#include "parse_text.h"
+#include "parse_time.h"
 
 #define NS_ATOM "http://www.w3.org/2005/Atom"
 #define NS_RSS1 "http://purl.org/rss/1.0/"
 #define NS_RDF "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 #define NS_DC "http://purl.org/dc/elements/1.1/"
-
-static const char *json_string(const cJSON *obj, const char *key)
-{
-	const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, key);
-
-	return cJSON_IsString(item) ? item->valuestring : NULL;
-}
-
-/* True (err set) for {"Response":"Error",..} or a Type other than 100. */
-static bool cryptocompare_error(const cJSON *root, char *err, size_t errlen)
-{
-	const char *response = json_string(root, "Response");
-	const cJSON *type = cJSON_GetObjectItemCaseSensitive(root, "Type");
-
-	if((response != NULL && strcmp(response, "Error") == 0)
-			|| (cJSON_IsNumber(type) && type->valuedouble != 100)){
-		nabz_parse__api_error(err, errlen, json_string(root, "Message"));
-		return true;
-	}
-	return false;
-}
-
-int nabz_parse__cryptocompare_news(const char *body, size_t len,
-		struct nabz_news_list *out, size_t *skipped, char *err, size_t errlen)
-{
-	size_t start = out->count, bad = 0;
-	const cJSON *data, *it;
-	cJSON *root = nabz_parse__json(body, len, err, errlen);
-	int rc = -1;
-
-	if(skipped) *skipped = 0;
-	if(root == NULL) return -1;
-	if(!cJSON_IsObject(root)){
-		nabz_parse__err(err, errlen, "expected an object");
-		goto done;
-	}
-	if(cryptocompare_error(root, err, errlen)) goto done;
-	data = nabz_parse__field(root, "Data", "Data", cJSON_IsArray, err, errlen);
-	if(data == NULL) goto done;
-	cJSON_ArrayForEach(it, data){
-		struct nabz_news_raw raw = {0};
-		const cJSON *id = cJSON_GetObjectItemCaseSensitive(it, "id");
-		char id_buf[32];
-		int item;
-
-		if(!cJSON_IsObject(it)){
-			bad++;
-			continue;
-		}
-		if(cJSON_IsString(id)){
-			raw.id = id->valuestring;
-		}else if(cJSON_IsNumber(id) && id->valuedouble >= 0 && id->valuedouble < 9e15
-				&& id->valuedouble == floor(id->valuedouble)){
-			(void)snprintf(id_buf, sizeof(id_buf), "%.0f", id->valuedouble); /* fits: < 9e15 */
-			raw.id = id_buf;
-		}
-		raw.title = json_string(it, "title");
-		raw.url = json_string(it, "url");
-		raw.source = json_string(cJSON_GetObjectItemCaseSensitive(it, "source_info"), "name");
-		if(raw.source == NULL) raw.source = json_string(it, "source");
-		raw.summary = json_string(it, "body");
-		if(nabz_parse__epoch(cJSON_GetObjectItemCaseSensitive(it, "published_on"), 1000, &raw.published_ms)
-				!= NABZ_VAL_OK) raw.published_ms = 0;
-		item = nabz_parse__push_news(out, start, &raw);
-		if(item == NABZ_ITEM_BAD) bad++;
-		if(item < 0){
-			nabz_parse__err(err, errlen, "out of memory");
-			goto done;
-		}
-	}
-	rc = 0;
-done:
-	if(rc != 0) nabz_parse__news_truncate(out, start);
-	if(rc == 0 && skipped) *skipped = bad;
-	cJSON_Delete(root);
-	return rc;
-}
-
-/* --- RSS and Atom ------------------------------------------------------ */
 
 static bool contains(const char *s, size_t n, const char *needle)
 {
@@ -179,7 +103,7 @@ static int64_t time_of(const char *rfc822, const char *rfc3339)
 			free(t);
 		}
 	}
-	return ok && nabz_parse__ts_ok(ms) ? ms : 0;
+	return ok && nabz_jsonval__ts_ok(ms) ? ms : 0;
 }
 
 /* The href of an Atom entry's alternate link (xmlFree), or NULL. */
@@ -351,3 +275,41 @@ done:
 	xmlFreeDoc(doc);
 	return rc;
 }
+
+/* --- the source ---------------------------------------------------------- */
+
+/* One request per configured feed, each its own URL. */
+static int requests(const struct nabz_source_round *r, struct nabz_request_list *out)
+{
+	int rc = 0;
+
+	for(size_t i = 0; i < r->cfg->feed_count; i++){
+		rc |= nabz_requests__add(out, NABZ_REQ_FEED, NULL, i, r->cfg->feeds[i]);
+	}
+	return rc;
+}
+
+static unsigned round_size(const struct nabz_source_round *r)
+{
+	return (unsigned)r->cfg->feed_count;
+}
+
+/* Items are named by the feed's own title. */
+static int parse(const struct nabz_source_request *req, const char *body, size_t len,
+		const struct nabz_coin_id_list *coin_ids, struct nabz_source_result *res, char *err, size_t errlen)
+{
+	(void)req;
+	(void)coin_ids;
+	if(nabz_parse__feed(body, len, NULL, &res->news, &res->skipped, err, errlen) != 0) return -1;
+	res->has_news = true;
+	return 0;
+}
+
+const struct nabz_source_ops nabz_source_rss = {
+	.id = NABZ_SRC_RSS,
+	.requests = requests,
+	.round_size = round_size,
+	.parse = parse,
+	.demo = {{"feed", NABZ_REQ_FEED}},
+	.demo_ext = "xml",
+};

@@ -1,11 +1,14 @@
-/* Nobitex market stats to toman quotes. */
-#include "parse_nobitex.h"
+/* The "nobitex" source: its request, and Nobitex market stats to toman
+ * quotes. */
+#include "source/nobitex.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
-#include "parse_util.h"
+#include "parse_json.h"
+#include "parse_items.h"
 
 #define RIALS_PER_TOMAN 10.0
 
@@ -27,11 +30,11 @@ static int stats_item(const cJSON *m, void *ctx, struct nabz_quote *q)
 	closed = cJSON_GetObjectItemCaseSensitive(m, "isClosed");
 	if(cJSON_IsTrue(closed)) return NABZ_ITEM_IGNORED;
 	if(closed != NULL && !cJSON_IsBool(closed)) return NABZ_ITEM_BAD;
-	if(nabz_parse__number(cJSON_GetObjectItemCaseSensitive(m, "latest"), &rials) != NABZ_VAL_OK)
+	if(nabz_jsonval__number(cJSON_GetObjectItemCaseSensitive(m, "latest"), &rials) != NABZ_VAL_OK)
 		return NABZ_ITEM_BAD;
 	q->price_irt = rials / RIALS_PER_TOMAN;
-	if(!nabz_parse__price_irt_ok(q->price_irt)) return NABZ_ITEM_BAD;
-	if(!nabz_parse__opt(cJSON_GetObjectItemCaseSensitive(m, "dayChange"), nabz_parse__change_ok,
+	if(!nabz_jsonval__price_irt_ok(q->price_irt)) return NABZ_ITEM_BAD;
+	if(!nabz_parse__opt(cJSON_GetObjectItemCaseSensitive(m, "dayChange"), nabz_jsonval__change_ok,
 			&q->change_24h_pct)) return NABZ_ITEM_BAD;
 	if(strcmp(q->symbol, "USDT") == 0 && isnan(*usdt_irt)) *usdt_irt = q->price_irt;
 	return NABZ_ITEM_OK;
@@ -71,3 +74,33 @@ done:
 	cJSON_Delete(root);
 	return rc;
 }
+
+/* --- the source ---------------------------------------------------------- */
+
+/* Nobitex names currencies in lower case; usdt is always asked for, as
+ * it gives the toman rate of the dollar. */
+static int requests(const struct nabz_source_round *r, struct nabz_request_list *out)
+{
+	char list[NABZ_SOURCE_LIST_MAX] = "", url[NABZ_SOURCE_URL_MAX];
+
+	for(size_t i = 0; i < r->watch_count; i++) nabz_source__append(list, sizeof(list), ",", r->watch[i], true);
+	if(strstr(list, "usdt") == NULL) nabz_source__append(list, sizeof(list), ",", "usdt", false);
+	snprintf(url, sizeof(url), "%s/market/stats?srcCurrency=%s&dstCurrency=rls", r->cfg->base_url, list);
+	return nabz_requests__add(out, NABZ_REQ_PRICES, NULL, 0, url);
+}
+
+static int parse(const struct nabz_source_request *req, const char *body, size_t len,
+		const struct nabz_coin_id_list *coin_ids, struct nabz_source_result *res, char *err, size_t errlen)
+{
+	(void)req;
+	(void)coin_ids;
+	return nabz_parse__nobitex_stats(body, len, &res->quotes, &res->usdt_irt, &res->skipped, err, errlen);
+}
+
+const struct nabz_source_ops nabz_source_nobitex = {
+	.id = NABZ_SRC_NOBITEX,
+	.requests = requests,
+	.parse = parse,
+	.demo = {{"prices", NABZ_REQ_PRICES}},
+	.demo_ext = "json",
+};

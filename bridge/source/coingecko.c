@@ -1,10 +1,15 @@
-/* CoinGecko API v3 bodies to quotes and market figures. */
-#include "parse_coingecko.h"
+/* The "coingecko" source: its requests, and CoinGecko API v3 bodies to
+ * quotes, market figures and the top-N listing. */
+#include "source/coingecko.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
-#include "parse_util.h"
+#include "coin_id.h"
+#include "parse_json.h"
+#include "parse_items.h"
+#include "parse_time.h"
 
 /* True (err set) when root is one of CoinGecko's error bodies. */
 static bool coingecko_error(const cJSON *root, char *err, size_t errlen)
@@ -41,14 +46,14 @@ static bool simple_price_quote(const cJSON *coin, const char *symbol, struct nab
 	double price;
 
 	if(!cJSON_IsObject(coin) || nabz_quote__init(q, symbol) != 0) return false;
-	if(nabz_parse__number(cJSON_GetObjectItemCaseSensitive(coin, "usd"), &price) != NABZ_VAL_OK
-			|| !nabz_parse__price_usd_ok(price)) return false;
+	if(nabz_jsonval__number(cJSON_GetObjectItemCaseSensitive(coin, "usd"), &price) != NABZ_VAL_OK
+			|| !nabz_jsonval__price_usd_ok(price)) return false;
 	q->price_usd = price;
-	if(!nabz_parse__opt(cJSON_GetObjectItemCaseSensitive(coin, "usd_24h_change"), nabz_parse__change_ok,
+	if(!nabz_parse__opt(cJSON_GetObjectItemCaseSensitive(coin, "usd_24h_change"), nabz_jsonval__change_ok,
 			&q->change_24h_pct)) return false;
-	if(!nabz_parse__opt(cJSON_GetObjectItemCaseSensitive(coin, "usd_market_cap"), nabz_parse__amount_ok,
+	if(!nabz_parse__opt(cJSON_GetObjectItemCaseSensitive(coin, "usd_market_cap"), nabz_jsonval__amount_ok,
 			&q->market_cap_usd)) return false;
-	if(!nabz_parse__opt(cJSON_GetObjectItemCaseSensitive(coin, "usd_24h_vol"), nabz_parse__amount_ok,
+	if(!nabz_parse__opt(cJSON_GetObjectItemCaseSensitive(coin, "usd_24h_vol"), nabz_jsonval__amount_ok,
 			&q->volume_24h_usd)) return false;
 	return nabz_parse__epoch(cJSON_GetObjectItemCaseSensitive(coin, "last_updated_at"), 1000,
 			&q->source_ts_ms) != NABZ_VAL_BAD;
@@ -119,12 +124,12 @@ int nabz_parse__coingecko_global(const char *body, size_t len,
 
 	cap = nabz_parse__field(data, "total_market_cap", "data.total_market_cap", cJSON_IsObject, err, errlen);
 	if(cap == NULL) goto fail;
-	rc = nabz_parse__number(cJSON_GetObjectItemCaseSensitive(cap, "usd"), &v);
+	rc = nabz_jsonval__number(cJSON_GetObjectItemCaseSensitive(cap, "usd"), &v);
 	if(rc == NABZ_VAL_MISSING){
 		nabz_parse__err(err, errlen, "missing field data.total_market_cap.usd");
 		goto fail;
 	}
-	if(rc != NABZ_VAL_OK || !nabz_parse__amount_ok(v) || v == 0){
+	if(rc != NABZ_VAL_OK || !nabz_jsonval__amount_ok(v) || v == 0){
 		nabz_parse__err(err, errlen, "bad value for data.total_market_cap.usd");
 		goto fail;
 	}
@@ -132,7 +137,7 @@ int nabz_parse__coingecko_global(const char *body, size_t len,
 
 	vol = cJSON_GetObjectItemCaseSensitive(data, "total_volume");
 	if(vol != NULL && (!cJSON_IsObject(vol)
-			|| !nabz_parse__opt(cJSON_GetObjectItemCaseSensitive(vol, "usd"), nabz_parse__amount_ok,
+			|| !nabz_parse__opt(cJSON_GetObjectItemCaseSensitive(vol, "usd"), nabz_jsonval__amount_ok,
 					&m.total_volume_usd))){
 		nabz_parse__err(err, errlen, "bad value for data.total_volume.usd");
 		goto fail;
@@ -141,7 +146,7 @@ int nabz_parse__coingecko_global(const char *body, size_t len,
 	pct = cJSON_GetObjectItemCaseSensitive(data, "market_cap_percentage");
 	if(pct != NULL){
 		if(!cJSON_IsObject(pct)
-				|| !nabz_parse__opt(cJSON_GetObjectItemCaseSensitive(pct, "btc"), nabz_parse__amount_ok,
+				|| !nabz_parse__opt(cJSON_GetObjectItemCaseSensitive(pct, "btc"), nabz_jsonval__amount_ok,
 						&m.btc_dominance_pct)
 				|| m.btc_dominance_pct > 100){
 			nabz_parse__err(err, errlen, "bad value for data.market_cap_percentage.btc");
@@ -174,19 +179,19 @@ static bool markets_quote(const cJSON *coin, struct nabz_quote *q, struct nabz_c
 	if(!cJSON_IsObject(coin) || !cJSON_IsString(id) || !cJSON_IsString(sym)) return false;
 	if(nabz_coin_id__init(cid, id->valuestring, sym->valuestring) != 0) return false;
 	if(nabz_quote__init(q, cid->symbol) != 0) return false;
-	if(nabz_parse__number(cJSON_GetObjectItemCaseSensitive(coin, "current_price"), &price) != NABZ_VAL_OK
-			|| !nabz_parse__price_usd_ok(price)) return false;
+	if(nabz_jsonval__number(cJSON_GetObjectItemCaseSensitive(coin, "current_price"), &price) != NABZ_VAL_OK
+			|| !nabz_jsonval__price_usd_ok(price)) return false;
 	q->price_usd = price;
 	if(!nabz_parse__opt(cJSON_GetObjectItemCaseSensitive(coin, "price_change_percentage_24h"),
-			nabz_parse__change_ok, &q->change_24h_pct)) return false;
-	if(!nabz_parse__opt(cJSON_GetObjectItemCaseSensitive(coin, "market_cap"), nabz_parse__amount_ok,
+			nabz_jsonval__change_ok, &q->change_24h_pct)) return false;
+	if(!nabz_parse__opt(cJSON_GetObjectItemCaseSensitive(coin, "market_cap"), nabz_jsonval__amount_ok,
 			&q->market_cap_usd)) return false;
-	if(!nabz_parse__opt(cJSON_GetObjectItemCaseSensitive(coin, "total_volume"), nabz_parse__amount_ok,
+	if(!nabz_parse__opt(cJSON_GetObjectItemCaseSensitive(coin, "total_volume"), nabz_jsonval__amount_ok,
 			&q->volume_24h_usd)) return false;
-	rc = nabz_parse__string(cJSON_GetObjectItemCaseSensitive(coin, "last_updated"), &updated);
+	rc = nabz_jsonval__string(cJSON_GetObjectItemCaseSensitive(coin, "last_updated"), &updated);
 	if(rc == NABZ_VAL_BAD) return false;
 	if(rc == NABZ_VAL_OK){
-		if(nabz_parse__rfc3339_ms(updated, &q->source_ts_ms) != 0 || !nabz_parse__ts_ok(q->source_ts_ms))
+		if(nabz_parse__rfc3339_ms(updated, &q->source_ts_ms) != 0 || !nabz_jsonval__ts_ok(q->source_ts_ms))
 			return false;
 	}
 	return true;
@@ -232,3 +237,63 @@ fail:
 	cJSON_Delete(root);
 	return -1;
 }
+
+/* --- the source ---------------------------------------------------------- */
+
+/* Prices of the watched ids and the market totals every round; the top N
+ * by market cap when discovery is due, so newly listed coins join by
+ * themselves. */
+static int requests(const struct nabz_source_round *r, struct nabz_request_list *out)
+{
+	const char *base = r->cfg->base_url;
+	char list[NABZ_SOURCE_LIST_MAX] = "", url[NABZ_SOURCE_URL_MAX];
+	int rc = 0;
+
+	for(size_t i = 0; i < r->coin_ids->count; i++){
+		nabz_source__append(list, sizeof(list), ",", r->coin_ids->items[i].id, false);
+	}
+	snprintf(url, sizeof(url), "%s/api/v3/simple/price?ids=%s&vs_currencies=usd"
+			"&include_24hr_change=true&include_last_updated_at=true", base, list);
+	rc |= nabz_requests__add(out, NABZ_REQ_PRICES, NULL, 0, url);
+	snprintf(url, sizeof(url), "%s/api/v3/global", base);
+	rc |= nabz_requests__add(out, NABZ_REQ_MARKET, NULL, 0, url);
+	if(r->discovery_top_n > 0){
+		snprintf(url, sizeof(url), "%s/api/v3/coins/markets?vs_currency=usd&order=market_cap_desc"
+				"&per_page=%ld&page=1", base, r->discovery_top_n);
+		rc |= nabz_requests__add(out, NABZ_REQ_DISCOVERY, NULL, 0, url);
+	}
+	return rc;
+}
+
+/* Counted as the most a round asks for: prices, market and discovery. */
+static unsigned round_size(const struct nabz_source_round *r)
+{
+	(void)r;
+	return 3;
+}
+
+static int parse(const struct nabz_source_request *req, const char *body, size_t len,
+		const struct nabz_coin_id_list *coin_ids, struct nabz_source_result *res, char *err, size_t errlen)
+{
+	switch(req->kind){
+		case NABZ_REQ_DISCOVERY:
+			return nabz_parse__coingecko_markets(body, len, &res->quotes, &res->discovered, &res->skipped,
+					err, errlen);
+		case NABZ_REQ_MARKET:
+			if(nabz_parse__coingecko_global(body, len, &res->market, err, errlen) != 0) return -1;
+			res->has_market = true;
+			return 0;
+		default:
+			return nabz_parse__coingecko_simple_price(body, len, coin_ids->items, coin_ids->count,
+					&res->quotes, &res->skipped, err, errlen);
+	}
+}
+
+const struct nabz_source_ops nabz_source_coingecko = {
+	.id = NABZ_SRC_COINGECKO,
+	.requests = requests,
+	.round_size = round_size,
+	.parse = parse,
+	.demo = {{"prices", NABZ_REQ_PRICES}, {"market", NABZ_REQ_MARKET}},
+	.demo_ext = "json",
+};

@@ -4,8 +4,8 @@
  * first run (no file yet) publishes only the newest few items and marks
  * the rest seen, so nobody gets a backlog of fifty. Single-threaded.
  */
-#ifndef NABZ_BRIDGE_NEWS_H
-#define NABZ_BRIDGE_NEWS_H
+#ifndef NABZ_BRIDGE_NEWS_SEEN_H
+#define NABZ_BRIDGE_NEWS_SEEN_H
 
 #include <stdbool.h>
 #include <stddef.h>
