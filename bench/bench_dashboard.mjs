@@ -38,7 +38,9 @@ try {
   await page.evaluate(() => localStorage.setItem('nabz.charts', '["BTC","ETH"]'));
 
   // --- latency ---------------------------------------------------------
-  await publish(pub, 'crypto/prices/BENCH', 'price_update', priceData('BENCH', 1), { qos: 0 });
+  // retained: 'dashboard-ready' does not mean the page's SUBSCRIBE has
+  // reached the broker yet, and a live message before it would be lost
+  await publish(pub, 'crypto/prices/BENCH', 'price_update', priceData('BENCH', 1), { qos: 0, retain: true });
   await waitFor(() => page.evaluate(() => !!document.querySelector('#price-rows tr[data-symbol="BENCH"] .price-usd')), { what: 'BENCH row' });
   await page.evaluate(() => {
     window.__seen = new Map();
