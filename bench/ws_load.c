@@ -273,7 +273,12 @@ enum { EV_TIMER = -1, EV_PUB = -2 };
 
 static struct conn *conns;
 static int epfd, tfd = -1, pub_fd = -1;
-static struct sockaddr_in sub_addr, pub_addr;
+/* Subscribers connect to sub_addrs[i % n_sub_addrs] (--sub-ports: the
+ * edges of a cluster), the publisher to pub_addr. */
+#define MAX_SUB_PORTS 16
+static struct sockaddr_in sub_addrs[MAX_SUB_PORTS], pub_addr;
+static int n_sub_addrs = 1;
+static const char *sub_ports_arg;
 
 /* counters */
 static long n_started, n_inflight, n_ready, n_failed, n_dropped_ready;
@@ -653,7 +658,7 @@ static void send_hello(struct conn *c)
 				"GET %s HTTP/1.1\r\nHost: %s:%d\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
 				"Sec-WebSocket-Key: %s\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: mqtt\r\n"
 				"%s%s%s\r\n",
-				opt.path, opt.host, opt.ws_port, key,
+				opt.path, opt.host, (int)ntohs(sub_addrs[i % n_sub_addrs].sin_port), key,
 				opt.origin ? "Origin: " : "", opt.origin ? opt.origin : "", opt.origin ? "\r\n" : "");
 		if(send(c->fd, req, (size_t)n, MSG_NOSIGNAL) != n){
 			conn_close(c, "send upgrade request");
@@ -781,7 +786,7 @@ static void start_one(long i)
 	}
 	setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	ev.data.u64 = (uint64_t)i;
-	if(connect(c->fd, (struct sockaddr *)&sub_addr, sizeof(sub_addr)) == 0){
+	if(connect(c->fd, (struct sockaddr *)&sub_addrs[i % n_sub_addrs], sizeof(sub_addrs[0])) == 0){
 		ev.events = EPOLLIN;
 		epoll_ctl(epfd, EPOLL_CTL_ADD, c->fd, &ev);
 		send_hello(c);
@@ -947,7 +952,14 @@ static int read_stat_ticks(const char *path, unsigned long long *ticks)
 }
 
 #define MAX_TASKS 64
+/* --extra-pids: more server processes (a cluster's core and edges) whose
+ * CPU over the publishing time and RSS at its end are reported. */
+#define MAX_EXTRA_PIDS 16
+static int extra_pids[MAX_EXTRA_PIDS], n_extra_pids;
+static const char *extra_pids_arg;
+
 struct cpu_sample {
+	unsigned long long extra[MAX_EXTRA_PIDS];
 	unsigned long long total;
 	unsigned long long sys_busy;     /* every CPU of the machine, ticks */
 	int ntasks;
@@ -974,6 +986,10 @@ static void cpu_sample(struct cpu_sample *s)
 			}
 			fclose(f);
 		}
+	}
+	for(int k = 0; k < n_extra_pids; k++){
+		snprintf(path, sizeof(path), "/proc/%d/stat", extra_pids[k]);
+		read_stat_ticks(path, &s->extra[k]);
 	}
 	if(opt.broker_pid <= 0) return;
 	snprintf(path, sizeof(path), "/proc/%d/stat", opt.broker_pid);
@@ -1010,14 +1026,14 @@ static void cpu_delta(const struct cpu_sample *a, const struct cpu_sample *b,
 	}
 }
 
-static long broker_rss_kib(void)
+static long pid_rss_kib(int pid)
 {
 	char path[64], line[256];
 	FILE *f;
 	long kib = -1;
 
-	if(opt.broker_pid <= 0) return -1;
-	snprintf(path, sizeof(path), "/proc/%d/status", opt.broker_pid);
+	if(pid <= 0) return -1;
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
 	f = fopen(path, "r");
 	if(f == NULL) return -1;
 	while(fgets(line, sizeof(line), f)){
@@ -1028,6 +1044,11 @@ static long broker_rss_kib(void)
 	}
 	fclose(f);
 	return kib;
+}
+
+static long broker_rss_kib(void)
+{
+	return pid_rss_kib(opt.broker_pid);
 }
 
 static long broker_fds(void)
@@ -1224,6 +1245,8 @@ static void usage(void)
 		"  --host H               broker address (127.0.0.1)\n"
 		"  --ws-port P            the plugin's HTTP/WebSocket port (8000)\n"
 		"  --tcp-port P           the broker's MQTT/TCP port (1883): publisher, and subscribers in tcp mode\n"
+		"  --sub-ports P1,P2,..   subscribers spread over these ports instead (a cluster's edges)\n"
+		"  --extra-pids P1,P2,..  also report these processes' CPU while publishing and RSS (extra_pids)\n"
 		"  --subscribers N        subscriber connections (1000)\n"
 		"  --rate R               messages/s published (10); 0: connect and hold only\n"
 		"  --seconds S            publishing time (10)\n"
@@ -1254,7 +1277,7 @@ int main(int argc, char **argv)
 		{"origin", 1, 0, 'o'}, {"payload-bytes", 1, 0, 'b'}, {"connect-parallel", 1, 0, 'k'},
 		{"connect-rate", 1, 0, 'c'}, {"connect-timeout", 1, 0, 'C'}, {"settle", 1, 0, 'S'},
 		{"drain", 1, 0, 'd'}, {"keepalive", 1, 0, 'K'}, {"broker-pid", 1, 0, 'B'},
-		{"p99-limit-ms", 1, 0, 'L'}, {"help", 0, 0, 'h'}, {"self-test", 0, 0, 'Z'}, {0, 0, 0, 0},
+		{"p99-limit-ms", 1, 0, 'L'}, {"sub-ports", 1, 0, 'N'}, {"extra-pids", 1, 0, 'E'}, {"help", 0, 0, 'h'}, {"self-test", 0, 0, 'Z'}, {0, 0, 0, 0},
 	};
 	int ch;
 	struct rlimit rl;
@@ -1269,6 +1292,7 @@ int main(int argc, char **argv)
 	double ratio, dps, pub_secs, p50, p90, p99, p999, mx;
 	bool sustained, self_test_flag = false;
 	double tool_cpu, sys_cpu, other_cpu;
+	static char extra_json[MAX_EXTRA_PIDS * 80];
 
 	while((ch = getopt_long(argc, argv, "hv", lo, NULL)) != -1){
 		switch(ch){
@@ -1298,6 +1322,8 @@ int main(int argc, char **argv)
 			case 'K': opt.keepalive = atoi(optarg); break;
 			case 'B': opt.broker_pid = atoi(optarg); break;
 			case 'L': opt.p99_limit_ms = atof(optarg); break;
+			case 'N': sub_ports_arg = optarg; break;
+			case 'E': extra_pids_arg = optarg; break;
 			case 'v': opt.verbose = true; break;
 			case 'Z': self_test_flag = true; break;
 			default: usage();
@@ -1323,11 +1349,36 @@ int main(int argc, char **argv)
 		}
 	}
 
-	memset(&sub_addr, 0, sizeof(sub_addr));
-	sub_addr.sin_family = AF_INET;
-	if(inet_pton(AF_INET, opt.host, &sub_addr.sin_addr) != 1) die("--host must be an IPv4 address");
-	pub_addr = sub_addr;
-	sub_addr.sin_port = htons((uint16_t)(opt.ws ? opt.ws_port : opt.tcp_port));
+	memset(&pub_addr, 0, sizeof(pub_addr));
+	pub_addr.sin_family = AF_INET;
+	if(inet_pton(AF_INET, opt.host, &pub_addr.sin_addr) != 1) die("--host must be an IPv4 address");
+	sub_addrs[0] = pub_addr;
+	sub_addrs[0].sin_port = htons((uint16_t)(opt.ws ? opt.ws_port : opt.tcp_port));
+	pub_addr.sin_port = htons((uint16_t)opt.tcp_port);
+	if(sub_ports_arg){
+		char *list = strdup(sub_ports_arg), *save = NULL;
+
+		if(list == NULL) die("out of memory");
+		n_sub_addrs = 0;
+		for(char *tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)){
+			int port = atoi(tok);
+			if(port <= 0 || port > 65535 || n_sub_addrs == MAX_SUB_PORTS) die("--sub-ports: bad list");
+			sub_addrs[n_sub_addrs] = sub_addrs[0];
+			sub_addrs[n_sub_addrs++].sin_port = htons((uint16_t)port);
+		}
+		free(list);
+		if(n_sub_addrs == 0) die("--sub-ports: empty list");
+	}
+	if(extra_pids_arg){
+		char *list = strdup(extra_pids_arg), *save = NULL;
+
+		if(list == NULL) die("out of memory");
+		for(char *tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)){
+			if(n_extra_pids == MAX_EXTRA_PIDS || atoi(tok) <= 0) die("--extra-pids: bad list");
+			extra_pids[n_extra_pids++] = atoi(tok);
+		}
+		free(list);
+	}
 	pub_addr.sin_port = htons((uint16_t)opt.tcp_port);
 
 	conns = calloc((size_t)opt.subscribers, sizeof(*conns));
@@ -1418,6 +1469,21 @@ int main(int argc, char **argv)
 	/* what the rest of the machine used meanwhile (other processes) */
 	sys_cpu = (double)(cs_pub1.sys_busy - cs_pub0.sys_busy) / (double)clk_tck / ((double)(cs_pub1.t - cs_pub0.t) / 1e9 + 1e-9);
 	other_cpu = sys_cpu - tool_cpu - (opt.broker_pid > 0 ? cpu_pub : 0);
+	{
+		double dt = (double)(cs_pub1.t - cs_pub0.t) / 1e9 + 1e-9;
+		int at = 0;
+
+		extra_json[0] = '\0';
+		for(int k = 0; k < n_extra_pids; k++){
+			double share = (double)(cs_pub1.extra[k] - cs_pub0.extra[k]) / (double)clk_tck / dt;
+			other_cpu -= share;
+			at += snprintf(extra_json + at, sizeof(extra_json) - (size_t)at,
+					"%s{\"pid\":%d,\"cpu_pub\":%.3f,\"cpu_s\":%.3f,\"rss_end_kib\":%ld}",
+					k ? "," : "", extra_pids[k], share,
+					(double)(cs_pub1.extra[k] - cs_pub0.extra[k]) / (double)clk_tck, pid_rss_kib(extra_pids[k]));
+			if(at >= (int)sizeof(extra_json)) die("--extra-pids: too many");
+		}
+	}
 	if(other_cpu < 0) other_cpu = 0;
 
 	/* per-subscriber spread */
@@ -1501,7 +1567,7 @@ int main(int argc, char **argv)
 			"\"cpu_idle\":%.3f,\"cpu_pub\":%.3f,\"cpu_pub_main\":%.3f,\"cpu_pub_other\":%.3f,\"tool_cpu\":%.3f,\"other_cpu\":%.3f,"
 			"\"ws_frames\":%" PRIu64 ",\"ws_len16\":%" PRIu64 ",\"ws_len64\":%" PRIu64 ",\"ws_fragments\":%" PRIu64 ",\"ws_pings\":%" PRIu64 ",\"ws_close\":%" PRIu64 ","
 			"\"split_packets\":%" PRIu64 ",\"unexpected\":%" PRIu64 ",\"bad_payload\":%" PRIu64 ","
-			"\"bytes_in\":%" PRIu64 ",\"sustained\":%s}\n",
+			"\"bytes_in\":%" PRIu64 ",\"extra_pids\":[%s],\"sustained\":%s}\n",
 			opt.ws ? "ws" : "tcp", opt.subscribers, opt.rate, opt.seconds, opt.payload_bytes,
 			n_ready, n_failed, (double)(t_conn_end - t_conn_start) / 1e9,
 			h_pct_ms(&conn_h, 50), h_pct_ms(&conn_h, 99), conn_h.count ? (double)conn_h.max / 1000.0 : -1,
@@ -1513,7 +1579,7 @@ int main(int argc, char **argv)
 			cpu_idle, cpu_pub, cpu_pub_main, cpu_pub_other,
 			tool_cpu, other_cpu,
 			n_ws_frames, n_ws_len16, n_ws_len64, n_ws_fragments, n_ws_pings, n_ws_close, n_split_packets, n_unexpected,
-			n_bad_payload, n_bytes_in, sustained ? "true" : "false");
+			n_bad_payload, n_bytes_in, extra_json, sustained ? "true" : "false");
 	fflush(stdout);
 	return 0;
 }
