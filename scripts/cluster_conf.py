@@ -10,6 +10,7 @@ block edge_bridge_conf() writes).
     cluster_conf.py edge --id e1 --core HOST:PORT --core-password-file FILE
                          [--mqtt 127.0.0.1:1885] [--socket PATH] [--state-file PATH]
                          [--ws 0.0.0.0:8000] [--shared-ws] [--set KEY=VALUE ...]
+    cluster_conf.py examples [--dir cluster]
     cluster_conf.py haproxy --template cluster/haproxy.cfg --mqtt-bind ADDR --mqtt-server HOST:PORT ...
                             [--ws-bind ADDR --ws-server HOST:PORT ...]
 
@@ -31,7 +32,8 @@ SHIPPED_CONF = os.path.join(HERE, "..", "mosquitto.conf")
 EDGE_USER = "nabz-edge"
 # The plugin's cluster options (plugin_opt_cluster_node on each edge, its id;
 # plugin_opt_cluster_peers at the core, the edges' account): written only
-# when the plugin has them (an unknown plugin option stops the broker).
+# as settings when the plugin has them (an unknown plugin option stops the
+# broker), until then as comments.
 CLUSTER_OPTIONS = False
 CLUSTER_ROOT = "nabz/cluster"
 
@@ -80,6 +82,11 @@ def edge_bridge_conf(node_id, core_host, core_port, prefix="crypto", password=""
     return "\n".join(lines)
 
 
+def _cluster_option(key):
+    """key, or key commented out while the plugin does not have it."""
+    return key if CLUSTER_OPTIONS else "#" + key
+
+
 def _key(line):
     s = line.strip()
     if not s or s.startswith("#"):
@@ -92,13 +99,13 @@ def rewrite(base_text, settings, listeners=None, extra=""):
     settings[key] (None drops it; keys not in base_text are added at the
     end), its `listener` lines replaced by listeners (when given), and
     extra appended."""
-    out, seen, listeners_done = [], set(), False
+    out, seen, pending = [], set(), list(listeners or ())
     for line in base_text.splitlines():
         key = _key(line)
         if key == "listener" and listeners is not None:
-            if not listeners_done:
-                out.extend("listener %s" % spec for spec in listeners)
-                listeners_done = True
+            # the i-th listener line becomes the i-th listener given
+            if pending:
+                out.append("listener %s" % pending.pop(0))
             continue
         if key in settings:
             seen.add(key)
@@ -106,11 +113,13 @@ def rewrite(base_text, settings, listeners=None, extra=""):
                 out.append("%s %s" % (key, settings[key]))
             continue
         out.append(line)
+    out.extend("listener %s" % spec for spec in pending)
     added = [k for k in settings if k not in seen and settings[k] is not None]
     if added:
         out.append("")
         out.append("# cluster")
-        out.extend("%s %s" % (k, settings[k]) for k in added)
+        out.extend("%s %s" % (k, settings[k]) if not k.startswith("#") else
+                   "%s %s  # once the plugin has this option" % (k, settings[k]) for k in added)
     if extra:
         out.append("")
         out.append(extra)
@@ -143,8 +152,8 @@ def core_conf(base_text, mqtt="127.0.0.1:1884", socket="/run/nabz/core/mqtt.sock
         "plugin_opt_ws_listeners": ws,
         "plugin_opt_services": services,
     }
-    if peers and CLUSTER_OPTIONS:
-        s["plugin_opt_cluster_peers"] = peers
+    if peers:
+        s[_cluster_option("plugin_opt_cluster_peers")] = peers
     s.update(settings or {})
     return rewrite(base_text, s, listeners=[_listener(mqtt), "0 %s" % socket])
 
@@ -164,7 +173,7 @@ def edge_conf(base_text, node_id, core, core_password, mqtt="127.0.0.1:1885",
         "plugin_opt_ws_broker_socket": socket,
         "plugin_opt_ws_listeners": ws,
         "plugin_opt_ws_reuseport_shared": "true" if shared_ws else None,
-        "plugin_opt_cluster_node": node_id if CLUSTER_OPTIONS else None,
+        _cluster_option("plugin_opt_cluster_node"): node_id,
     }
     s.update(settings or {})
     return rewrite(base_text, s, listeners=[_listener(mqtt), "0 %s" % socket],
@@ -173,14 +182,16 @@ def edge_conf(base_text, node_id, core, core_password, mqtt="127.0.0.1:1885",
 
 
 def haproxy_conf(template_text, mqtt_bind=None, mqtt_servers=None, ws_bind=None, ws_servers=None,
-                 globals_extra=()):
+                 maxconn=None):
     """The template with the `bind` line of frontend nabz_mqtt / nabz_ws and
-    the `server` lines of backend nabz_mqtt_edges / nabz_ws_edges replaced."""
+    the `server` lines of backend nabz_mqtt_edges / nabz_ws_edges replaced
+    (and global maxconn: haproxy needs about twice as many open files)."""
     out, section = [], None
     replaced = set()
     plan = {
         ("frontend nabz_mqtt", "bind"): mqtt_bind and ["bind %s" % mqtt_bind],
         ("frontend nabz_ws", "bind"): ws_bind and ["bind %s" % ws_bind],
+        ("global", "maxconn"): maxconn and ["maxconn %d" % maxconn],
         ("backend nabz_mqtt_edges", "server"): mqtt_servers and [
             "server edge%d %s check" % (i + 1, s) for i, s in enumerate(mqtt_servers)],
         ("backend nabz_ws_edges", "server"): ws_servers and [
@@ -190,8 +201,6 @@ def haproxy_conf(template_text, mqtt_bind=None, mqtt_servers=None, ws_bind=None,
         if line and not line[0].isspace() and not line.startswith("#"):
             section = " ".join(line.split()[:2])
             out.append(line)
-            if section == "global":
-                out.extend("    %s" % g for g in globals_extra)
             continue
         key = _key(line)
         new = plan.get((section, key))
@@ -203,6 +212,71 @@ def haproxy_conf(template_text, mqtt_bind=None, mqtt_servers=None, ws_bind=None,
             continue
         out.append(line)
     return "\n".join(out) + "\n"
+
+
+def nginx_conf(template_text, listen=None, servers=None, http_extra=()):
+    """The template with its `listen` line and the `server` lines of
+    upstream nabz_edges replaced; http_extra lines added to the http block."""
+    out, in_upstream, done = [], False, set()
+    for line in template_text.splitlines():
+        s = line.strip()
+        indent = re.match(r"\s*", line).group(0)
+        if s.startswith("upstream nabz_edges"):
+            in_upstream = True
+        elif in_upstream and s == "}":
+            in_upstream = False
+        if s.startswith("http {"):
+            out.append(line)
+            out.extend(indent + "    " + x for x in http_extra)
+            continue
+        if listen and s.startswith("listen "):
+            out.append("%slisten %s;" % (indent, listen))
+            continue
+        if servers and in_upstream and s.startswith("server "):
+            if "server" not in done:
+                opts = s[:-1].split()[2:]
+                out.extend("%sserver %s%s;" % (indent, srv, "".join(" " + o for o in opts))
+                           for srv in servers)
+                done.add("server")
+            continue
+        out.append(line)
+    return "\n".join(out) + "\n"
+
+
+EXAMPLE_HEADER = """\
+# %s of a nabz cluster on several hosts
+# (the README's "Cluster" section). Made from the shipped mosquitto.conf by
+#   python3 scripts/cluster_conf.py examples --dir cluster
+# (the tests check it is up to date). Addresses: the core 10.0.0.10, the
+# edges 10.0.0.11-13, the load balancer (cluster/haproxy.cfg or
+# cluster/nginx.conf) 10.0.0.5. Only the lines below differ from the
+# shipped file: %s
+"""
+
+
+def examples(base_text):
+    """The many-host example configs: {file name: text}."""
+    core = core_conf(base_text, mqtt="10.0.0.10:1883", socket="/run/nabz/mqtt.sock",
+                     state_file="/var/lib/nabz/state.json", persistence_dir="/var/lib/nabz/",
+                     ws="127.0.0.1:8000", peers="nabz-edge")
+    edge = edge_conf(base_text, "e1", "10.0.0.10:1883", "CHANGE-ME",
+                     mqtt=":1883", socket="/run/nabz/mqtt.sock", state_file="/var/lib/nabz/state.json",
+                     ws="0.0.0.0:8000", shared_ws=False,
+                     settings={"plugin_opt_ws_trusted_proxies": "10.0.0.5"})
+    return {
+        "core.conf": EXAMPLE_HEADER % (
+            "The core broker", "its MQTT listener on the private network (the\n"
+            "# bridge, the bot and the edges connect there; browsers never do),\n"
+            "# persistence on (the edges' bridge sessions and the QoS 1 alerts queued\n"
+            "# for an edge that is away survive a restart), the WebSocket listener on\n"
+            "# loopback (/health, /metrics), the edges' account nabz-edge a service.\n") + core,
+        "edge.conf": EXAMPLE_HEADER % (
+            "An edge broker (e1; e2, e3 alike with their own id)",
+            "the bridge to the core at the end\n"
+            "# (remote_password: the nabz-edge account's at the core, its\n"
+            "# /etc/nabz/edge.pass), X-Forwarded-For\n"
+            "# believed from the load balancer only.\n") + edge,
+    }
 
 
 def main(argv=None):
@@ -235,11 +309,24 @@ def main(argv=None):
     hp.add_argument("--mqtt-server", action="append", default=[])
     hp.add_argument("--ws-bind")
     hp.add_argument("--ws-server", action="append", default=[])
+    hp.add_argument("--maxconn", type=int)
+    ex = sub.add_parser("examples")
+    ex.add_argument("--base", default=SHIPPED_CONF)
+    ex.add_argument("--dir", default=os.path.join(HERE, "..", "cluster"))
     a = p.parse_args(argv)
+
+    if a.what == "examples":
+        with open(a.base) as f:
+            base = f.read()
+        for name, text in examples(base).items():
+            with open(os.path.join(a.dir, name), "w") as f:
+                f.write(text)
+        return 0
 
     if a.what == "haproxy":
         with open(a.template) as f:
-            text = haproxy_conf(f.read(), a.mqtt_bind, a.mqtt_server, a.ws_bind, a.ws_server)
+            text = haproxy_conf(f.read(), a.mqtt_bind, a.mqtt_server, a.ws_bind, a.ws_server,
+                                maxconn=a.maxconn)
     else:
         with open(a.base) as f:
             base = f.read()

@@ -29,15 +29,31 @@ class Cluster:
     waits until every edge's bridge is connected (its notification "1" is
     retained at the core)."""
 
-    def __init__(self, factory, edges=3, core_options=None, edge_options=None, accounts=None):
+    def __init__(self, factory, edges=3, core_options=None, edge_options=None, accounts=None,
+                 edge_accounts=None, core_persistence=False, relays=False):
+        """core_persistence: the core keeps its sessions (the edges' bridge
+        sessions, with the QoS 1 messages queued for them) and retained
+        messages across a restart, in its own directory. relays: each edge
+        reaches the core through a TCP relay (lb.Relay, .relays[node_id])
+        that a test can cut and restore."""
         self.factory = factory
         acc = {BRIDGE_USER: BRIDGE_PASSWORD, EDGE_USER: EDGE_PASSWORD}
         acc.update(accounts or {})
         opts = {"publishers": BRIDGE_USER, "services": "%s %s" % (BRIDGE_USER, EDGE_USER)}
         opts.update(core_options or {})
         self.core = factory(accounts=acc, options=opts)
+        if core_persistence:
+            self.core.extra_conf = "\n".join([
+                "persistence true",
+                "persistence_location %s/" % self.core.dir,
+                "persistence_file core.db",
+                "autosave_interval 1",
+            ])
         self.edge_ids = ["e%d" % (i + 1) for i in range(edges)]
         self.edge_options = edge_options or {}
+        self.edge_accounts = edge_accounts
+        self.use_relays = relays
+        self.relays = {}
         self.edges = []
 
     def start(self, timeout=15.0):
@@ -48,9 +64,19 @@ class Cluster:
         return self
 
     def _edge(self, node_id):
-        return self.factory(options=dict(self.edge_options),
-                            extra_conf=edge_bridge_conf(node_id, "127.0.0.1", self.core.port,
+        port = self.core.port
+        if self.use_relays:
+            from lb import Relay
+            self.relays[node_id] = Relay(self.core.port)
+            port = self.relays[node_id].port
+        return self.factory(options=dict(self.edge_options), accounts=self.edge_accounts,
+                            extra_conf=edge_bridge_conf(node_id, "127.0.0.1", port,
                                                        password=EDGE_PASSWORD))
+
+    def close(self):
+        """Closes the relays (the brokers are the factory's to stop)."""
+        for r in self.relays.values():
+            r.close()
 
     def wait_flowing(self, timeout=15.0):
         """Waits until a message published at the core reaches every edge
