@@ -181,6 +181,12 @@ class Relay:
                 pass
 
     def cut(self):
+        # shutdown first: a close() alone leaves the accept() in progress
+        # (and the listening socket) alive
+        try:
+            self.listener.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
         self.listener.close()
         with self.lock:
             conns, self.conns = self.conns, []
