@@ -12,7 +12,7 @@ block edge_bridge_conf() writes).
                          [--ws 0.0.0.0:8000] [--shared-ws] [--set KEY=VALUE ...]
     cluster_conf.py examples [--dir cluster]
     cluster_conf.py haproxy --template cluster/haproxy.cfg --mqtt-bind ADDR --mqtt-server HOST:PORT ...
-                            [--ws-bind ADDR --ws-server HOST:PORT ...]
+                            [--ws-bind ADDR --ws-server HOST:PORT ... | --mqtt-only] [--maxconn N]
 
 core and edge write a mosquitto.conf to stdout (or --out): the shipped
 mosquitto.conf (--base) with the lines that differ replaced, everything
@@ -182,10 +182,12 @@ def edge_conf(base_text, node_id, core, core_password, mqtt="127.0.0.1:1885",
 
 
 def haproxy_conf(template_text, mqtt_bind=None, mqtt_servers=None, ws_bind=None, ws_servers=None,
-                 maxconn=None):
+                 maxconn=None, mqtt_only=False):
     """The template with the `bind` line of frontend nabz_mqtt / nabz_ws and
     the `server` lines of backend nabz_mqtt_edges / nabz_ws_edges replaced
-    (and global maxconn: haproxy needs about twice as many open files)."""
+    (and global maxconn: haproxy needs about twice as many open files).
+    mqtt_only: without the WebSocket frontend and backend (one host, where
+    the edges share :8000 themselves)."""
     out, section = [], None
     replaced = set()
     plan = {
@@ -200,7 +202,10 @@ def haproxy_conf(template_text, mqtt_bind=None, mqtt_servers=None, ws_bind=None,
     for line in template_text.splitlines():
         if line and not line[0].isspace() and not line.startswith("#"):
             section = " ".join(line.split()[:2])
-            out.append(line)
+            if not (mqtt_only and section in ("frontend nabz_ws", "backend nabz_ws_edges")):
+                out.append(line)
+            continue
+        if mqtt_only and section in ("frontend nabz_ws", "backend nabz_ws_edges"):
             continue
         key = _key(line)
         new = plan.get((section, key))
@@ -310,6 +315,7 @@ def main(argv=None):
     hp.add_argument("--ws-bind")
     hp.add_argument("--ws-server", action="append", default=[])
     hp.add_argument("--maxconn", type=int)
+    hp.add_argument("--mqtt-only", action="store_true", help="no WebSocket frontend/backend")
     ex = sub.add_parser("examples")
     ex.add_argument("--base", default=SHIPPED_CONF)
     ex.add_argument("--dir", default=os.path.join(HERE, "..", "cluster"))
@@ -326,7 +332,7 @@ def main(argv=None):
     if a.what == "haproxy":
         with open(a.template) as f:
             text = haproxy_conf(f.read(), a.mqtt_bind, a.mqtt_server, a.ws_bind, a.ws_server,
-                                maxconn=a.maxconn)
+                                maxconn=a.maxconn, mqtt_only=a.mqtt_only)
     else:
         with open(a.base) as f:
             base = f.read()
