@@ -267,7 +267,8 @@ def examples(base_text):
     edge = edge_conf(base_text, "e1", "10.0.0.10:1883", "CHANGE-ME",
                      mqtt=":1883", socket="/run/nabz/mqtt.sock", state_file="/var/lib/nabz/state.json",
                      ws="0.0.0.0:8000", shared_ws=False,
-                     settings={"plugin_opt_ws_trusted_proxies": "10.0.0.5"})
+                     settings={"plugin_opt_ws_trusted_proxies": "10.0.0.5",
+                               "plugin_opt_limit_exempt": "127.0.0.0/8 ::1 10.0.0.5"})
     return {
         "core.conf": EXAMPLE_HEADER % (
             "The core broker", "its MQTT listener on the private network (the\n"
@@ -280,7 +281,8 @@ def examples(base_text):
             "the bridge to the core at the end\n"
             "# (remote_password: the nabz-edge account's at the core, its\n"
             "# /etc/nabz/edge.pass), X-Forwarded-For\n"
-            "# believed from the load balancer only.\n") + edge,
+            "# believed from the load balancer only, and the balancer exempt from\n"
+            "# the per-address limits (every MQTT/TCP client comes from it).\n") + edge,
     }
 
 
