@@ -26,8 +26,12 @@ BRIDGE_PASSWORD = "bridge-pw"
 
 class Cluster:
     """core + K edges. start() starts the core first, then the edges, and
-    waits until every edge's bridge is connected (its notification "1" is
-    retained at the core)."""
+    waits until data flows from the core to every edge (wait_flowing: each
+    edge's bridge is connected and subscribed).
+
+    Tests that stop brokers may SIGKILL an edge (edge.stop(sig=9)) or
+    restart the core (core.stop(); core.start(): the same port, so the
+    edges' bridges find it again)."""
 
     def __init__(self, factory, edges=3, core_options=None, edge_options=None, accounts=None,
                  edge_accounts=None, core_persistence=False, relays=False):
