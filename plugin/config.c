@@ -70,6 +70,8 @@ static const struct opt_def opt_table[] = {
 		"free the broker's copies of answers it dropped for a client that does not read"},
 	{"ws_listeners", OPT_NAMES, 0, 0, "0.0.0.0:8000", OFF(ws_listeners),
 		"HTTP/WebSocket listeners, host:port; empty: none"},
+	{"ws_reuseport_shared", OPT_BOOL, 0, 1, "false", OFF(ws_reuseport_shared),
+		"share the WebSocket ports with other processes of the same user that set it too (several brokers on one host)"},
 	{"ws_tls_listeners", OPT_NAMES, 0, 0, "", OFF(ws_tls_listeners),
 		"HTTPS/wss listeners, host:port (need ws_tls_cert and ws_tls_key)"},
 	{"ws_tls_cert", OPT_STRING, 0, 4096, "", OFF(ws_tls_cert),

@@ -39,6 +39,11 @@ struct nabz_config {
 
 	/* The WebSocket/HTTP listener (ws_*.c). */
 	struct nabz_namelist ws_listeners;      /* "host:port", none: no listener */
+	/* ws_accept.c: bind the WebSocket ports with SO_REUSEPORT without
+	 * first checking that no other process holds them (several edges of a
+	 * cluster on one host share :8000; the kernel lets only sockets of the
+	 * same effective UID share). */
+	bool ws_reuseport_shared;
 	struct nabz_namelist ws_tls_listeners;  /* "host:port" for wss:// */
 	char *ws_tls_cert;
 	char *ws_tls_key;

@@ -8,10 +8,15 @@
 #   scripts/deps.sh fuzz      the build's, plus clang for libFuzzer (scripts/fuzz.sh)
 set -euo pipefail
 
+# python3 writes the cluster configs (scripts/cluster_conf.py); haproxy is
+# the load balancer of scripts/run.sh --edges K (MQTT/TCP on 1883 to the
+# edges).
 want=(cmake make gcc pkg-config mosquitto mosquitto-dev libmosquitto-dev
-      libcjson-dev uthash-dev libwebsockets-dev libuv1-dev libcurl4-openssl-dev libxml2-dev curl)
+      libcjson-dev uthash-dev libwebsockets-dev libuv1-dev libcurl4-openssl-dev libxml2-dev curl
+      python3 haproxy)
+# nginx-light: the cluster tests run cluster/nginx.conf in front of the edges.
 if [ "${1:-run}" = test ]; then
-  want+=(libcmocka-dev python3-paho-mqtt python3-pytest mosquitto-clients openssl chromium)
+  want+=(libcmocka-dev python3-paho-mqtt python3-pytest mosquitto-clients openssl chromium nginx-light)
 fi
 if [ "${1:-run}" = fuzz ]; then
   want+=(clang)

@@ -10,8 +10,31 @@
 #
 # With internet the bridge asks the live APIs; without, it replays the
 # recorded demo data, and every payload says "source": "demo".
+#
+#   bash scripts/run.sh --edges K   a cluster on this host instead: one core
+#     broker (MQTT on 127.0.0.1:1884, /health and /metrics on 127.0.0.1:8001;
+#     the bridge and the bot connect there) and K edge brokers e1..eK (MQTT
+#     on 127.0.0.1:1885.., all sharing :8000 for browsers), each edge joined
+#     to the core with mosquitto's own bridge, and haproxy on 1883 for MQTT
+#     clients, spreading them over the edges. Configs are written under
+#     /etc/nabz/cluster/ by scripts/cluster_conf.py from mosquitto.conf.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+edges=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --edges) edges="${2:-}"; shift 2 || shift ;;
+    --edges=*) edges="${1#--edges=}"; shift ;;
+    *) echo "usage: bash scripts/run.sh [--edges K]" >&2; exit 2 ;;
+  esac
+done
+case "$edges" in
+  ''|*[!0-9]*) echo "nabz: --edges wants a number of edge brokers (1 or more)" >&2; exit 2 ;;
+esac
+if [ "$edges" -gt 64 ]; then
+  echo "nabz: --edges $edges: at most 64 edges on one host" >&2; exit 2
+fi
 
 scripts/deps.sh run npm
 scripts/build.sh build-run -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNABZ_TESTS=OFF
@@ -42,6 +65,15 @@ for account in bridge telegram; do
     mosquitto_passwd -b /etc/nabz/passwd nabz-$account "$(cat /etc/nabz/$account.pass)"
   fi
 done
+# A cluster's edges log in at the core as nabz-edge (a service there).
+if [ "$edges" -gt 0 ]; then
+  if [ ! -s /etc/nabz/edge.pass ]; then
+    (umask 077; head -c 32 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 32 > /etc/nabz/edge.pass)
+  fi
+  if ! grep -q "^nabz-edge:" /etc/nabz/passwd; then
+    mosquitto_passwd -b /etc/nabz/passwd nabz-edge "$(cat /etc/nabz/edge.pass)"
+  fi
+fi
 chown root:mosquitto /etc/nabz/passwd
 chmod 0640 /etc/nabz/passwd
 [ -f /etc/nabz/bridge.json ] || install -m 0644 bridge/nabz-bridge.json /etc/nabz/bridge.json
@@ -76,6 +108,10 @@ if [ "$(ulimit -Sn)" = unlimited ] || [ "$(ulimit -Sn)" -ge "$nofile" ]; then
   echo "nabz: broker open-files limit $(ulimit -Sn) (the limits in mosquitto.conf need $nofile)"
 else
   echo "nabz: WARNING: cannot raise the open-files limit to $nofile (now $(ulimit -Sn)); run as root, or lower plugin_opt_ws_max_connections / plugin_opt_tcp_max_connections" >&2
+fi
+
+if [ "$edges" -gt 0 ]; then
+  exec bash scripts/run_cluster.sh "$edges" "${demo[@]}"
 fi
 
 mosquitto -c "$PWD/mosquitto.conf" &

@@ -28,7 +28,12 @@
 
 /* probe: bind without SO_REUSEPORT and close again. SO_REUSEPORT would
  * let us share the port with any process of the same user that set it
- * too (a second broker, say); the probe finds the port taken instead. */
+ * too (a second broker, say); the probe finds the port taken instead.
+ * Unless plugin_opt_ws_reuseport_shared asks for exactly that sharing
+ * (several edges of a cluster on one host): then there is no probe, and
+ * the kernel spreads new connections over every process's sockets. It
+ * lets a socket join only sockets of the same effective UID, so another
+ * user's process still cannot take a share of the port. */
 static int bind_one(const struct sockaddr *sa, socklen_t len, bool probe, int *err)
 {
 	int fd, one = 1, zero = 0;
@@ -160,8 +165,9 @@ int nabz_ws__listen(struct nabz_ws *ws, struct lws_vhost *vhost, const char *hos
 		snprintf(err, errlen, "at most %d listeners (ws_listeners and ws_tls_listeners together)", NABZ_WS_MAX_LISTENERS);
 		return -1;
 	}
-	/* thread 0 binds first: it checks nobody else has the port */
-	fd = open_listen_socket(host, port, ws->index == 0, err, errlen);
+	/* thread 0 binds first: it checks nobody else has the port, unless
+	 * the port is meant to be shared with other brokers */
+	fd = open_listen_socket(host, port, ws->index == 0 && !ws->cfg->ws_reuseport_shared, err, errlen);
 	if(fd < 0) return -1;
 	l = &ws->listens[ws->listen_count];
 	l->ws = ws;

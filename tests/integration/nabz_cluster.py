@@ -1,81 +1,63 @@
 """A nabz cluster on loopback for tests and benchmarks: one core broker and K
 edge brokers, each the real mosquitto with the real plugin, each edge joined
 to the core with mosquitto's own bridge (the `connection` block that
-edge_bridge_conf() writes, the same one scripts/run.sh --edges writes).
+scripts/cluster_conf.py's edge_bridge_conf() writes, the same one
+scripts/run.sh --edges writes).
 
 Every broker has its own ports, socket and directory (nabz_broker.Broker).
 The core holds the accounts of the bridge (nabz-bridge), the bot
 (nabz-telegram) and the edges (nabz-edge); clients connect to the edges.
 """
+import os
+import sys
 import threading
 import time
 
 from nabz_broker import stop_client
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts"))
+from cluster_conf import edge_bridge_conf  # noqa: E402
 
 EDGE_USER = "nabz-edge"
 EDGE_PASSWORD = "edge-pw"
 BRIDGE_USER = "nabz-bridge"
 BRIDGE_PASSWORD = "bridge-pw"
 
-# Data topics flow core -> edges with their QoS (retained messages included:
-# a bridge that says it is one (try_private) gets them retain-as-published);
-# cluster topics both ways; $CONTROL and crypto/stats stay on each node.
-DATA_TOPICS = (
-    ("prices/#", 0),
-    ("market", 0),
-    ("sources", 0),
-    ("history/#", 0),
-    ("news/#", 1),
-    ("alerts", 1),
-)
-CLUSTER_ROOT = "nabz/cluster"
-
-
-def edge_bridge_conf(node_id, core_host, core_port, prefix="crypto", password=EDGE_PASSWORD,
-                     keepalive=5):
-    """The `connection` block of an edge's mosquitto.conf."""
-    lines = [
-        "connection nabz-core",
-        "address %s:%d" % (core_host, core_port),
-        "bridge_protocol_version mqttv311",
-        # The core then knows this is a bridge: retained messages keep their
-        # flag, and nothing is sent back to the edge that published it.
-        "try_private true",
-        # A persistent session at the core: QoS 1 alerts published while the
-        # link is down wait there and arrive when it returns.
-        "cleansession false",
-        "remote_clientid nabz-edge-%s" % node_id,
-        "local_clientid nabz-edge-%s.local" % node_id,
-        "remote_username %s" % EDGE_USER,
-        "remote_password %s" % password,
-        # "1" (retained) at the core when the link is up; the core publishes
-        # the will "0" when it loses the edge (after 1.5 x keepalive).
-        "notifications true",
-        "notification_topic %s/link/%s" % (CLUSTER_ROOT, node_id),
-        "keepalive_interval %d" % keepalive,
-        "restart_timeout 1 5",
-    ]
-    for topic, qos in DATA_TOPICS:
-        lines.append("topic %s/%s in %d" % (prefix, topic, qos))
-    lines.append("topic %s/node/# both 0" % CLUSTER_ROOT)
-    lines.append("topic %s/core in 0" % CLUSTER_ROOT)
-    return "\n".join(lines)
-
 
 class Cluster:
     """core + K edges. start() starts the core first, then the edges, and
-    waits until every edge's bridge is connected (its notification "1" is
-    retained at the core)."""
+    waits until data flows from the core to every edge (wait_flowing: each
+    edge's bridge is connected and subscribed).
 
-    def __init__(self, factory, edges=3, core_options=None, edge_options=None, accounts=None):
+    Tests that stop brokers may SIGKILL an edge (edge.stop(sig=9)) or
+    restart the core (core.stop(); core.start(): the same port, so the
+    edges' bridges find it again)."""
+
+    def __init__(self, factory, edges=3, core_options=None, edge_options=None, accounts=None,
+                 edge_accounts=None, core_persistence=False, relays=False):
+        """core_persistence: the core keeps its sessions (the edges' bridge
+        sessions, with the QoS 1 messages queued for them) and retained
+        messages across a restart, in its own directory. relays: each edge
+        reaches the core through a TCP relay (lb.Relay, .relays[node_id])
+        that a test can cut and restore."""
         self.factory = factory
         acc = {BRIDGE_USER: BRIDGE_PASSWORD, EDGE_USER: EDGE_PASSWORD}
         acc.update(accounts or {})
         opts = {"publishers": BRIDGE_USER, "services": "%s %s" % (BRIDGE_USER, EDGE_USER)}
         opts.update(core_options or {})
         self.core = factory(accounts=acc, options=opts)
+        if core_persistence:
+            self.core.extra_conf = "\n".join([
+                "persistence true",
+                "persistence_location %s/" % self.core.dir,
+                "persistence_file core.db",
+                "autosave_interval 1",
+            ])
         self.edge_ids = ["e%d" % (i + 1) for i in range(edges)]
         self.edge_options = edge_options or {}
+        self.edge_accounts = edge_accounts
+        self.use_relays = relays
+        self.relays = {}
         self.edges = []
 
     def start(self, timeout=15.0):
@@ -86,8 +68,19 @@ class Cluster:
         return self
 
     def _edge(self, node_id):
-        return self.factory(options=dict(self.edge_options),
-                            extra_conf=edge_bridge_conf(node_id, "127.0.0.1", self.core.port))
+        port = self.core.port
+        if self.use_relays:
+            from lb import Relay
+            self.relays[node_id] = Relay(self.core.port)
+            port = self.relays[node_id].port
+        return self.factory(options=dict(self.edge_options), accounts=self.edge_accounts,
+                            extra_conf=edge_bridge_conf(node_id, "127.0.0.1", port,
+                                                       password=EDGE_PASSWORD))
+
+    def close(self):
+        """Closes the relays (the brokers are the factory's to stop)."""
+        for r in self.relays.values():
+            r.close()
 
     def wait_flowing(self, timeout=15.0):
         """Waits until a message published at the core reaches every edge

@@ -76,6 +76,7 @@ static void test_defaults(void **state)
 	assert_int_equal(cfg.max_commands, 16);
 	assert_int_equal(cfg.ws_listeners.count, 1);
 	assert_string_equal(cfg.ws_listeners.names[0], "0.0.0.0:8000");
+	assert_false(cfg.ws_reuseport_shared);
 	assert_int_equal(cfg.ws_tls_listeners.count, 0);
 	assert_string_equal(cfg.ws_broker_socket, "/run/nabz/mqtt.sock");
 	assert_int_equal(cfg.ws_max_message_bytes, 262144);
@@ -104,7 +105,7 @@ static void test_option_names(void **state)
 		"topic_prefix", "state_file", "stats_debounce_ms", "state_save_interval_ms",
 		"allow_anonymous", "services", "publishers", "admins", "bots", "max_control_payload",
 		"max_metadata_bytes", "max_commands", "control_rate", "control_burst", "client_id_owners",
-		"tcp_nodelay", "reclaim_dropped_messages", "ws_listeners", "ws_tls_listeners", "ws_tls_cert",
+		"tcp_nodelay", "reclaim_dropped_messages", "ws_listeners", "ws_reuseport_shared", "ws_tls_listeners", "ws_tls_cert",
 		"ws_tls_key", "ws_broker_socket", "web_root", "ws_threads", "ws_max_connections",
 		"ws_max_connections_per_ip", "ws_handshake_timeout_s", "ws_ping_interval_s", "ws_pong_timeout_s",
 		"ws_max_message_bytes",
