@@ -46,10 +46,17 @@ int nabz_cluster_link__on_message(int event, void *event_data, void *userdata)
 	rest = ed->topic + sizeof(NABZ_CLUSTER_ROOT) - 1;
 	if(strncmp(rest, "node/", 5) == 0){
 		if(ed->payloadlen == 0) return MOSQ_ERR_SUCCESS;   /* a retained message cleared */
-		if(nabz_cluster__hear_node(&nabz->cluster, rest + 5, ed->payload, ed->payloadlen,
-					nabz_time__mono_ms(), nabz_time__wall_ms()) != 0){
-			nabz_log_notice("ignored a cluster message on %s (not a node's figures, or %d nodes known)",
-					ed->topic, NABZ_CLUSTER_NODES_MAX);
+		int64_t now = nabz_time__mono_ms();
+		unsigned suppressed;
+		int64_t since_ms;
+
+		if(nabz_cluster__hear_node(&nabz->cluster, rest + 5, ed->payload, ed->payloadlen, now,
+					nabz_time__wall_ms()) != 0
+				&& nabz_ratelog__due(&nabz->cluster_ignored_log, now, &suppressed, &since_ms)){
+			/* A 65th node would send one a second: one line per interval. */
+			nabz_log_notice("ignored a cluster message on %s: not a node's figures, or %d nodes known "
+					"already (%u more ignored since the last such line)", ed->topic,
+					NABZ_CLUSTER_NODES_MAX, suppressed);
 		}
 	}else if(strcmp(rest, "core") == 0 && !nabz->cluster.core){
 		nabz_cluster__hear_core(&nabz->cluster, ed->payload, ed->payloadlen, nabz_time__mono_ms(),

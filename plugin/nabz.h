@@ -71,6 +71,7 @@ struct nabz {
 	uint64_t cluster_sent_peak;       /* the cluster peak it carried */
 	struct nabz_counts cluster_sent_counts; /* this node's figures it carried */
 	bool message_registered;          /* MOSQ_EVT_MESSAGE (clustered only) */
+	struct nabz_ratelog cluster_ignored_log;  /* cluster_link.c: messages it could not use */
 };
 
 #endif

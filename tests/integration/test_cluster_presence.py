@@ -5,7 +5,9 @@ getStats show the whole cluster; a user_id on two edges counts once; an
 edge killed leaves the others' totals within 10 s; listNodes; /metrics
 labels; an edge cut off from the core says so on /health (still 200)."""
 import json
+import os
 import re
+import subprocess
 import time
 
 import pytest
@@ -13,6 +15,9 @@ import pytest
 from nabz_broker import Watcher, control, stop_client
 from nabz_cluster import Cluster
 from test_ws import http_get, ws_client
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 
 
 @pytest.fixture
@@ -234,3 +239,38 @@ def test_an_edge_cut_off_from_the_core_says_degraded_and_serves_on(cluster):
     wait_all(cluster, lambda d: d["nodes"] == 3 and d["active_connections"] == 6, timeout=20)
     status, _, body = http_get(cluster.edge("e1"), "/health")
     assert status == 200 and json.loads(body)["status"] == "healthy", body
+
+
+def test_mqttjs_clients_on_every_edge_count_once_each_and_get_a_core_price(cluster):
+    """MQTT.js (the library in every nabz page) over WebSocket, one client
+    on each edge: every edge's figure counts all three, and a price
+    published at the core reaches each."""
+    procs = []
+    try:
+        for node_id in cluster.edge_ids:
+            procs.append(subprocess.Popen(
+                ["node", os.path.join(HERE, "mqttjs_client.mjs"),
+                 "ws://127.0.0.1:%d/mqtt" % cluster.edge(node_id).ws_port, "4", "crypto/prices/+", "1"],
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT))
+        for p in procs:
+            line = p.stdout.readline()
+            assert json.loads(line) == {"subscribed": True}, line
+        got = wait_all(cluster, lambda d: d["active_connections"] == 6 and d["groups"]["prices"] == 3
+                       and d["client_types"].get("browser") == 3)
+        assert len({json.dumps(figures(s), sort_keys=True) for s in got.values()}) == 1, got
+        pub = cluster.publisher()
+        try:
+            pub.publish("crypto/prices/ETH", json.dumps({"type": "price_update", "data": {"symbol": "ETH"}}),
+                        qos=1).wait_for_publish(5)
+        finally:
+            stop_client(pub)
+        for p in procs:
+            out, err = p.communicate(timeout=15)
+            result = json.loads(out.strip().splitlines()[-1])
+            assert "error" not in result and result["messages"][0]["topic"] == "crypto/prices/ETH", (result, err)
+        wait_all(cluster, lambda d: d["active_connections"] == 3)
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
