@@ -64,4 +64,18 @@
 #define NABZ_CONTROL_TOPIC "$CONTROL/nabz/v1"
 #define NABZ_CONTROL_RESPONSE_TOPIC "$CONTROL/nabz/v1/response"
 
+/* The cluster (docs/CONTRACT.md "Cluster"): not under the data prefix,
+ * so "<prefix>/#" subscribers never get them; only the accounts in
+ * plugin_opt_cluster_peers (the edges' bridges, at the core) may publish
+ * or read them. Each edge's bridge carries nabz/cluster/node/# both ways
+ * and nabz/cluster/core from the core. */
+#define NABZ_CLUSTER_ROOT "nabz/cluster/"
+/* nabz/cluster/node/<id>: an edge's own figures; QoS 0, retained. */
+#define NABZ_CLUSTER_NODE_TOPIC NABZ_CLUSTER_ROOT "node/"
+/* nabz/cluster/core: the core's heartbeat {"node","ts","ts_ms"}; QoS 0. */
+#define NABZ_CLUSTER_CORE_TOPIC NABZ_CLUSTER_ROOT "core"
+/* nabz/cluster/link/<id>: the edge's bridge notification "1"/"0" at the
+ * core (mosquitto's own; retained, will "0"). */
+#define NABZ_CLUSTER_LINK_TOPIC NABZ_CLUSTER_ROOT "link/"
+
 #endif

@@ -20,9 +20,15 @@ static bool is_stats_topic(const char *prefix, size_t prefix_len, const char *to
 	return under_prefix(prefix, prefix_len, topic) && strcmp(topic + prefix_len, "/" NABZ_SUBTOPIC_STATS) == 0;
 }
 
+static bool under_cluster_root(const char *topic)
+{
+	return strncmp(topic, NABZ_CLUSTER_ROOT, sizeof(NABZ_CLUSTER_ROOT) - 1) == 0;
+}
+
 bool nabz_access__named_account(const struct nabz_config *cfg, const char *username)
 {
 	return username && (nabz_namelist__contains(&cfg->services, username)
+			|| nabz_namelist__contains(&cfg->cluster_peers, username)
 			|| nabz_namelist__contains(&cfg->publishers, username)
 			|| nabz_namelist__contains(&cfg->admins, username)
 			|| nabz_namelist__contains(&cfg->bots, username));
@@ -48,21 +54,25 @@ bool nabz_access__allowed(const char *prefix, size_t prefix_len,
 {
 	bool admin = s && s->admin;
 	bool publisher = s && s->publisher;
+	bool peer = s && s->cluster_peer;
 
 	switch(access){
 		case MOSQ_ACL_READ:
 			/* Hot path: runs for every message delivered to every subscriber. */
 			if(under_prefix(prefix, prefix_len, topic)) return true;
 			if(strcmp(topic, NABZ_CONTROL_RESPONSE_TOPIC) == 0) return true;
+			if(peer && under_cluster_root(topic)) return true;
 			return admin && strncmp(topic, "$SYS/", 5) == 0;
 		case MOSQ_ACL_SUBSCRIBE:
 			if(nabz_filter__reaches_prefix(prefix, topic)) return true;
 			if(strcmp(topic, NABZ_CONTROL_RESPONSE_TOPIC) == 0) return true;
+			if(peer && under_cluster_root(topic)) return true;
 			return admin && nabz_filters__intersect(topic, "$SYS/#");
 		case MOSQ_ACL_UNSUBSCRIBE:
 			return true;
 		case MOSQ_ACL_WRITE:
 			if(strcmp(topic, NABZ_CONTROL_TOPIC) == 0) return true;
+			if(peer && under_cluster_root(topic)) return true;
 			return publisher && under_prefix(prefix, prefix_len, topic)
 				&& !is_stats_topic(prefix, prefix_len, topic);
 		default:

@@ -35,11 +35,13 @@ enum nabz_auth_decision {
 enum nabz_auth_decision nabz_access__authenticate(const struct nabz_config *cfg, const char *username,
 		const char *client_id);
 /* Is username one of the accounts given a role (services, publishers,
- * admins, bots)? */
+ * admins, bots, cluster peers)? */
 bool nabz_access__named_account(const struct nabz_config *cfg, const char *username);
 
 /* access is one of MOSQ_ACL_READ, _WRITE, _SUBSCRIBE, _UNSUBSCRIBE.
- * s may be NULL (a client the registry does not know): an ordinary client. */
+ * s may be NULL (a client the registry does not know): an ordinary client.
+ * Cluster peers (plugin_opt_cluster_peers) may also publish, subscribe to
+ * and read nabz/cluster/#; nobody else may. */
 bool nabz_access__allowed(const char *prefix, size_t prefix_len,
 		const struct nabz_session *s, int access, const char *topic);
 

@@ -17,6 +17,7 @@
 #include <mosquitto_plugin.h>
 
 #include "client_ids.h"
+#include "cluster.h"
 #include "contract.h"
 
 enum opt_type { OPT_STRING, OPT_LONG, OPT_BOOL, OPT_NAMES };
@@ -112,6 +113,16 @@ static const struct opt_def opt_table[] = {
 		"most MQTT-over-TCP connections from one address (an IPv6 /64 is one), CONNECT sent or not"},
 	{"tcp_connect_timeout_s", OPT_LONG, 0, 3600, "10", OFF(tcp_connect_timeout_s),
 		"seconds a TCP connection may stay without completing its CONNECT; 0: the broker's own (~90 s)"},
+	{"cluster_node", OPT_STRING, 0, 32, "", OFF(cluster_node),
+		"this node's id in a cluster ([A-Za-z0-9_-]); empty: not clustered"},
+	{"cluster_role", OPT_STRING, 4, 4, "edge", OFF(cluster_role),
+		"edge (serves clients, publishes its figures) or core (the edges' hub, sends the heartbeat)"},
+	{"cluster_peers", OPT_NAMES, 0, 0, "", OFF(cluster_peers),
+		"at the core: accounts of the edges' bridges; may publish and read nabz/cluster/#, counted nowhere"},
+	{"cluster_heartbeat_ms", OPT_LONG, 100, 10000, "1000", OFF(cluster_heartbeat_ms),
+		"most time between two of this node's cluster messages"},
+	{"cluster_deadline_ms", OPT_LONG, 500, 10000, "5000", OFF(cluster_deadline_ms),
+		"a node silent this long leaves the cluster's figures; an edge without the core's heartbeat is cut off"},
 };
 
 #define OPT_COUNT (sizeof(opt_table) / sizeof(opt_table[0]))
@@ -266,6 +277,25 @@ static int parse_exempt(struct nabz_config *cfg, char *err, size_t errlen)
 	return 0;
 }
 
+static int check_cluster(const struct nabz_config *cfg, char *err, size_t errlen)
+{
+	if(cfg->cluster_node[0] && !nabz_cluster__valid_id(cfg->cluster_node)){
+		snprintf(err, errlen, "option cluster_node: \"%s\" must be 1..%d of A-Z a-z 0-9 _ -",
+				cfg->cluster_node, NABZ_NODE_ID_MAX);
+		return -1;
+	}
+	if(strcmp(cfg->cluster_role, "edge") != 0 && strcmp(cfg->cluster_role, "core") != 0){
+		snprintf(err, errlen, "option cluster_role: \"%s\" is not edge or core", cfg->cluster_role);
+		return -1;
+	}
+	if(cfg->cluster_deadline_ms < 2 * cfg->cluster_heartbeat_ms){
+		snprintf(err, errlen, "option cluster_deadline_ms: %ld is less than twice cluster_heartbeat_ms (%ld)",
+				cfg->cluster_deadline_ms, cfg->cluster_heartbeat_ms);
+		return -1;
+	}
+	return 0;
+}
+
 int nabz_config__parse(struct nabz_config *cfg, const struct mosquitto_opt *opts,
 		int opt_count, char *err, size_t errlen)
 {
@@ -291,6 +321,7 @@ int nabz_config__parse(struct nabz_config *cfg, const struct mosquitto_opt *opts
 	if(check_prefix(cfg->topic_prefix, err, errlen)) goto error;
 	if(nabz_client_ids__check(&cfg->client_id_owners, err, errlen)) goto error;
 	if(parse_exempt(cfg, err, errlen)) goto error;
+	if(check_cluster(cfg, err, errlen)) goto error;
 	if(cfg->ws_tls_listeners.count && (cfg->ws_tls_cert[0] == '\0' || cfg->ws_tls_key[0] == '\0')){
 		snprintf(err, errlen, "option ws_tls_listeners: needs ws_tls_cert and ws_tls_key");
 		goto error;
@@ -310,6 +341,9 @@ void nabz_config__free(struct nabz_config *cfg)
 	free(cfg->ws_tls_key);
 	free(cfg->ws_broker_socket);
 	free(cfg->web_root);
+	free(cfg->cluster_node);
+	free(cfg->cluster_role);
+	namelist_free(&cfg->cluster_peers);
 	namelist_free(&cfg->ws_listeners);
 	namelist_free(&cfg->ws_tls_listeners);
 	namelist_free(&cfg->ws_origins);

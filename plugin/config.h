@@ -69,6 +69,13 @@ struct nabz_config {
 	long tcp_max_connections;
 	long tcp_max_connections_per_ip;
 	long tcp_connect_timeout_s;             /* 0: leave it to the broker */
+
+	/* The cluster (cluster.h): empty cluster_node = not clustered. */
+	char *cluster_node;                     /* this node's id */
+	char *cluster_role;                     /* "edge" or "core" */
+	struct nabz_namelist cluster_peers;     /* at the core: the edges' accounts */
+	long cluster_heartbeat_ms;
+	long cluster_deadline_ms;
 };
 
 /* Parses opts into cfg, defaults first. On failure returns -1 and writes

@@ -7,6 +7,7 @@
 
 #include "nabz.h"
 #include "budget.h"
+#include "cluster_view.h"
 #include "stats.h"
 #include "timeutil.h"
 #include "utf8.h"
@@ -22,8 +23,17 @@ static const char *cmd_get_stats(struct nabz *nabz, struct nabz_session *s, cons
 {
 	(void)s;
 	(void)cmd;
-	*data = nabz_stats__to_json(&nabz->reg.counts,
-			(nabz_time__mono_ms() - nabz->started_ms) / 1000);
+	*data = nabz_cluster_view__stats_json(nabz, nabz_time__mono_ms());
+	return *data ? NULL : NABZ_ERR_NOMEM;
+}
+
+/* Any client: the cluster's nodes as this node knows them. */
+static const char *cmd_list_nodes(struct nabz *nabz, struct nabz_session *s, const cJSON *cmd, cJSON **data)
+{
+	(void)s;
+	(void)cmd;
+	if(!nabz->cluster.enabled) return NABZ_ERR_NOT_CLUSTERED;
+	*data = nabz_cluster_view__nodes_json(nabz);
 	return *data ? NULL : NABZ_ERR_NOMEM;
 }
 
@@ -140,6 +150,7 @@ static const struct command commands[] = {
 	{"getStats", false, cmd_get_stats},
 	{"hello", false, cmd_hello},
 	{"listSessions", true, cmd_list_sessions},
+	{"listNodes", false, cmd_list_nodes},
 };
 
 /* Appends one answer; data (owned) or error. Returns -1 when out of memory. */

@@ -33,6 +33,7 @@ struct nabz_session;
 #define NABZ_ERR_METADATA "Invalid metadata"
 #define NABZ_ERR_METADATA_SIZE "Metadata too large"
 #define NABZ_ERR_NOMEM "Out of memory"
+#define NABZ_ERR_NOT_CLUSTERED "Not clustered"
 
 #define NABZ_USER_ID_MAX 128
 

@@ -168,7 +168,9 @@ int nabz_events__basic_auth(int event, void *event_data, void *userdata)
 	info.transport = nabz_transport__from_address(address);
 	/* Roles hold only once the password file accepts the name: a refused
 	 * client is removed before it can use them (see sessions.h). */
-	info.service = nabz_namelist__contains(&nabz->cfg.services, ed->username);
+	info.cluster_peer = nabz_namelist__contains(&nabz->cfg.cluster_peers, ed->username);
+	/* An edge's bridge is a service: it carries the cluster, not a user. */
+	info.service = info.cluster_peer || nabz_namelist__contains(&nabz->cfg.services, ed->username);
 	info.publisher = nabz_namelist__contains(&nabz->cfg.publishers, ed->username);
 	info.admin = nabz_namelist__contains(&nabz->cfg.admins, ed->username);
 	info.named_account = nabz_access__named_account(&nabz->cfg, ed->username);

@@ -5,6 +5,7 @@
 #ifndef NABZ_METRICS_H
 #define NABZ_METRICS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -64,9 +65,24 @@ struct nabz_tcp_metrics {
 	uint64_t closed[NABZ_TCP_REASON_COUNT];   /* pre-CONNECT connections closed */
 };
 
+/* The cluster as the service threads see it (cluster.h; kept by the
+ * broker thread, handed over through the seam). */
+struct nabz_cluster_summary {
+	bool enabled;               /* plugin_opt_cluster_node set */
+	bool core;
+	bool linked;                /* edges: the core's heartbeat is recent */
+	uint64_t nodes;             /* live edges */
+	char node[33];              /* this node's id */
+	struct nabz_counts counts;  /* the cluster's figures */
+};
+
 /* Renders into buf (cap bytes, NUL-terminated). Returns the length, or 0
- * when cap is too small. */
+ * when cap is too small. c are this node's figures; with cl enabled every
+ * audience series comes twice, {scope="node"} and {scope="cluster"}, and
+ * nabz_cluster_nodes and nabz_cluster_link_up are added; without, the
+ * output is as it was before clusters. */
 size_t nabz_metrics__render(char *buf, size_t cap, const struct nabz_counts *c,
-		int64_t uptime_s, const struct nabz_ws_metrics *ws, const struct nabz_tcp_metrics *tcp);
+		int64_t uptime_s, const struct nabz_ws_metrics *ws, const struct nabz_tcp_metrics *tcp,
+		const struct nabz_cluster_summary *cl);
 
 #endif

@@ -12,6 +12,7 @@
 
 #include "broker_listeners.h"
 #include "budget.h"
+#include "cluster.h"
 #include "config.h"
 #include "contract.h"
 #include "ratelog.h"
@@ -40,6 +41,7 @@ struct nabz {
 	int64_t last_state_save_ms;
 	uint64_t saved_total_sessions;
 	uint64_t saved_peak;
+	uint64_t saved_cluster_peak;
 	bool state_save_failed_logged;
 
 	struct nabz_tcp_limits tcp;   /* MQTT-over-TCP clients counted */
@@ -57,6 +59,19 @@ struct nabz {
 	struct nabz_broker_listeners listeners;  /* for TCP_NODELAY and the sweep */
 	struct nabz_ratelog refused_anonymous_log;   /* events.c: refused connects */
 	struct nabz_ratelog refused_client_id_log;
+
+	/* The cluster (cluster_link.c); cluster.enabled false: none of it runs. */
+	struct nabz_cluster cluster;
+	struct nabz_node_figures *own;    /* owned: this node's, rebuilt when used */
+	struct nabz_cluster_summary summary; /* the merged figures, last computed */
+	struct nabz_cluster_summary seam_summary; /* what the seam last got */
+	int64_t started_wall_ms;
+	uint64_t cluster_seq;             /* of this node's messages */
+	int64_t cluster_sent_ms;          /* monotonic, the last one */
+	uint64_t cluster_sent_peak;       /* the cluster peak it carried */
+	struct nabz_counts cluster_sent_counts; /* this node's figures it carried */
+	bool message_registered;          /* MOSQ_EVT_MESSAGE (clustered only) */
+	struct nabz_ratelog cluster_ignored_log;  /* cluster_link.c: messages it could not use */
 };
 
 #endif

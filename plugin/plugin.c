@@ -12,6 +12,7 @@
 #include <mosquitto_plugin.h>
 
 #include "contract.h"
+#include "cluster_link.h"
 #include "events.h"
 #include "fd_budget.h"
 #include "log.h"
@@ -72,6 +73,8 @@ static void load_state(struct nabz *nabz)
 			nabz_counts__restore(&nabz->reg, p.total_sessions, p.peak_connections);
 			nabz->saved_total_sessions = p.total_sessions;
 			nabz->saved_peak = p.peak_connections;
+			nabz->saved_cluster_peak = p.cluster_peak_connections;
+			if(p.cluster_peak_connections > nabz->cluster.peak) nabz->cluster.peak = p.cluster_peak_connections;
 			nabz_log_info("state loaded from %s: total_sessions %llu, peak_connections %llu",
 					nabz->cfg.state_file, (unsigned long long)p.total_sessions,
 					(unsigned long long)p.peak_connections);
@@ -114,6 +117,7 @@ static void nabz_free(struct nabz *nabz)
 	nabz_tcp_limits__cleanup(&nabz->tcp);
 	nabz_seam__cleanup(&nabz->seam);
 	nabz_registry__cleanup(&nabz->reg);
+	nabz_cluster_link__cleanup(nabz);
 	nabz_config__free(&nabz->cfg);
 	free(nabz->stats_topic);
 	free(nabz);
@@ -152,6 +156,7 @@ int mosquitto_plugin_init(mosquitto_plugin_id_t *identifier, void **userdata,
 	nabz->stats_topic = malloc(nabz->prefix_len + sizeof("/" NABZ_SUBTOPIC_STATS));
 	if(nabz->stats_topic == NULL) goto error;
 	sprintf(nabz->stats_topic, "%s/" NABZ_SUBTOPIC_STATS, nabz->cfg.topic_prefix);
+	if(nabz_cluster_link__init(nabz, 0) != 0) goto error;
 	load_state(nabz);
 	nabz_reclaim__init(&nabz->reclaim, nabz->cfg.reclaim_dropped_messages);
 	/* Publish once at the first tick: replaces a retained figure left
@@ -166,6 +171,19 @@ int mosquitto_plugin_init(mosquitto_plugin_id_t *identifier, void **userdata,
 					callbacks[registered].event, mosquitto_strerror(rc));
 			goto error;
 		}
+	}
+	if(nabz->cluster.enabled){
+		/* Only clustered: every PUBLISH the broker receives runs it. */
+		rc = mosquitto_callback_register(identifier, MOSQ_EVT_MESSAGE, nabz_cluster_link__on_message,
+				NULL, nabz);
+		if(rc != MOSQ_ERR_SUCCESS){
+			nabz_log_err("cannot register the cluster's message callback: %s", mosquitto_strerror(rc));
+			goto error;
+		}
+		nabz->message_registered = true;
+		nabz_log_info("cluster: node \"%s\", role %s, heartbeat %ld ms, deadline %ld ms, %zu peer accounts",
+				nabz->cfg.cluster_node, nabz->cfg.cluster_role, nabz->cfg.cluster_heartbeat_ms,
+				nabz->cfg.cluster_deadline_ms, nabz->cfg.cluster_peers.count);
 	}
 	check_fd_limit(&nabz->cfg);
 	if(nabz->cfg.tcp_connect_timeout_s > 0){
@@ -188,6 +206,9 @@ int mosquitto_plugin_init(mosquitto_plugin_id_t *identifier, void **userdata,
 	return MOSQ_ERR_SUCCESS;
 
 error:
+	if(nabz->message_registered){
+		mosquitto_callback_unregister(identifier, MOSQ_EVT_MESSAGE, nabz_cluster_link__on_message, NULL);
+	}
 	while(registered-- > 0){
 		mosquitto_callback_unregister(identifier, callbacks[registered].event,
 				callbacks[registered].cb, callbacks[registered].event_data);
@@ -206,6 +227,9 @@ int mosquitto_plugin_cleanup(void *userdata, struct mosquitto_opt *options, int 
 	for(size_t i = 0; i < CALLBACK_COUNT; i++){
 		mosquitto_callback_unregister(nabz->pid, callbacks[i].event, callbacks[i].cb,
 				callbacks[i].event_data);
+	}
+	if(nabz->message_registered){
+		mosquitto_callback_unregister(nabz->pid, MOSQ_EVT_MESSAGE, nabz_cluster_link__on_message, NULL);
 	}
 	nabz_tick__save_state(nabz, nabz_time__mono_ms());
 	nabz_free(nabz);

@@ -68,6 +68,20 @@ void nabz_seam__read_tcp(struct nabz_seam *seam, struct nabz_tcp_metrics *tcp)
 	pthread_mutex_unlock(&seam->lock);
 }
 
+void nabz_seam__publish_cluster(struct nabz_seam *seam, const struct nabz_cluster_summary *cl)
+{
+	pthread_mutex_lock(&seam->lock);
+	seam->cluster = *cl;
+	pthread_mutex_unlock(&seam->lock);
+}
+
+void nabz_seam__read_cluster(struct nabz_seam *seam, struct nabz_cluster_summary *cl)
+{
+	pthread_mutex_lock(&seam->lock);
+	*cl = seam->cluster;
+	pthread_mutex_unlock(&seam->lock);
+}
+
 bool nabz_seam__take_details(struct nabz_seam *seam, const char *client_id, struct nabz_ws_details *out)
 {
 	struct nabz_ws_pending *p;

@@ -6,7 +6,9 @@
  *   broker -> service : a snapshot of the figures (copied at each tick that
  *                       changed them) and the time of the last tick, for
  *                       /api/stats, /metrics and /health (any thread); the
- *                       TCP limits' figures, for /metrics; when to wake
+ *                       TCP limits' figures, for /metrics; the cluster's
+ *                       figures and link state (cluster.h), for all three;
+ *                       when to wake
  *                       the broker loop (wake_at_ms, thread 0's wake link);
  *   service -> broker : the details of each WebSocket connection (real
  *                       address, Origin, User-Agent) by MQTT client id,
@@ -97,6 +99,7 @@ struct nabz_seam {
 	struct nabz_counts counts;
 	int64_t last_tick_ms;             /* monotonic */
 	struct nabz_tcp_metrics tcp;
+	struct nabz_cluster_summary cluster;
 	/* {lock} written by the service threads, taken by the broker thread */
 	struct nabz_ws_pending *pending;
 	size_t pending_bytes;             /* sum of their bytes */
@@ -117,6 +120,7 @@ void nabz_seam__cleanup(struct nabz_seam *seam);
 void nabz_seam__request_wake(struct nabz_seam *seam, int64_t at_ms);
 void nabz_seam__publish_figures(struct nabz_seam *seam, const struct nabz_counts *c,
 		const struct nabz_tcp_metrics *tcp, int64_t now_ms);
+void nabz_seam__publish_cluster(struct nabz_seam *seam, const struct nabz_cluster_summary *cl);
 /* Takes the details recorded for client_id; returns false when none. */
 bool nabz_seam__take_details(struct nabz_seam *seam, const char *client_id, struct nabz_ws_details *out);
 /* Logs the queued lines through log_fn and empties the queue. */
@@ -126,6 +130,7 @@ void nabz_seam__drain_log(struct nabz_seam *seam, void (*log_fn)(int level, cons
 void nabz_seam__read_figures(struct nabz_seam *seam, struct nabz_counts *c, int64_t *started_ms,
 		int64_t *last_tick_ms);
 void nabz_seam__read_tcp(struct nabz_seam *seam, struct nabz_tcp_metrics *tcp);
+void nabz_seam__read_cluster(struct nabz_seam *seam, struct nabz_cluster_summary *cl);
 /* Records (replacing any older entry for the same id); entries never
  * taken expire after NABZ_PENDING_TTL_MS, and the oldest go when there are
  * NABZ_PENDING_MAX of them or NABZ_PENDING_MAX_BYTES. Sets *seq to the

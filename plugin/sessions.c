@@ -241,6 +241,7 @@ struct nabz_session *nabz_sessions__add(struct nabz_registry *reg, const struct 
 	s->internal = info->internal;
 	s->publisher = info->publisher;
 	s->admin = info->admin;
+	s->cluster_peer = info->cluster_peer;
 	s->named_account = info->named_account;
 	s->type = nabz_client_type__infer(s->client_id, s->transport);
 	HASH_ADD_PTR(reg->by_client, client, s);

@@ -84,6 +84,7 @@ struct nabz_session {
 	bool internal;              /* the plugin's own link: listed nowhere */
 	bool publisher;
 	bool admin;
+	bool cluster_peer;          /* an edge's bridge at the core: nabz/cluster/# */
 	bool named_account;         /* logged in with a password_file account of a role */
 	bool confirmed;
 	bool denial_logged;         /* one ACL denial line per client */
@@ -130,6 +131,7 @@ struct nabz_session_info {
 	bool internal;
 	bool publisher;
 	bool admin;
+	bool cluster_peer;
 	bool named_account;
 	int64_t connected_at_ms;
 };

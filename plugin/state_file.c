@@ -54,7 +54,7 @@ enum nabz_state_load nabz_state__load(const char *path, struct nabz_persisted *o
 	cJSON *root;
 	const cJSON *version;
 	const char *end = NULL;
-	struct nabz_persisted p;
+	struct nabz_persisted p = {0, 0, 0};   /* the optional field stays 0 when absent */
 
 	memset(out, 0, sizeof(*out));
 	fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -90,6 +90,13 @@ enum nabz_state_load nabz_state__load(const char *path, struct nabz_persisted *o
 			|| read_count(root, "total_sessions", &p.total_sessions)
 			|| read_count(root, "peak_connections", &p.peak_connections)){
 		snprintf(err, errlen, "%s lacks version %d, total_sessions or peak_connections", path, STATE_VERSION);
+		cJSON_Delete(root);
+		return NABZ_STATE_CORRUPT;
+	}
+	/* Optional: only a clustered node writes it. */
+	if(cJSON_GetObjectItemCaseSensitive(root, "cluster_peak_connections")
+			&& read_count(root, "cluster_peak_connections", &p.cluster_peak_connections)){
+		snprintf(err, errlen, "%s has a cluster_peak_connections that is not a count", path);
 		cJSON_Delete(root);
 		return NABZ_STATE_CORRUPT;
 	}
@@ -131,10 +138,19 @@ int nabz_state__save(const char *path, const struct nabz_persisted *in, char *er
 	char body[256];
 	int fd, n;
 
-	n = snprintf(body, sizeof(body),
-			"{\"version\":%d,\"total_sessions\":%llu,\"peak_connections\":%llu}\n",
-			STATE_VERSION, (unsigned long long)in->total_sessions,
-			(unsigned long long)in->peak_connections);
+	if(in->cluster_peak_connections){
+		n = snprintf(body, sizeof(body),
+				"{\"version\":%d,\"total_sessions\":%llu,\"peak_connections\":%llu,"
+				"\"cluster_peak_connections\":%llu}\n",
+				STATE_VERSION, (unsigned long long)in->total_sessions,
+				(unsigned long long)in->peak_connections,
+				(unsigned long long)in->cluster_peak_connections);
+	}else{
+		n = snprintf(body, sizeof(body),
+				"{\"version\":%d,\"total_sessions\":%llu,\"peak_connections\":%llu}\n",
+				STATE_VERSION, (unsigned long long)in->total_sessions,
+				(unsigned long long)in->peak_connections);
+	}
 	if(n < 0 || (size_t)n >= sizeof(body)){
 		snprintf(err, errlen, "state too large to format");
 		return -1;

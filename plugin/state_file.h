@@ -14,6 +14,9 @@
 struct nabz_persisted {
 	uint64_t total_sessions;
 	uint64_t peak_connections;
+	/* A clustered node's view of the cluster's peak (cluster.h); 0: not
+	 * clustered, and then not written (the file stays as before). */
+	uint64_t cluster_peak_connections;
 };
 
 enum nabz_state_load {

@@ -45,6 +45,11 @@ error:
 	return NULL;
 }
 
+bool nabz_stats__add_cluster(cJSON *stats, uint64_t nodes, const char *node)
+{
+	return add_count(stats, "nodes", nodes) && (node == NULL || cJSON_AddStringToObject(stats, "node", node) != NULL);
+}
+
 char *nabz_stats__envelope(const char *type, cJSON *data, int64_t wall_ms)
 {
 	char *text = cJSON_PrintUnformatted(data);

@@ -13,6 +13,11 @@
  * when out of memory. */
 cJSON *nabz_stats__to_json(const struct nabz_counts *c, int64_t uptime_s);
 
+/* Adds "nodes" (live edges; 1 for a single broker) and, when clustered,
+ * "node" (this node's id; NULL: left out) to a stats object; false when
+ * out of memory. */
+bool nabz_stats__add_cluster(cJSON *stats, uint64_t nodes, const char *node);
+
 /* Prints data (ownership passes in, freed in every case) and wraps it
  * into the topic envelope {"type": type, "data": data, "ts": RFC 3339}
  * (common/envelope.h). Caller frees the string with free(); NULL when out

@@ -16,6 +16,8 @@
 #include <cjson/cJSON.h>
 
 #include "broker_listeners.h"
+#include "cluster_link.h"
+#include "cluster_view.h"
 #include "contract.h"
 #include "events.h"
 #include "log.h"
@@ -28,7 +30,7 @@
 
 static void publish_stats(struct nabz *nabz, int64_t now_ms)
 {
-	cJSON *data = nabz_stats__to_json(&nabz->reg.counts, (now_ms - nabz->started_ms) / 1000);
+	cJSON *data = nabz_cluster_view__stats_json(nabz, now_ms);
 	char *payload;
 	int rc;
 
@@ -58,11 +60,13 @@ void nabz_tick__save_state(struct nabz *nabz, int64_t now_ms)
 	struct nabz_persisted p = {
 		.total_sessions = nabz->reg.counts.total_sessions,
 		.peak_connections = nabz->reg.counts.peak,
+		.cluster_peak_connections = nabz->cluster.enabled ? nabz->cluster.peak : 0,
 	};
 	char err[512];
 
 	if(nabz->cfg.state_file[0] == '\0') return;
-	if(p.total_sessions == nabz->saved_total_sessions && p.peak_connections == nabz->saved_peak){
+	if(p.total_sessions == nabz->saved_total_sessions && p.peak_connections == nabz->saved_peak
+			&& p.cluster_peak_connections == nabz->saved_cluster_peak){
 		return;
 	}
 	nabz->last_state_save_ms = now_ms;
@@ -80,6 +84,7 @@ void nabz_tick__save_state(struct nabz *nabz, int64_t now_ms)
 	}
 	nabz->saved_total_sessions = p.total_sessions;
 	nabz->saved_peak = p.peak_connections;
+	nabz->saved_cluster_peak = p.cluster_peak_connections;
 }
 
 static int client_sub_count(const void *client)
@@ -101,6 +106,12 @@ static void feed_seam(struct nabz *nabz, int64_t now_ms)
 		nabz->seam_counts = nabz->reg.counts;
 		nabz->last_seam_ms = now_ms;
 		nabz_seam__publish_figures(&nabz->seam, &nabz->reg.counts, &nabz->tcp.m, now_ms);
+	}
+	if(nabz->cluster.enabled && (nabz->summary.linked != nabz->cluster.linked
+				|| memcmp(&nabz->seam_summary, &nabz->summary, sizeof(nabz->summary)) != 0)){
+		nabz->summary.linked = nabz->cluster.linked;
+		nabz->seam_summary = nabz->summary;
+		nabz_seam__publish_cluster(&nabz->seam, &nabz->summary);
 	}
 	nabz_seam__drain_log(&nabz->seam, log_from_ws);
 }
@@ -140,6 +151,10 @@ int nabz_events__tick(int event, void *event_data, void *userdata)
 	if(!nabz->listeners_found) find_listeners(nabz);
 	nabz_sessions__confirm_all(&nabz->reg);
 	nabz_sessions__settle_carried(&nabz->reg, client_sub_count);
+	if(nabz->cluster.enabled && nabz_cluster_link__tick(nabz, now_ms)){
+		/* Another node's figures changed, or one left: ours show it. */
+		nabz->reg.dirty = true;
+	}
 	if(nabz_stats__publish_due(nabz->reg.dirty, nabz->stats_published_once,
 				nabz->last_stats_publish_ms, now_ms, nabz->cfg.stats_debounce_ms)){
 		publish_stats(nabz, now_ms);

@@ -31,10 +31,11 @@ SHIPPED_CONF = os.path.join(HERE, "..", "mosquitto.conf")
 
 EDGE_USER = "nabz-edge"
 # The plugin's cluster options (plugin_opt_cluster_node on each edge, its id;
-# plugin_opt_cluster_peers at the core, the edges' account): written only
-# as settings when the plugin has them (an unknown plugin option stops the
-# broker), until then as comments.
-CLUSTER_OPTIONS = False
+# at the core plugin_opt_cluster_node core, plugin_opt_cluster_role core and
+# plugin_opt_cluster_peers, the edges' account): the cluster-wide figures
+# (docs/CONTRACT.md "Cluster"). False writes them as comments.
+CLUSTER_OPTIONS = True
+CORE_ID = "core"
 CLUSTER_ROOT = "nabz/cluster"
 
 # Data topics flow core -> edges with their QoS (retained messages included:
@@ -153,6 +154,10 @@ def core_conf(base_text, mqtt="127.0.0.1:1884", socket="/run/nabz/core/mqtt.sock
         "plugin_opt_services": services,
     }
     if peers:
+        # The core sends the heartbeat the edges judge their link by, and
+        # lets the edges' account use nabz/cluster/#.
+        s[_cluster_option("plugin_opt_cluster_node")] = CORE_ID
+        s[_cluster_option("plugin_opt_cluster_role")] = "core"
         s[_cluster_option("plugin_opt_cluster_peers")] = peers
     s.update(settings or {})
     return rewrite(base_text, s, listeners=[_listener(mqtt), "0 %s" % socket])

@@ -33,34 +33,53 @@ static bool suspicious_path(const char *uri, size_t len)
 static char *health_body(struct nabz_ws *ws, int *status)
 {
 	struct nabz_counts c;
+	struct nabz_cluster_summary cl;
 	int64_t started, last_tick, now = nabz_time__mono_ms();
 	struct stat st;
-	bool ok;
+	bool ok, cut_off;
 	char *body;
+	int n;
 
 	nabz_seam__read_figures(ws->seam, &c, &started, &last_tick);
+	nabz_seam__read_cluster(ws->seam, &cl);
 	ok = last_tick && now - last_tick < HEALTH_TICK_STALE_MS
 		&& stat(ws->cfg->ws_broker_socket, &st) == 0 && S_ISSOCK(st.st_mode);
+	/* An edge cut off from the core still serves its clients (with its
+	 * own figures): degraded, but 200, so a load balancer keeps it. */
+	cut_off = cl.enabled && !cl.linked;
 	*status = ok ? HTTP_STATUS_OK : HTTP_STATUS_SERVICE_UNAVAILABLE;
-	body = malloc(256);
+	body = malloc(384);
 	if(body == NULL) return NULL;
-	snprintf(body, 256, "{\"status\":\"%s\",\"uptime_s\":%lld,\"active_connections\":%llu,"
-			"\"total_sessions\":%llu}", ok ? "healthy" : "degraded",
+	n = snprintf(body, 384, "{\"status\":\"%s\",\"uptime_s\":%lld,\"active_connections\":%llu,"
+			"\"total_sessions\":%llu", ok && !cut_off ? "healthy" : "degraded",
 			(long long)((now - started) / 1000), (unsigned long long)c.active,
 			(unsigned long long)c.total_sessions);
+	if(cl.enabled){
+		/* node ids are [A-Za-z0-9_-] (config.c): no escaping needed */
+		n += snprintf(body + n, 384 - (size_t)n, ",\"node\":\"%s\",\"cluster_link\":\"%s\"",
+				cl.node, cl.linked ? "up" : "down");
+	}
+	snprintf(body + n, 384 - (size_t)n, "}");
 	return body;
 }
 
 static char *stats_body(struct nabz_ws *ws)
 {
 	struct nabz_counts c;
+	struct nabz_cluster_summary cl;
 	int64_t started, last_tick;
 	cJSON *json;
 	char *text, *body;
 
 	nabz_seam__read_figures(ws->seam, &c, &started, &last_tick);
-	json = nabz_stats__to_json(&c, (nabz_time__mono_ms() - started) / 1000);
+	nabz_seam__read_cluster(ws->seam, &cl);
+	/* Clustered: the cluster's figures, as crypto/stats has them. */
+	json = nabz_stats__to_json(cl.enabled ? &cl.counts : &c, (nabz_time__mono_ms() - started) / 1000);
 	if(json == NULL) return NULL;
+	if(!nabz_stats__add_cluster(json, cl.enabled ? cl.nodes : 1, cl.enabled ? cl.node : NULL)){
+		cJSON_Delete(json);
+		return NULL;
+	}
 	text = cJSON_PrintUnformatted(json);
 	cJSON_Delete(json);
 	if(text == NULL) return NULL;
@@ -76,13 +95,15 @@ static char *metrics_body(struct nabz_ws *ws)
 	size_t cap = 16384;
 	struct nabz_ws_metrics m;
 	struct nabz_tcp_metrics tcp;
+	struct nabz_cluster_summary cl;
 	char *body = malloc(cap);
 
 	if(body == NULL) return NULL;
 	nabz_seam__read_figures(ws->seam, &c, &started, &last_tick);
 	nabz_seam__read_tcp(ws->seam, &tcp);
+	nabz_seam__read_cluster(ws->seam, &cl);
 	nabz_ws__metrics_sum(ws->shared, &m);
-	if(nabz_metrics__render(body, cap, &c, (nabz_time__mono_ms() - started) / 1000, &m, &tcp) == 0){
+	if(nabz_metrics__render(body, cap, &c, (nabz_time__mono_ms() - started) / 1000, &m, &tcp, &cl) == 0){
 		free(body);
 		return NULL;
 	}

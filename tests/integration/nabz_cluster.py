@@ -23,6 +23,8 @@ EDGE_PASSWORD = "edge-pw"
 BRIDGE_USER = "nabz-bridge"
 BRIDGE_PASSWORD = "bridge-pw"
 
+CORE_ID = "core"
+
 
 class Cluster:
     """core + K edges. start() starts the core first, then the edges, and
@@ -43,7 +45,10 @@ class Cluster:
         self.factory = factory
         acc = {BRIDGE_USER: BRIDGE_PASSWORD, EDGE_USER: EDGE_PASSWORD}
         acc.update(accounts or {})
-        opts = {"publishers": BRIDGE_USER, "services": "%s %s" % (BRIDGE_USER, EDGE_USER)}
+        # The core: the cluster's hub (its heartbeat), and the edges' account
+        # may publish and read nabz/cluster/# there (the plugin's ACL).
+        opts = {"publishers": BRIDGE_USER, "services": "%s %s" % (BRIDGE_USER, EDGE_USER),
+                "cluster_node": CORE_ID, "cluster_role": "core", "cluster_peers": EDGE_USER}
         opts.update(core_options or {})
         self.core = factory(accounts=acc, options=opts)
         if core_persistence:
@@ -73,7 +78,9 @@ class Cluster:
             from lb import Relay
             self.relays[node_id] = Relay(self.core.port)
             port = self.relays[node_id].port
-        return self.factory(options=dict(self.edge_options), accounts=self.edge_accounts,
+        opts = {"cluster_node": node_id}
+        opts.update(self.edge_options)
+        return self.factory(options=opts, accounts=self.edge_accounts,
                             extra_conf=edge_bridge_conf(node_id, "127.0.0.1", port,
                                                        password=EDGE_PASSWORD))
 
@@ -81,6 +88,10 @@ class Cluster:
         """Closes the relays (the brokers are the factory's to stop)."""
         for r in self.relays.values():
             r.close()
+
+    def edge(self, node_id):
+        """The edge of that id."""
+        return self.edges[self.edge_ids.index(node_id)]
 
     def wait_flowing(self, timeout=15.0):
         """Waits until a message published at the core reaches every edge

@@ -87,6 +87,12 @@ static void test_defaults(void **state)
 	assert_int_equal(cfg.tcp_max_connections, 20000);
 	assert_int_equal(cfg.tcp_max_connections_per_ip, 1000);
 	assert_int_equal(cfg.tcp_connect_timeout_s, 10);
+	/* not clustered unless a node id is given */
+	assert_string_equal(cfg.cluster_node, "");
+	assert_string_equal(cfg.cluster_role, "edge");
+	assert_int_equal(cfg.cluster_peers.count, 0);
+	assert_int_equal(cfg.cluster_heartbeat_ms, 1000);
+	assert_int_equal(cfg.cluster_deadline_ms, 5000);
 	/* loopback is exempt by default: local tools, a same-host proxy */
 	assert_int_equal(cfg.limit_exempt_nets.count, 2);
 	assert_true(nabz_cidrlist__contains_text(&cfg.limit_exempt_nets, "127.0.0.1"));
@@ -111,6 +117,7 @@ static void test_option_names(void **state)
 		"ws_max_message_bytes",
 		"ws_buffer_bytes", "ws_origins", "ws_allow_missing_origin", "ws_trusted_proxies",
 		"limit_exempt", "tcp_max_connections", "tcp_max_connections_per_ip", "tcp_connect_timeout_s",
+		"cluster_node", "cluster_role", "cluster_peers", "cluster_heartbeat_ms", "cluster_deadline_ms",
 	};
 
 	(void)state;
@@ -537,6 +544,42 @@ static void test_all_options_together(void **state)
 	nabz_config__free(&cfg);
 }
 
+/* The cluster's options: the id is one topic level, the role one of two,
+ * the deadline at least two heartbeats. */
+static void test_cluster_options(void **state)
+{
+	static const struct {
+		struct kv kv[2];
+		size_t n;
+		int rc;
+		const char *err_has;
+	} rows[] = {
+		{{{"cluster_node", "e1"}}, 1, 0, NULL},
+		{{{"cluster_node", "core_1-A"}, {"cluster_role", "core"}}, 2, 0, NULL},
+		{{{"cluster_node", "e/1"}}, 1, -1, "cluster_node"},
+		{{{"cluster_node", "e+"}}, 1, -1, "cluster_node"},
+		{{{"cluster_node", "#"}}, 1, -1, "cluster_node"},
+		{{{"cluster_node", "abcdefghijklmnopqrstuvwxyz0123456"}}, 1, -1, "cluster_node"},
+		{{{"cluster_role", "hub"}}, 1, -1, "cluster_role"},
+		{{{"cluster_role", "Edge"}}, 1, -1, "cluster_role"},
+		{{{"cluster_heartbeat_ms", "1000"}, {"cluster_deadline_ms", "1999"}}, 2, -1, "cluster_deadline_ms"},
+		{{{"cluster_heartbeat_ms", "1000"}, {"cluster_deadline_ms", "2000"}}, 2, 0, NULL},
+		{{{"cluster_deadline_ms", "10001"}}, 1, -1, "cluster_deadline_ms"},
+		{{{"cluster_peers", "nabz-edge other"}}, 1, 0, NULL},
+	};
+
+	(void)state;
+	for(size_t i = 0; i < N_ELEMS(rows); i++){
+		struct nabz_config cfg;
+		char err[ERRLEN];
+		int rc = parse_kv(&cfg, rows[i].kv, rows[i].n, err, sizeof(err));
+
+		check_row(rc == rows[i].rc, "row %zu: rc %d, err \"%s\"", i, rc, err);
+		if(rows[i].err_has) check_row(strstr(err, rows[i].err_has) != NULL, "row %zu: err \"%s\"", i, err);
+		nabz_config__free(&cfg);
+	}
+}
+
 static void test_unknown_option(void **state)
 {
 	static const char *const names[] = {
@@ -617,6 +660,7 @@ int main(void)
 		cmocka_unit_test(test_namelist_contains),
 		cmocka_unit_test(test_repeated_options),
 		cmocka_unit_test(test_all_options_together),
+		cmocka_unit_test(test_cluster_options),
 		cmocka_unit_test(test_unknown_option),
 		cmocka_unit_test(test_error_frees),
 		cmocka_unit_test(test_small_error_buffer),

@@ -110,9 +110,10 @@ static void assert_zeroed(const struct nabz_persisted *p)
 static void test_round_trip(void **state)
 {
 	static const struct nabz_persisted rows[] = {
-		{0, 0}, {1, 1}, {23, 17}, {17, 23}, {123456789, 42},
-		{UINT64_C(4294967296), UINT64_C(4294967297)},
-		{UINT64_C(9007199254740992), UINT64_C(9007199254740991)},
+		{0, 0, 0}, {1, 1, 0}, {23, 17, 0}, {17, 23, 0}, {123456789, 42, 0},
+		{UINT64_C(4294967296), UINT64_C(4294967297), 0},
+		{UINT64_C(9007199254740992), UINT64_C(9007199254740991), 0},
+		{5, 3, 40}, {1, 1, UINT64_C(9007199254740992)},   /* a clustered node */
 	};
 	struct fixture *f = *state;
 
@@ -126,7 +127,8 @@ static void test_round_trip(void **state)
 		rc = load(f->path, &got, err);
 		check_row(rc == NABZ_STATE_LOADED, "row %zu: load %d: %s", i, (int)rc, err);
 		check_row(got.total_sessions == rows[i].total_sessions
-				&& got.peak_connections == rows[i].peak_connections,
+				&& got.peak_connections == rows[i].peak_connections
+				&& got.cluster_peak_connections == rows[i].cluster_peak_connections,
 				"row %zu: got %llu/%llu", i, (unsigned long long)got.total_sessions,
 				(unsigned long long)got.peak_connections);
 	}
@@ -136,7 +138,7 @@ static void test_round_trip(void **state)
 static void test_saved_format(void **state)
 {
 	struct fixture *f = *state;
-	struct nabz_persisted p = {23, 17};
+	struct nabz_persisted p = {23, 17, 0};
 	char err[ERRLEN];
 	char *text;
 	cJSON *o, *want;
@@ -201,6 +203,8 @@ static void test_corrupt(void **state)
 		"{\"version\":1,\"total_sessions\":1,\"peak_connections\":0.001}",
 		"{\"version\":1,\"total_sessions\":\"5\",\"peak_connections\":1}",
 		"{\"version\":1,\"total_sessions\":1,\"peak_connections\":\"1\"}",
+		"{\"version\":1,\"total_sessions\":1,\"peak_connections\":1,\"cluster_peak_connections\":-1}",
+		"{\"version\":1,\"total_sessions\":1,\"peak_connections\":1,\"cluster_peak_connections\":\"2\"}",
 		"{\"version\":1,\"total_sessions\":null,\"peak_connections\":1}",
 		"{\"version\":1,\"total_sessions\":true,\"peak_connections\":1}",
 		"{\"version\":1,\"total_sessions\":[1],\"peak_connections\":1}",
@@ -256,7 +260,7 @@ static void test_garbage_bytes(void **state)
 static void test_truncated(void **state)
 {
 	struct fixture *f = *state;
-	struct nabz_persisted p = {123456789, 98765};
+	struct nabz_persisted p = {123456789, 98765, 0};
 	char err[ERRLEN];
 	size_t len;
 	char *full;
@@ -328,7 +332,7 @@ static void test_size_limit(void **state)
 static void test_leftover_tmp(void **state)
 {
 	struct fixture *f = *state;
-	struct nabz_persisted p = {5, 4}, got;
+	struct nabz_persisted p = {5, 4, 0}, got;
 	char err[ERRLEN];
 
 	assert_int_equal(nabz_state__save(f->path, &p, err, sizeof(err)), 0);
@@ -367,7 +371,7 @@ static void test_leftover_tmp(void **state)
 static void test_save_errors(void **state)
 {
 	struct fixture *f = *state;
-	struct nabz_persisted p = {1, 1};
+	struct nabz_persisted p = {1, 1, 0};
 	char err[ERRLEN], path[PATH_MAX + 64];
 
 	/* Into a directory that does not exist. */
@@ -406,7 +410,7 @@ static void test_save_errors(void **state)
 	assert_int_equal(nabz_state__save(f->path, &p, err, sizeof(err)), 0);
 	assert_int_equal(chmod(f->dir, 0500), 0);
 	if(access(f->dir, W_OK) != 0){ /* root ignores the mode */
-		struct nabz_persisted q = {2, 2}, got;
+		struct nabz_persisted q = {2, 2, 0}, got;
 		assert_int_equal(nabz_state__save(f->path, &q, err, sizeof(err)), -1);
 		assert_int_equal(load(f->path, &got, err), NABZ_STATE_LOADED);
 		assert_int_equal(got.total_sessions, 1);

@@ -243,6 +243,33 @@ static void test_publish_due(void **state)
 	}
 }
 
+/* "nodes" always (1 for a single broker), "node" only when clustered. */
+static void test_add_cluster(void **state)
+{
+	static const struct {
+		uint64_t nodes;
+		const char *node;
+	} rows[] = {{1, NULL}, {3, "e1"}, {0, "core"}};
+
+	(void)state;
+	for(size_t i = 0; i < N_ELEMS(rows); i++){
+		static const struct nabz_counts zero;
+		cJSON *o = nabz_stats__to_json(&zero, 0);
+		const cJSON *node;
+
+		assert_non_null(o);
+		check_row(nabz_stats__add_cluster(o, rows[i].nodes, rows[i].node), "row %zu", i);
+		check_row(number(o, "nodes") == (double)rows[i].nodes, "row %zu: nodes", i);
+		node = cJSON_GetObjectItemCaseSensitive(o, "node");
+		if(rows[i].node){
+			check_row(cJSON_IsString(node) && strcmp(node->valuestring, rows[i].node) == 0, "row %zu: node", i);
+		}else{
+			check_row(node == NULL, "row %zu: node present", i);
+		}
+		cJSON_Delete(o);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -251,6 +278,7 @@ int main(void)
 		cmocka_unit_test(test_envelope),
 		cmocka_unit_test(test_envelope_other_types),
 		cmocka_unit_test(test_publish_due),
+		cmocka_unit_test(test_add_cluster),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
