@@ -9,7 +9,7 @@ import paho.mqtt.client as mqtt
 import pytest
 
 from lb import HAPROXY, HAProxy
-from nabz_broker import control, stop_client
+from nabz_broker import control, free_port, stop_client
 from nabz_cluster import Cluster
 from test_cluster import Inbox, price
 
@@ -75,6 +75,59 @@ def test_an_edge_killed_its_tcp_clients_are_back_on_the_surviving_edges(broker_f
         for c in clients + [pub]:
             stop_client(c)
         lb.stop()
+
+
+def test_an_edge_killed_its_browsers_are_back_on_the_surviving_edges_through_the_shared_port(broker_factory):
+    """One host, as run.sh --edges runs it: the edges share one WebSocket
+    port (ws_reuseport_shared). Browsers reconnecting after their edge died
+    reach the surviving edges on the same address, and get data again."""
+    port = free_port()
+    cluster = Cluster(broker_factory, edges=3, edge_accounts=ADMIN,
+                      edge_options={"admins": "ops", "ws_reuseport_shared": "true",
+                                    "ws_listeners": "127.0.0.1:%d" % port}).start()
+    pub = cluster.publisher()
+    clients, boxes = [], []
+    ids = ["web-f-%d" % i for i in range(9)]
+    try:
+        for cid in ids:
+            c = mqtt.Client(client_id=cid, transport="websockets")
+            c.ws_set_options(path="/mqtt")
+            c.reconnect_delay_set(1, 2)
+            c.nabz_connects = 0
+            c.nabz_cond = threading.Condition()
+
+            def on_connect(client, userdata, flags, rc):
+                client.subscribe("crypto/prices/+", 0)
+                with client.nabz_cond:
+                    client.nabz_connects += 1
+                    client.nabz_cond.notify_all()
+            c.on_connect = on_connect
+            boxes.append(Inbox(c))
+            c.connect("127.0.0.1", port, keepalive=5)
+            c.loop_start()
+            clients.append(c)
+        for c in clients:
+            with c.nabz_cond:
+                assert c.nabz_cond.wait_for(lambda: c.nabz_connects >= 1, 5)
+        where = [client_ids_on(e) & set(ids) for e in cluster.edges]
+        assert set().union(*where) == set(ids), where
+        victim = max(range(3), key=lambda i: len(where[i]))
+        assert where[victim], where
+        cluster.edges[victim].stop(sig=9)
+        survivors = [e for i, e in enumerate(cluster.edges) if i != victim]
+        deadline = time.time() + 10
+        while True:
+            back = set().union(*(client_ids_on(e) for e in survivors)) & set(ids)
+            if back == set(ids):
+                break
+            assert time.time() < deadline, "not back on the surviving edges within 10 s: %r" % back
+            time.sleep(0.2)
+        pub.publish("crypto/prices/ADA", price("ADA", 1.25), qos=0).wait_for_publish(5)
+        for box in boxes:
+            box.wait(lambda m: any(t == "crypto/prices/ADA" for t, p, r, q in m))
+    finally:
+        for c in clients + [pub]:
+            stop_client(c)
 
 
 def test_the_core_killed_and_restarted_data_flows_to_every_edge_again_within_10s(broker_factory):
