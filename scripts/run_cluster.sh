@@ -55,8 +55,15 @@ for i in $(seq 1 "$edges"); do
     --state-file "$LIB/$id/state.json" --ws 0.0.0.0:$WS_PORT "${sets[@]}"
   servers+=(--mqtt-server 127.0.0.1:$port)
 done
+# haproxy needs 2 descriptors per connection and will not start when it
+# cannot raise its open-files limit to what maxconn needs: maxconn from the
+# hard limit (a container's may be far below a Debian host's 1,048,576).
+hard=$(ulimit -Hn)
+[ "$hard" = unlimited ] && hard=1048576
+lb_maxconn=${NABZ_HAPROXY_MAXCONN:-$(( (hard - 64) / 2 < 100000 ? (hard - 64) / 2 : 100000 ))}
+[ "$lb_maxconn" -lt 100000 ] && echo "nabz: haproxy: at most $lb_maxconn MQTT/TCP connections (open-files hard limit $hard)"
 python3 scripts/cluster_conf.py haproxy --template cluster/haproxy.cfg --out "$conf/haproxy.cfg" \
-  --mqtt-bind :$MQTT_PORT "${servers[@]}" --mqtt-only ${NABZ_HAPROXY_MAXCONN:+--maxconn $NABZ_HAPROXY_MAXCONN}
+  --mqtt-bind :$MQTT_PORT "${servers[@]}" --mqtt-only --maxconn "$lb_maxconn"
 chown root:mosquitto "$conf"/*.conf
 chmod 0640 "$conf"/*.conf
 # The bridge and the bot talk to the core.
