@@ -195,6 +195,27 @@ class Runner:
         return time.time() - t0, self.b.fds(), self.b.rss_kib()
 
 
+def cpu_total_s(res):
+    return res["cpu_s_main"] + res["cpu_s_ws"] + res["cpu_s_other"]
+
+
+def conn_cpu_s(res):
+    return res["conn_cpu_s_main"] + res["conn_cpu_s_ws"] + res["conn_cpu_s_other"]
+
+
+def conn_rate(res):
+    return res["subscribed"] / res["connect_s"] if res["connect_s"] > 0 else 0.0
+
+
+def cpu_medians(runs):
+    """Median microseconds of broker CPU per delivery over runs: the whole
+    process, its main thread (the broker's), the listener threads."""
+    def med(f):
+        return statistics.median(1e6 * f(x) / max(x["delivered"], 1) for x in runs)
+    return {"total": med(cpu_total_s), "main": med(lambda x: x["cpu_s_main"]),
+            "ws": med(lambda x: x["cpu_s_ws"]), "other": med(lambda x: x["cpu_s_other"])}
+
+
 def fmt(v, unit=""):
     if v is None:
         return "-"
@@ -215,6 +236,10 @@ def main():
     ap.add_argument("--budget", type=float, help="stop stepping the rate after this many seconds "
                     "(90 quick, 420 full): a machine busy with other work makes runs repeat")
     ap.add_argument("--keep", action="store_true", help="keep the broker's directory (log, config)")
+    ap.add_argument("--tests", default="big,latency,cpu,fanout,again",
+                    help="which tests, comma separated (big,latency,cpu,fanout,again)")
+    ap.add_argument("--cpu-rates", default="10,20", help="rates of the CPU-per-delivery test, msg/s")
+    ap.add_argument("--cpu-runs", type=int, help="runs per rate and path in the CPU test (3; 1 quick)")
     args = ap.parse_args()
     q = args.quick
     seconds = args.seconds or (5 if q else 10)
@@ -222,9 +247,9 @@ def main():
     if args.rates:
         rates = [float(x) for x in args.rates.split(",")]
     elif q:
-        rates = [100, 200, 300, 400]
+        rates = [10, 20, 50, 100, 200, 300, 400]
     else:
-        rates = [100, 150, 200, 225, 250, 275, 300, 350, 400, 450, 500, 600, 700, 800]
+        rates = [10, 20, 30, 50, 75, 100, 150, 200, 250, 300, 350, 400, 500, 600, 800]
     step_seconds = 8 if not q else 4
     budget = args.budget or (90 if q else 420)
 
@@ -254,66 +279,90 @@ def main():
     r = Runner(exe, b, log)
     r.tries = 2 if q else 3
     summary = {}
+    tests = set(args.tests.split(","))
+    lat = {"ws": [], "tcp": []}
+    cpu = {}                 # rate -> {"ws": [runs], "tcp": [runs]}
+    best = {"ws": None, "tcp": None}
+    best_res = {"ws": None, "tcp": None}
+    first = {"ws": None, "tcp": None}      # every step up to it passed at the first try
     try:
         # -- big: held, memory -------------------------------------------------
-        print("\n[big] %d WebSocket subscribers, idle 3 s, then 10 msg/s for %g s" % (big, seconds), flush=True)
-        res = r.run("ws", big, 10, seconds, settle=3.0, drain=5.0, label="big")
-        m = res["mem_first"]
-        kib = (m["rss_idle_kib"] - m["rss_before_kib"]) / max(m["subscribed"], 1)
-        summary["big"] = res
-        summary["kib_per_idle_ws"] = kib
-        print("  broker RSS %d KiB fresh, %d KiB with %d idle WebSocket clients: %.2f KiB each; "
-              "descriptors %.2f each; connect %.1f s; %d KiB after they left (in %.1f s)"
-              % (m["rss_before_kib"], m["rss_idle_kib"], m["subscribed"], kib,
-                 (m["fds_idle"] - m["fds_before"]) / max(m["subscribed"], 1), res["connect_s"],
-                 res["rss_after_kib"], res["cleanup_s"]), flush=True)
+        if "big" in tests:
+            print("\n[big] %d WebSocket subscribers, idle 3 s, then 10 msg/s for %g s" % (big, seconds), flush=True)
+            res = r.run("ws", big, 10, seconds, settle=3.0, drain=5.0, label="big")
+            m = res["mem_first"]
+            kib = (m["rss_idle_kib"] - m["rss_before_kib"]) / max(m["subscribed"], 1)
+            summary["big"] = res
+            summary["kib_per_idle_ws"] = kib
+            print("  broker RSS %d KiB fresh, %d KiB with %d idle WebSocket clients: %.2f KiB each; "
+                  "descriptors %.2f each; connect %.1f s; %d KiB after they left (in %.1f s)"
+                  % (m["rss_before_kib"], m["rss_idle_kib"], m["subscribed"], kib,
+                     (m["fds_idle"] - m["fds_before"]) / max(m["subscribed"], 1), res["connect_s"],
+                     res["rss_after_kib"], res["cleanup_s"]), flush=True)
 
         # -- latency at 10 msg/s --------------------------------------------------
-        print("\n[latency] %d subscribers x 10 msg/s, %d round(s) of WS and TCP" % (args.subs, rounds), flush=True)
-        lat = {"ws": [], "tcp": []}
-        for i in range(rounds):
-            for mode in (("ws", "tcp") if i % 2 == 0 else ("tcp", "ws")):
-                lat[mode].append(r.run(mode, args.subs, 10, seconds, label="lat%d" % (i + 1)))
-        summary["lat"] = lat
+        if "latency" in tests:
+            print("\n[latency] %d subscribers x 10 msg/s, %d round(s) of WS and TCP" % (args.subs, rounds),
+                  flush=True)
+            for i in range(rounds):
+                for mode in (("ws", "tcp") if i % 2 == 0 else ("tcp", "ws")):
+                    lat[mode].append(r.run(mode, args.subs, 10, seconds, label="lat%d" % (i + 1)))
+
+        # -- CPU per delivery, split by thread -------------------------------------
+        if "cpu" in tests:
+            cpu_runs = args.cpu_runs or (1 if q else 3)
+            cpu_rates = [float(x) for x in args.cpu_rates.split(",")]
+            print("\n[cpu] %d subscribers at %s msg/s, %d run(s) of WS and TCP each: the broker process's CPU "
+                  "seconds per delivery (schedstat), by thread" % (args.subs, args.cpu_rates, cpu_runs), flush=True)
+            for rate in cpu_rates:
+                cpu[rate] = {"ws": [], "tcp": []}
+                for i in range(cpu_runs):
+                    for mode in (("ws", "tcp") if i % 2 == 0 else ("tcp", "ws")):
+                        res = r.run(mode, args.subs, rate, seconds, label="cpu%d" % (i + 1))
+                        cpu[rate][mode].append(res)
+                        d = max(res["delivered"], 1)
+                        print("           CPU per delivery %.2f us (main %.2f, listener %.2f, other %.2f); "
+                              "connect+subscribe %.0f/s, %.0f us CPU each"
+                              % (1e6 * cpu_total_s(res) / d, 1e6 * res["cpu_s_main"] / d, 1e6 * res["cpu_s_ws"] / d,
+                                 1e6 * res["cpu_s_other"] / d, conn_rate(res), 1e6 * conn_cpu_s(res) / max(res["subscribed"], 1)),
+                              flush=True)
 
         # -- sustained fan-out ------------------------------------------------------
-        print("\n[fan-out] %d subscribers, rate stepped up, %g s per step" % (args.subs, step_seconds), flush=True)
-        best = {"ws": None, "tcp": None}
-        best_res = {"ws": None, "tcp": None}
-        going = {"ws": True, "tcp": True}
-        first = {"ws": None, "tcp": None}      # every step up to it passed at the first try
-        first_going = {"ws": True, "tcp": True}
-        steps = []
-        for rate in rates:
-            if time.time() - t_start > budget:
-                print("  (time budget of %.0f s spent: stepping stopped; the figures below are lower bounds)"
-                      % budget, flush=True)
-                summary["budget_hit"] = True
-                break
-            for mode in ("ws", "tcp"):
-                if not going[mode]:
-                    continue
-                res = r.run(mode, args.subs, rate, step_seconds, label="step")
-                if res["sustained"] and first_going[mode]:
-                    first[mode] = rate
-                else:
-                    first_going[mode] = False
-                if not res["sustained"]:
-                    res = r.run(mode, args.subs, rate, step_seconds, label="retry")
-                steps.append(res)
-                if res["sustained"]:
-                    best[mode] = rate
-                    best_res[mode] = res
-                else:
-                    going[mode] = False
-            if not any(going.values()):
-                break
-        summary["fanout"] = {"best": best, "first_try": first, "steps": steps}
+        if "fanout" in tests:
+            print("\n[fan-out] %d subscribers, rate stepped up, %g s per step" % (args.subs, step_seconds), flush=True)
+            going = {"ws": True, "tcp": True}
+            first_going = {"ws": True, "tcp": True}
+            steps = []
+            for rate in rates:
+                if time.time() - t_start > budget:
+                    print("  (time budget of %.0f s spent: stepping stopped; the figures below are lower bounds)"
+                          % budget, flush=True)
+                    summary["budget_hit"] = True
+                    break
+                for mode in ("ws", "tcp"):
+                    if not going[mode]:
+                        continue
+                    res = r.run(mode, args.subs, rate, step_seconds, label="step")
+                    if res["sustained"] and first_going[mode]:
+                        first[mode] = rate
+                    else:
+                        first_going[mode] = False
+                    if not res["sustained"]:
+                        res = r.run(mode, args.subs, rate, step_seconds, label="retry")
+                    steps.append(res)
+                    if res["sustained"]:
+                        best[mode] = rate
+                        best_res[mode] = res
+                    else:
+                        going[mode] = False
+                if not any(going.values()):
+                    break
+            summary["fanout"] = {"best": best, "first_try": first, "steps": steps}
 
         # -- memory after the load: the same idle clients again --------------------
-        if not q:
-            print("\n[again] %d WebSocket subscribers once more, 10 msg/s (repeat; memory growth across the run)" % big,
-                  flush=True)
+        if not q and "again" in tests and "big" in tests:
+            print("\n[again] %d WebSocket subscribers once more, 10 msg/s (repeat; memory growth across the run)"
+                  % big, flush=True)
             res2 = r.run("ws", big, 10, seconds, settle=3.0, label="again")
             summary["again"] = res2
             print("  broker RSS %d KiB before, %d KiB with them idle (first time: %d), %d KiB after they left"
@@ -329,37 +378,61 @@ def main():
         log.close()
 
     # -- summary -------------------------------------------------------------------------
-    p99 = {m: statistics.median(x["p99_ms"] for x in lat[m]) for m in lat}
-    ratio_lat = p99["ws"] / p99["tcp"] if p99["tcp"] > 0 else float("inf")
-    bw, bt = best["ws"], best["tcp"]
-    ratio_fan = (bw / bt) if (bw and bt) else None
-    bigres = summary["big"]
-    bigruns = [bigres] + ([summary["again"]] if "again" in summary else [])
-    big_ok = all(x["held"] == big and x["delivered"] == x["expected"] and x["p99_ms"] <= P99_LIMIT_MS
-                 for x in bigruns)
-
     def yes(ok):
         return "MET" if ok else "NOT MET"
 
     print("\nSummary (%.0f s; broker exit code %s)" % (elapsed, code))
     print("| figure | WebSocket | TCP | target | |")
     print("| --- | --- | --- | --- | --- |")
-    print("| %d clients at 10 msg/s: held, delivered, p99 (%d run%s) | %s | | all held, no loss, p99 < 100 ms | %s |"
-          % (big, len(bigruns), "s" if len(bigruns) > 1 else "",
-             "; ".join("%d, %.2f %%, %.1f ms" % (x["held"], 100 * x["delivery_ratio"], x["p99_ms"]) for x in bigruns),
-             yes(big_ok)))
-    print("| %d x 10 msg/s p99 (median of %d; p50) | %.1f ms (%.1f) | %.1f ms (%.1f) | WS <= 1.5 x TCP | %s (%.2f x) |"
-          % (args.subs, rounds, p99["ws"], statistics.median(x["p50_ms"] for x in lat["ws"]),
-             p99["tcp"], statistics.median(x["p50_ms"] for x in lat["tcp"]), yes(ratio_lat <= 1.5), ratio_lat))
-    print("| sustained fan-out at %d subs, msg/s (deliveries/s) | %s (%s) | %s (%s) | WS >= 75 %% of TCP | %s |"
-          % (args.subs, fmt(bw), fmt(best_res["ws"]["deliveries_per_s"] if best_res["ws"] else None),
-             fmt(bt), fmt(best_res["tcp"]["deliveries_per_s"] if best_res["tcp"] else None),
-             "%s (%.0f %%)" % (yes(ratio_fan >= 0.75), 100 * ratio_fan) if ratio_fan else "n/a"))
-    fw, ft = first["ws"], first["tcp"]
-    print("| the same, every step passed at the first try | %s | %s | | %s |"
-          % (fmt(fw), fmt(ft), "%.0f %%" % (100.0 * fw / ft) if fw and ft else "n/a"))
-    print("| broker+plugin memory per idle WS client | %.2f KiB | | < 12 KiB | %s |"
-          % (summary["kib_per_idle_ws"], yes(summary["kib_per_idle_ws"] < 12)))
+    js = {"elapsed_s": elapsed}
+    if "big" in summary:
+        bigruns = [summary["big"]] + ([summary["again"]] if "again" in summary else [])
+        big_ok = all(x["held"] == big and x["delivered"] == x["expected"] and x["p99_ms"] <= P99_LIMIT_MS
+                     for x in bigruns)
+        print("| %d clients at 10 msg/s: held, delivered, p99 (%d run%s) | %s | | all held, no loss, p99 < 100 ms | %s |"
+              % (big, len(bigruns), "s" if len(bigruns) > 1 else "",
+                 "; ".join("%d, %.2f %%, %.1f ms" % (x["held"], 100 * x["delivery_ratio"], x["p99_ms"])
+                           for x in bigruns), yes(big_ok)))
+        js.update(big=summary["big"], kib_per_idle_ws=summary["kib_per_idle_ws"])
+    if lat["ws"] and lat["tcp"]:
+        p99 = {m: statistics.median(x["p99_ms"] for x in lat[m]) for m in lat}
+        ratio_lat = p99["ws"] / p99["tcp"] if p99["tcp"] > 0 else float("inf")
+        print("| %d x 10 msg/s p99 (median of %d; p50) | %.1f ms (%.1f) | %.1f ms (%.1f) | WS <= 1.5 x TCP | %s (%.2f x) |"
+              % (args.subs, len(lat["ws"]), p99["ws"], statistics.median(x["p50_ms"] for x in lat["ws"]),
+                 p99["tcp"], statistics.median(x["p50_ms"] for x in lat["tcp"]), yes(ratio_lat <= 1.5), ratio_lat))
+        js.update(p99_ms=p99, ratio_p99=ratio_lat)
+    if cpu:
+        js["cpu_per_delivery_us"] = {}
+        for rate, runs in cpu.items():
+            med = {m: cpu_medians(runs[m]) for m in runs}
+            js["cpu_per_delivery_us"][rate] = med
+            w, t = med["ws"], med["tcp"]
+            print("| %d x %g msg/s: CPU per delivery, process (main thread + listener threads), median of %d "
+                  "| %.2f us (%.2f + %.2f) | %.2f us (%.2f + %.2f) | WS process <= 1.5 x TCP | %s (%.2f x) |"
+                  % (args.subs, rate, len(runs["ws"]), w["total"], w["main"], w["ws"], t["total"], t["main"], t["ws"],
+                     yes(w["total"] <= 1.5 * t["total"]), w["total"] / t["total"]))
+            print("| the same: listener threads vs TCP's broker thread | %.2f us | %.2f us | <= 0.5 x | %s (%.2f x) |"
+                  % (w["ws"], t["main"], yes(w["ws"] <= 0.5 * t["main"]), w["ws"] / t["main"]))
+        allruns = {m: [x for runs in cpu.values() for x in runs[m]] for m in ("ws", "tcp")}
+        cr = {m: statistics.median(conn_rate(x) for x in allruns[m]) for m in allruns}
+        cc = {m: statistics.median(1e6 * conn_cpu_s(x) / max(x["subscribed"], 1) for x in allruns[m]) for m in allruns}
+        print("| connect + subscribe, %d clients, 64 in flight: per second; broker CPU per connect (median) "
+              "| %.0f/s; %.0f us | %.0f/s; %.0f us | | |" % (args.subs, cr["ws"], cc["ws"], cr["tcp"], cc["tcp"]))
+        js.update(connects_per_s=cr, connect_cpu_us=cc)
+    if "fanout" in summary:
+        bw, bt = best["ws"], best["tcp"]
+        ratio_fan = (bw / bt) if (bw and bt) else None
+        print("| sustained fan-out at %d subs, msg/s (deliveries/s) | %s (%s) | %s (%s) | WS >= 80 %% of TCP | %s |"
+              % (args.subs, fmt(bw), fmt(best_res["ws"]["deliveries_per_s"] if best_res["ws"] else None),
+                 fmt(bt), fmt(best_res["tcp"]["deliveries_per_s"] if best_res["tcp"] else None),
+                 "%s (%.0f %%)" % (yes(ratio_fan >= 0.8), 100 * ratio_fan) if ratio_fan else "n/a"))
+        fw, ft = first["ws"], first["tcp"]
+        print("| the same, every step passed at the first try | %s | %s | | %s |"
+              % (fmt(fw), fmt(ft), "%.0f %%" % (100.0 * fw / ft) if fw and ft else "n/a"))
+        js.update(sustained=best, sustained_first_try=first, ratio_fanout=ratio_fan)
+    if "kib_per_idle_ws" in summary:
+        print("| broker+plugin memory per idle WS client | %.2f KiB | | <= 6.2 KiB (before this work) | %s |"
+              % (summary["kib_per_idle_ws"], yes(summary["kib_per_idle_ws"] <= 6.2)))
     busy = [x for x in r.runs if x["other_cpu"] > BUSY_OTHERS]
     if busy:
         print("\n%d of %d runs had other processes using > %.0f %% of a CPU (repeated, least disturbed kept)"
@@ -377,15 +450,10 @@ def main():
         for ln in warn[:8]:
             print("  " + ln)
     print("broker RSS: %d KiB fresh, %d KiB at the end; full ws_load output in %s"
-          % (rss_fresh, r.runs[-1]["rss_after_kib"], os.path.join(workdir, "runs.log")))
+          % (rss_fresh, r.runs[-1]["rss_after_kib"] if r.runs else -1, os.path.join(workdir, "runs.log")))
     if args.json:
         with open(args.json, "w") as f:
-            json.dump({"summary": {"p99_ms": p99, "ratio_p99": ratio_lat, "sustained": best,
-                                   "sustained_first_try": first,
-                                   "ratio_fanout": ratio_fan, "kib_per_idle_ws": summary["kib_per_idle_ws"],
-                                   "big": bigres, "elapsed_s": elapsed},
-                       "runs": r.runs, "metrics": metrics}, f, indent=1)
-
+            json.dump({"summary": js, "runs": r.runs, "metrics": metrics}, f, indent=1)
 
 if __name__ == "__main__":
     main()

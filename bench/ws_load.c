@@ -965,8 +965,36 @@ struct cpu_sample {
 	int ntasks;
 	int tid[MAX_TASKS];
 	unsigned long long ticks[MAX_TASKS];
+	/* on-CPU nanoseconds (schedstat) by kind of thread: the broker's
+	 * main thread, the plugin's listener threads ("nabz-ws-*"), others */
+	unsigned long long ns_main, ns_ws, ns_other;
 	uint64_t t;
 };
+
+/* The thread's on-CPU time in ns (/proc/.../schedstat, first field: finer
+ * than stat's 10 ms ticks, which a per-delivery figure needs) and whether
+ * it is one of the plugin's listener threads. */
+static int read_task_ns(int pid, int tid, unsigned long long *ns, bool *is_ws)
+{
+	char path[128], comm[32] = "";
+	FILE *f;
+	int ok;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/schedstat", pid, tid);
+	f = fopen(path, "r");
+	if(f == NULL) return -1;
+	ok = fscanf(f, "%llu", ns) == 1;
+	fclose(f);
+	if(!ok) return -1;
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/comm", pid, tid);
+	f = fopen(path, "r");
+	if(f){
+		if(fgets(comm, sizeof(comm), f) == NULL) comm[0] = '\0';
+		fclose(f);
+	}
+	*is_ws = strncmp(comm, "nabz-ws", 7) == 0;
+	return 0;
+}
 
 static void cpu_sample(struct cpu_sample *s)
 {
@@ -1002,6 +1030,14 @@ static void cpu_sample(struct cpu_sample *s)
 		if(tid <= 0) continue;
 		snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", opt.broker_pid, tid);
 		if(read_stat_ticks(path, &s->ticks[s->ntasks]) == 0) s->tid[s->ntasks++] = tid;
+		{
+			unsigned long long ns;
+			bool is_ws;
+			if(read_task_ns(opt.broker_pid, tid, &ns, &is_ws) != 0) continue;
+			if(tid == opt.broker_pid) s->ns_main += ns;
+			else if(is_ws) s->ns_ws += ns;
+			else s->ns_other += ns;
+		}
 	}
 	closedir(d);
 }
@@ -1284,7 +1320,8 @@ int main(int argc, char **argv)
 	struct epoll_event ev;
 	uint64_t t_conn_start, t_conn_end, t_pub_end, t_last_delivery;
 	uint64_t delivered_at_pub_end;
-	struct cpu_sample cs_idle0, cs_idle1, cs_pub0, cs_pub1;
+	struct cpu_sample cs_conn0, cs_conn1, cs_idle0, cs_idle1, cs_pub0, cs_pub1;
+	double pub_s_main, pub_s_ws, pub_s_other, conn_s_main, conn_s_ws, conn_s_other;
 	double my_cpu0, my_cpu1;
 	long rss_before, rss_idle, rss_end, fds_before, fds_idle;
 	double cpu_idle, cpu_idle_main, cpu_idle_other, cpu_pub, cpu_pub_main, cpu_pub_other;
@@ -1393,10 +1430,12 @@ int main(int argc, char **argv)
 	/* 1. subscribers */
 	rss_before = broker_rss_kib();
 	fds_before = broker_fds();
+	cpu_sample(&cs_conn0);
 	t_conn_start = connect_t0 = now_ns();
 	start_next();
 	run_loop(all_connected, t_conn_start + (uint64_t)(opt.connect_timeout * 1e9));
 	t_conn_end = now_ns();
+	cpu_sample(&cs_conn1);
 	if(opt.verbose){
 		fprintf(stderr, "ws_load: %ld subscribed, %ld failed in %.2f s\n", n_ready, n_failed,
 				(double)(t_conn_end - t_conn_start) / 1e9);
@@ -1464,6 +1503,12 @@ int main(int argc, char **argv)
 	my_cpu1 = self_cpu_s();
 	cpu_delta(&cs_pub0, &cs_pub1, &cpu_pub, &cpu_pub_main, &cpu_pub_other);
 	rss_end = broker_rss_kib();
+	pub_s_main = (double)(cs_pub1.ns_main - cs_pub0.ns_main) / 1e9;
+	pub_s_ws = (double)(cs_pub1.ns_ws - cs_pub0.ns_ws) / 1e9;
+	pub_s_other = (double)(cs_pub1.ns_other - cs_pub0.ns_other) / 1e9;
+	conn_s_main = (double)(cs_conn1.ns_main - cs_conn0.ns_main) / 1e9;
+	conn_s_ws = (double)(cs_conn1.ns_ws - cs_conn0.ns_ws) / 1e9;
+	conn_s_other = (double)(cs_conn1.ns_other - cs_conn0.ns_other) / 1e9;
 
 	tool_cpu = (my_cpu1 - my_cpu0) / ((double)(cs_pub1.t - cs_pub0.t) / 1e9 + 1e-9);
 	/* what the rest of the machine used meanwhile (other processes) */
@@ -1545,6 +1590,19 @@ int main(int argc, char **argv)
 		printf("broker CPU: idle %.0f %%; publishing %.0f %% (main thread %.0f %%, busiest other thread %.0f %%); "
 				"this tool %.0f %%; other processes %.0f %% (%ld CPUs)\n", 100 * cpu_idle, 100 * cpu_pub, 100 * cpu_pub_main,
 				100 * cpu_pub_other, 100 * tool_cpu, 100 * other_cpu, sysconf(_SC_NPROCESSORS_ONLN));
+		if(n_delivered){
+			double d = (double)n_delivered;
+			printf("CPU/deliv:  %.2f us per delivery in the broker process: main thread %.2f, listener threads %.2f, "
+					"other threads %.2f (CPU seconds %.3f / %.3f / %.3f over %" PRIu64 " deliveries)\n",
+					1e6 * (pub_s_main + pub_s_ws + pub_s_other) / d, 1e6 * pub_s_main / d, 1e6 * pub_s_ws / d,
+					1e6 * pub_s_other / d, pub_s_main, pub_s_ws, pub_s_other, n_delivered);
+		}
+		if(n_ready){
+			double c = (double)n_ready;
+			printf("CPU/conn:   %.1f us per connect+subscribe in the broker process: main thread %.1f, listener threads %.1f, "
+					"other threads %.1f\n", 1e6 * (conn_s_main + conn_s_ws + conn_s_other) / c, 1e6 * conn_s_main / c,
+					1e6 * conn_s_ws / c, 1e6 * conn_s_other / c);
+		}
 	}
 	if(n_ws_text || n_unexpected || n_bad_payload || n_other_publish || n_ws_close){
 		printf("anomalies:  %" PRIu64 " text frames, %" PRIu64 " unexpected packets, %" PRIu64 " bad payloads, "
@@ -1567,7 +1625,9 @@ int main(int argc, char **argv)
 			"\"cpu_idle\":%.3f,\"cpu_pub\":%.3f,\"cpu_pub_main\":%.3f,\"cpu_pub_other\":%.3f,\"tool_cpu\":%.3f,\"other_cpu\":%.3f,"
 			"\"ws_frames\":%" PRIu64 ",\"ws_len16\":%" PRIu64 ",\"ws_len64\":%" PRIu64 ",\"ws_fragments\":%" PRIu64 ",\"ws_pings\":%" PRIu64 ",\"ws_close\":%" PRIu64 ","
 			"\"split_packets\":%" PRIu64 ",\"unexpected\":%" PRIu64 ",\"bad_payload\":%" PRIu64 ","
-			"\"bytes_in\":%" PRIu64 ",\"extra_pids\":[%s],\"sustained\":%s}\n",
+			"\"bytes_in\":%" PRIu64 ",\"extra_pids\":[%s],"
+			"\"cpu_s_main\":%.4f,\"cpu_s_ws\":%.4f,\"cpu_s_other\":%.4f,"
+			"\"conn_cpu_s_main\":%.4f,\"conn_cpu_s_ws\":%.4f,\"conn_cpu_s_other\":%.4f,\"sustained\":%s}\n",
 			opt.ws ? "ws" : "tcp", opt.subscribers, opt.rate, opt.seconds, opt.payload_bytes,
 			n_ready, n_failed, (double)(t_conn_end - t_conn_start) / 1e9,
 			h_pct_ms(&conn_h, 50), h_pct_ms(&conn_h, 99), conn_h.count ? (double)conn_h.max / 1000.0 : -1,
@@ -1579,7 +1639,9 @@ int main(int argc, char **argv)
 			cpu_idle, cpu_pub, cpu_pub_main, cpu_pub_other,
 			tool_cpu, other_cpu,
 			n_ws_frames, n_ws_len16, n_ws_len64, n_ws_fragments, n_ws_pings, n_ws_close, n_split_packets, n_unexpected,
-			n_bad_payload, n_bytes_in, extra_json, sustained ? "true" : "false");
+			n_bad_payload, n_bytes_in, extra_json,
+			pub_s_main, pub_s_ws, pub_s_other, conn_s_main, conn_s_ws, conn_s_other,
+			sustained ? "true" : "false");
 	fflush(stdout);
 	return 0;
 }
