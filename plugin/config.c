@@ -85,6 +85,9 @@ static const struct opt_def opt_table[] = {
 		"directory of the web files"},
 	{"ws_threads", OPT_LONG, 0, 16, "0", OFF(ws_threads),
 		"service threads of the listener (sharing its ports); 0: one per CPU, at most 4"},
+	{"ws_batch_us", OPT_LONG, 0, 10000, "500", OFF(ws_batch_us),
+		"microseconds a listener thread waits, after a turn that carried broker bytes, before polling again, "
+		"so that one wake-up serves a whole fan-out; 0: none"},
 	{"ws_max_connections", OPT_LONG, 1, 1000000, "20000", OFF(ws_max_connections),
 		"most WebSocket connections at once"},
 	{"ws_max_connections_per_ip", OPT_LONG, 1, 1000000, "1000", OFF(ws_max_connections_per_ip),

@@ -50,6 +50,7 @@ struct nabz_config {
 	char *ws_broker_socket;                 /* the broker's unix listener */
 	char *web_root;
 	long ws_threads;                        /* 0: one per CPU, at most 4 */
+	long ws_batch_us;                       /* wait after broker bytes; 0: none */
 	long ws_max_connections;
 	long ws_max_connections_per_ip;
 	long ws_handshake_timeout_s;

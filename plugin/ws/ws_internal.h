@@ -101,11 +101,8 @@ struct nabz_ws {
 	 * signals are the broker's. */
 	uv_loop_t loop;
 	uv_async_t stop_async;           /* uv_async_send from the broker thread */
-	/* Keeps the loop polling (not sleeping) for a moment after broker
-	 * bytes arrive: a fan-out is a burst of 1,000s of small writes, and
-	 * waking a sleeping thread for each few of them is what costs. */
-	uv_idle_t spin;
-	uint64_t last_burst_ns;          /* uv_hrtime() of the last broker bytes */
+	uv_check_t batch;                /* ws_server.c batch_cb */
+	bool broker_bytes_this_turn;
 
 	struct nabz_ws_listen listens[NABZ_WS_MAX_LISTENERS];
 	int listen_count;
@@ -226,8 +223,6 @@ void nabz_ws__listen_close(struct nabz_ws *ws);
 void nabz_ws__log_start(struct nabz_listener *sh);
 void nabz_ws__log_stop(void);
 
-/* Called on broker bytes: keep polling for NABZ_WS_SPIN_NS (ws_server.c). */
-void nabz_ws__stay_awake(struct nabz_ws *ws);
 
 /* One response header: name as lws takes it (lower case, with the colon:
  * "allow:"), and its value. */

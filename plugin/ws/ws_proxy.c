@@ -386,7 +386,7 @@ static int on_upstream_rx(struct lws *wsi, struct nabz_ws *ws, struct nabz_conn 
 {
 	(void)wsi;
 	if(conn->client == NULL) return 0;   /* flushing up only */
-	nabz_ws__stay_awake(ws);
+	ws->broker_bytes_this_turn = true;
 	/* Fast path, the common case: nothing is queued for the browser, so
 	 * these bytes go out now, from this callback. Asking for WRITEABLE
 	 * instead costs two epoll_ctl calls and a loop turn per message and

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -205,22 +206,28 @@ static void stop_async_cb(uv_async_t *handle)
 	nabz_ws__listen_close(ws);
 	lws_context_destroy(ws->context);
 	uv_close((uv_handle_t *)handle, NULL);
-	uv_close((uv_handle_t *)&ws->spin, NULL);
+	uv_close((uv_handle_t *)&ws->batch, NULL);
 }
 
-#define NABZ_WS_SPIN_NS 300000     /* 0.3 ms */
-
-static void spin_cb(uv_idle_t *idle)
+/* A fan-out reaches a service thread as a burst: the broker writes to
+ * each browser's socket in turn, ~10 us apart. Polled at once, each
+ * epoll_wait finds one or two of them ready, so a delivery paid a
+ * wake-up (or, spinning, several empty polls) of its own: 40 % of the
+ * thread's CPU went to epoll_wait and the scheduler. Waiting ws_batch_us
+ * after a turn that carried broker bytes lets the rest of the burst
+ * arrive, and the next poll serves them together. A quiet thread sleeps
+ * in epoll_wait as before: the wait follows broker bytes, it never
+ * precedes the first of a burst. Runs after each poll phase (uv_check). */
+static void batch_cb(uv_check_t *check)
 {
-	struct nabz_ws *ws = idle->data;
+	struct nabz_ws *ws = check->data;
+	struct timespec wait;
 
-	if(uv_hrtime() - ws->last_burst_ns > NABZ_WS_SPIN_NS) uv_idle_stop(idle);
-}
-
-void nabz_ws__stay_awake(struct nabz_ws *ws)
-{
-	ws->last_burst_ns = uv_hrtime();
-	if(!uv_is_active((uv_handle_t *)&ws->spin)) uv_idle_start(&ws->spin, spin_cb);
+	if(!ws->broker_bytes_this_turn) return;
+	ws->broker_bytes_this_turn = false;
+	wait.tv_sec = 0;
+	wait.tv_nsec = ws->cfg->ws_batch_us * 1000;
+	nanosleep(&wait, NULL);
 }
 
 /* Closes whatever handles are left (none unless lws left one open). */
@@ -265,7 +272,7 @@ static void thread_free(struct nabz_ws *ws)
 		nabz_ws__listen_close(ws);
 		if(ws->context) lws_context_destroy(ws->context);
 		uv_close((uv_handle_t *)&ws->stop_async, NULL);
-		uv_close((uv_handle_t *)&ws->spin, NULL);
+		uv_close((uv_handle_t *)&ws->batch, NULL);
 		drain_loop(ws);
 	}
 	/* else lws_context_destroy() ran on the service thread (stop_async_cb) */
@@ -300,8 +307,9 @@ static struct nabz_ws *thread_create(struct nabz_listener *sh, unsigned index, c
 	}
 	uv_async_init(&ws->loop, &ws->stop_async, stop_async_cb);
 	ws->stop_async.data = ws;
-	uv_idle_init(&ws->loop, &ws->spin);
-	ws->spin.data = ws;
+	uv_check_init(&ws->loop, &ws->batch);
+	ws->batch.data = ws;
+	if(cfg->ws_batch_us > 0) uv_check_start(&ws->batch, batch_cb);
 
 	memset(&info, 0, sizeof(info));
 	info.options = LWS_SERVER_OPTION_EXPLICIT_VHOSTS | LWS_SERVER_OPTION_LIBUV;

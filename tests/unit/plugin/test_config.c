@@ -81,6 +81,7 @@ static void test_defaults(void **state)
 	assert_string_equal(cfg.ws_broker_socket, "/run/nabz/mqtt.sock");
 	assert_int_equal(cfg.ws_max_message_bytes, 262144);
 	assert_int_equal(cfg.ws_ping_interval_s, 30);
+	assert_int_equal(cfg.ws_batch_us, 500);
 	assert_int_equal(cfg.ws_pong_timeout_s, 20);
 	assert_true(cfg.ws_allow_missing_origin);
 	assert_int_equal(cfg.ws_max_connections_per_ip, 1000);
@@ -112,7 +113,7 @@ static void test_option_names(void **state)
 		"allow_anonymous", "services", "publishers", "admins", "bots", "max_control_payload",
 		"max_metadata_bytes", "max_commands", "control_rate", "control_burst", "client_id_owners",
 		"tcp_nodelay", "reclaim_dropped_messages", "ws_listeners", "ws_reuseport_shared", "ws_tls_listeners", "ws_tls_cert",
-		"ws_tls_key", "ws_broker_socket", "web_root", "ws_threads", "ws_max_connections",
+		"ws_tls_key", "ws_broker_socket", "web_root", "ws_threads", "ws_batch_us", "ws_max_connections",
 		"ws_max_connections_per_ip", "ws_handshake_timeout_s", "ws_ping_interval_s", "ws_pong_timeout_s",
 		"ws_max_message_bytes",
 		"ws_buffer_bytes", "ws_origins", "ws_allow_missing_origin", "ws_trusted_proxies",
