@@ -312,7 +312,6 @@ const struct lws_protocols nabz_ws__protocols[] = {
 };
 
 const struct lws_protocols nabz_ws__upstream_protocols[] = {
-	{"nabz-upstream", nabz_ws__upstream_callback, 0, 0, 0, NULL, 0},
 	{"nabz-wake", nabz_ws__wake_callback, 0, 0, 0, NULL, 0},
 	{NULL, NULL, 0, 0, 0, NULL, 0}
 };

@@ -141,10 +141,19 @@ enum nabz_conn_state {
 	NABZ_CONN_CLOSING,
 };
 
+/* A browser's connection to the broker's unix socket, polled on the
+ * service thread's loop (ws_upstream.c). */
+struct nabz_upstream {
+	uv_poll_t poll;                  /* data: the conn */
+	int fd;                          /* -1: none (or its close has completed) */
+	int events;                      /* what the poll waits for */
+	bool closing;                    /* uv_close() called: the conn waits for on_closed */
+};
+
 struct nabz_conn {
 	struct nabz_ws *ws;
 	struct lws *client;              /* the browser's wsi; NULL once closed */
-	struct lws *upstream;            /* the broker link; NULL when none */
+	struct nabz_upstream upstream;   /* the broker link */
 	enum nabz_conn_state state;
 	struct nabz_bytebuf up;          /* browser -> broker */
 	struct nabz_bytebuf down;        /* broker -> browser */
@@ -178,9 +187,31 @@ extern const struct lws_protocols nabz_ws__upstream_protocols[];
 int nabz_ws__http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len);
 int nabz_ws__mqtt_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len);
 int nabz_ws__wake_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len);
-int nabz_ws__upstream_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len);
 
 struct nabz_ws *nabz_ws__from_wsi(struct lws *wsi);
+
+/* The broker link of a proxied browser (ws_upstream.c). */
+/* Connects to the broker's unix socket and polls it. 0, or -1 with errno
+ * set (the broker's backlog full: EAGAIN; not listening yet: ENOENT or
+ * ECONNREFUSED). */
+int nabz_upstream__open(struct nabz_conn *conn);
+/* Open and not closing. */
+bool nabz_upstream__is_open(const struct nabz_conn *conn);
+/* Open or closing: the conn must not be freed yet. */
+bool nabz_upstream__exists(const struct nabz_conn *conn);
+/* Bytes the socket took now (0 when full), or -1 when it failed. */
+ssize_t nabz_upstream__send(struct nabz_conn *conn, const void *data, size_t n);
+/* Whether nabz_ws__broker_writable is called when the socket takes more. */
+void nabz_upstream__want_writable(struct nabz_conn *conn, bool on);
+/* Closes it (no-op when closing or closed); nabz_ws__broker_closed
+ * follows from the loop. */
+void nabz_upstream__close(struct nabz_conn *conn);
+/* What the link reports to the proxy (ws_proxy.c). broker_bytes: data is
+ * ws->scratch + LWS_PRE, free for lws_write to frame in place.
+ * broker_closed may free conn. */
+void nabz_ws__broker_bytes(struct nabz_conn *conn, uint8_t *data, size_t len);
+void nabz_ws__broker_writable(struct nabz_conn *conn);
+void nabz_ws__broker_closed(struct nabz_conn *conn);
 /* Connects to the broker's unix socket and hands the socket to lws under
  * protocol (on the upstream vhost). Returns the new wsi, or NULL with
  * errno set (the broker's backlog full: EAGAIN; not listening yet:

@@ -1,7 +1,7 @@
 /*
- * The proxy: each browser's MQTT bytes from its WebSocket to a raw
- * connection on the broker's unix socket, and back. Service threads only:
- * each conn lives on the thread that accepted it.
+ * The proxy: each browser's MQTT bytes from its WebSocket to its own
+ * connection on the broker's unix socket (ws_upstream.c), and back.
+ * Service threads only: each conn lives on the thread that accepted it.
  *
  * Memory stays bounded both ways: browser -> broker is paused with
  * lws_rx_flow_control when the broker link lags; broker -> browser is
@@ -48,10 +48,7 @@ static void close_client(struct nabz_conn *conn)
 	if(conn->client) lws_set_timeout(conn->client, PENDING_TIMEOUT_KILLED_BY_PARENT, LWS_TO_KILL_ASYNC);
 }
 
-static void close_upstream(struct nabz_conn *conn)
-{
-	if(conn->upstream) lws_set_timeout(conn->upstream, PENDING_TIMEOUT_KILLED_BY_PARENT, LWS_TO_KILL_ASYNC);
-}
+static void flush_up(struct nabz_conn *conn);
 
 /* ---- the broker link ------------------------------------------------ */
 
@@ -92,14 +89,12 @@ static void dial(struct nabz_conn *conn)
 {
 	if(conn->client == NULL) return;
 	conn->dial_attempts++;
-	conn->upstream = nabz_ws__dial_broker(conn->ws, "nabz-upstream");
-	if(conn->upstream == NULL){
+	if(nabz_upstream__open(conn) != 0){
 		dial_failed(conn, errno);
 		return;
 	}
-	lws_set_opaque_user_data(conn->upstream, conn);
 	conn->state = NABZ_CONN_OPEN;
-	lws_callback_on_writable(conn->upstream);
+	flush_up(conn);    /* the CONNECT, and whatever followed it */
 }
 
 /* ---- the first packet ----------------------------------------------- */
@@ -231,6 +226,7 @@ static int on_filter(struct lws *wsi, struct nabz_ws *ws, struct nabz_ws_pss *ps
 	conn = calloc(1, sizeof(*conn));
 	if(conn == NULL) return -1;
 	conn->ws = ws;
+	conn->upstream.fd = -1;
 	copy_header(wsi, WSI_TOKEN_ORIGIN, conn->details.origin, sizeof(conn->details.origin));
 	copy_header(wsi, WSI_TOKEN_HTTP_USER_AGENT, conn->details.user_agent, sizeof(conn->details.user_agent));
 	nabz_ws__peer_address(wsi, ws, conn->details.address, sizeof(conn->details.address));
@@ -281,7 +277,7 @@ static int on_receive(struct lws *wsi, struct nabz_ws *ws, struct nabz_conn *con
 		lws_rx_flow_control(wsi, 0);
 		conn->rx_paused = true;
 	}
-	if(conn->upstream) lws_callback_on_writable(conn->upstream);
+	if(nabz_upstream__is_open(conn)) flush_up(conn);
 	return 0;
 }
 
@@ -330,18 +326,18 @@ static void on_client_closed(struct nabz_ws *ws, struct nabz_ws_pss *pss)
 		nabz_ws__limits_release(ws->shared, conn->peer_ip);
 		conn->counted = false;
 	}
-	if(conn->upstream == NULL){
+	if(!nabz_upstream__exists(conn)){
 		conn_free(conn);
 		return;
 	}
 	/* Let the broker have what the browser sent last (a DISCONNECT, say)
 	 * before its connection goes. */
 	conn->state = NABZ_CONN_CLOSING;
-	if(conn->up.len){
+	if(conn->up.len && nabz_upstream__is_open(conn)){
 		conn->close_upstream_after_flush = true;
-		lws_callback_on_writable(conn->upstream);
+		flush_up(conn);
 	}else{
-		close_upstream(conn);
+		nabz_upstream__close(conn);
 	}
 }
 
@@ -382,65 +378,77 @@ int nabz_ws__mqtt_callback(struct lws *wsi, enum lws_callback_reasons reason, vo
 
 /* ---- the broker side ------------------------------------------------ */
 
-static int on_upstream_rx(struct lws *wsi, struct nabz_ws *ws, struct nabz_conn *conn, const void *in, size_t len)
+void nabz_ws__broker_bytes(struct nabz_conn *conn, uint8_t *data, size_t len)
 {
-	(void)wsi;
-	if(conn->client == NULL) return 0;   /* flushing up only */
+	struct nabz_ws *ws = conn->ws;
+
+	if(conn->client == NULL) return;   /* flushing up only */
 	ws->broker_bytes_this_turn = true;
 	/* Fast path, the common case: nothing is queued for the browser, so
-	 * these bytes go out now, from this callback. Asking for WRITEABLE
-	 * instead costs two epoll_ctl calls and a loop turn per message and
-	 * adds up to the whole fan-out's latency (1,000 browsers x 10 msg/s).
-	 * A write the socket cannot take whole stays with lws, which sends it
-	 * before anything we queue. */
-	if(conn->state == NABZ_CONN_OPEN && conn->down.len == 0 && len <= NABZ_WS_CHUNK
-			&& !lws_partial_buffered(conn->client)){
-		if(send_down(ws, conn->client, in, len) != 0){
+	 * these bytes go out now, framed in place (data has LWS_PRE before
+	 * it). Asking for WRITEABLE instead costs two epoll_ctl calls and a
+	 * loop turn per message. A write the socket cannot take whole stays
+	 * with lws, which sends it before anything we queue. */
+	if(conn->state == NABZ_CONN_OPEN && conn->down.len == 0 && !lws_partial_buffered(conn->client)){
+		if(lws_write(conn->client, data, len, LWS_WRITE_BINARY) < (int)len){
 			close_client(conn);
-			return -1;
+			nabz_upstream__close(conn);
+			return;
 		}
-		return 0;
+		NABZ_WS_COUNT(ws, bytes_out, len);
+		NABZ_WS_COUNT(ws, frames_out, 1);
+		return;
 	}
-	if(nabz_bytebuf__append(&conn->down, in, len, (size_t)ws->cfg->ws_buffer_bytes) != 0){
+	if(nabz_bytebuf__append(&conn->down, data, len, (size_t)ws->cfg->ws_buffer_bytes) != 0){
 		NABZ_WS_COUNT(ws, slow_consumer_disconnects, 1);
 		nabz_seam__log(ws->seam, MOSQ_LOG_NOTICE, "WebSocket client %s cut off: %zu bytes waiting "
 				"for it (ws_buffer_bytes %ld); it does not read fast enough",
 				conn->details.address, conn->down.len, ws->cfg->ws_buffer_bytes);
 		nabz_bytebuf__free(&conn->down);
 		close_client(conn);
-		return -1;
+		nabz_upstream__close(conn);
+		return;
 	}
 	lws_callback_on_writable(conn->client);
-	return 0;
 }
 
-static int on_upstream_writeable(struct lws *wsi, struct nabz_ws *ws, struct nabz_conn *conn)
+/* Sends what the browser sent (conn->up) to the broker, as much as the
+ * socket takes now; polls for the rest. */
+static void flush_up(struct nabz_conn *conn)
 {
+	struct nabz_ws *ws = conn->ws;
 	const uint8_t *data;
 	size_t n;
+	ssize_t w;
 
 	data = nabz_bytebuf__peek(&conn->up, &n);
 	if(n){
-		if(n > NABZ_WS_CHUNK) n = NABZ_WS_CHUNK;
-		memcpy(ws->scratch + LWS_PRE, data, n);
-		if(lws_write(wsi, ws->scratch + LWS_PRE, n, LWS_WRITE_RAW) < (int)n) return -1;
-		nabz_bytebuf__consume(&conn->up, n);
+		w = nabz_upstream__send(conn, data, n);
+		if(w < 0){
+			nabz_upstream__close(conn);
+			return;
+		}
+		nabz_bytebuf__consume(&conn->up, (size_t)w);
 	}
 	if(conn->rx_paused && conn->client && conn->up.len < (size_t)ws->cfg->ws_buffer_bytes / 4){
 		lws_rx_flow_control(conn->client, 1);
 		conn->rx_paused = false;
 	}
 	if(conn->up.len){
-		lws_callback_on_writable(wsi);
-	}else if(conn->close_upstream_after_flush){
-		return lws_raw_transaction_completed(wsi);
+		nabz_upstream__want_writable(conn, true);
+	}else{
+		nabz_upstream__want_writable(conn, false);
+		if(conn->close_upstream_after_flush) nabz_upstream__close(conn);
 	}
-	return 0;
 }
 
-static void on_upstream_closed(struct nabz_conn *conn)
+void nabz_ws__broker_writable(struct nabz_conn *conn)
 {
-	conn->upstream = NULL;
+	flush_up(conn);
+}
+
+void nabz_ws__broker_closed(struct nabz_conn *conn)
+{
 	if(conn->client == NULL){
 		conn_free(conn);
 		return;
@@ -450,30 +458,4 @@ static void on_upstream_closed(struct nabz_conn *conn)
 	conn->state = NABZ_CONN_CLOSING;
 	conn->close_client_after_flush = true;
 	lws_callback_on_writable(conn->client);
-}
-
-int nabz_ws__upstream_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len)
-{
-	struct nabz_conn *conn = lws_get_opaque_user_data(wsi);
-	struct nabz_ws *ws = nabz_ws__from_wsi(wsi);
-
-	(void)user;
-	switch(reason){
-		case LWS_CALLBACK_RAW_ADOPT:
-			return 0;
-		case LWS_CALLBACK_RAW_RX:
-			if(conn == NULL) return -1;
-			return on_upstream_rx(wsi, ws, conn, in, len);
-		case LWS_CALLBACK_RAW_WRITEABLE:
-			if(conn == NULL) return 0;
-			return on_upstream_writeable(wsi, ws, conn);
-		case LWS_CALLBACK_RAW_CLOSE:
-			if(conn){
-				lws_set_opaque_user_data(wsi, NULL);
-				on_upstream_closed(conn);
-			}
-			return 0;
-		default:
-			return 0;
-	}
 }

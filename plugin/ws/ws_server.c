@@ -319,9 +319,10 @@ static struct nabz_ws *thread_create(struct nabz_listener *sh, unsigned index, c
 	if(index == 0 && cfg->ws_tls_listeners.count) info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
 	info.port = CONTEXT_PORT_NO_LISTEN;
 	info.user = ws;
-	/* Each browser costs three descriptors of the broker process (its
-	 * socket, the upstream socket, the broker's end of it). */
-	info.fd_limit_per_thread = (unsigned)(cfg->ws_max_connections * 2 + 256);
+	/* lws holds each browser's socket (its broker link is ours,
+	 * ws_upstream.c), the wake link and listeners' adopted sockets;
+	 * any one thread may get every browser. */
+	info.fd_limit_per_thread = (unsigned)(cfg->ws_max_connections + 256);
 	info.timeout_secs = (unsigned)cfg->ws_handshake_timeout_s;
 	nabz_ws__header_size_setup(ws, &info);
 	ws->context = lws_create_context(&info);
