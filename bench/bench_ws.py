@@ -247,7 +247,7 @@ def main():
     if args.rates:
         rates = [float(x) for x in args.rates.split(",")]
     elif q:
-        rates = [10, 20, 50, 100, 200, 300, 400]
+        rates = [10, 20, 50, 75, 100, 150, 200, 300, 400]
     else:
         rates = [10, 20, 30, 50, 75, 100, 150, 200, 250, 300, 350, 400, 500, 600, 800]
     step_seconds = 8 if not q else 4
