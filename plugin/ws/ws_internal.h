@@ -213,7 +213,7 @@ void nabz_ws__broker_bytes(struct nabz_conn *conn, uint8_t *data, size_t len);
 void nabz_ws__broker_writable(struct nabz_conn *conn);
 void nabz_ws__broker_closed(struct nabz_conn *conn);
 /* Connects to the broker's unix socket and hands the socket to lws under
- * protocol (on the upstream vhost). Returns the new wsi, or NULL with
+ * protocol (on the upstream vhost): the wake link's. Returns the new wsi, or NULL with
  * errno set (the broker's backlog full: EAGAIN; not listening yet:
  * ENOENT or ECONNREFUSED). */
 struct lws *nabz_ws__dial_broker(struct nabz_ws *ws, const char *protocol);

@@ -331,7 +331,8 @@ static struct nabz_ws *thread_create(struct nabz_listener *sh, unsigned index, c
 		goto error;
 	}
 
-	/* The broker links are adopted into a vhost with no listener. */
+	/* The wake link (ws_wake.c) is adopted into a vhost with no listener;
+	 * browsers' broker links are not lws's (ws_upstream.c). */
 	memset(&ui, 0, sizeof(ui));
 	ui.vhost_name = "nabz-upstream";
 	ui.port = CONTEXT_PORT_NO_LISTEN;
