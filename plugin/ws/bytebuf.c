@@ -47,6 +47,15 @@ void nabz_bytebuf__consume(struct nabz_bytebuf *b, size_t n)
 	}
 }
 
+void nabz_bytebuf__unappend(struct nabz_bytebuf *b, size_t n)
+{
+	if(n >= b->len){
+		nabz_bytebuf__consume(b, b->len);
+		return;
+	}
+	b->len -= n;
+}
+
 void nabz_bytebuf__free(struct nabz_bytebuf *b)
 {
 	free(b->data);

@@ -21,6 +21,8 @@ const uint8_t *nabz_bytebuf__peek(const struct nabz_bytebuf *b, size_t *n);
 /* Drops n read bytes; an emptied large buffer is freed, so idle
  * connections hold no buffer memory. */
 void nabz_bytebuf__consume(struct nabz_bytebuf *b, size_t n);
+/* Takes back the last n bytes appended (all when n > len). */
+void nabz_bytebuf__unappend(struct nabz_bytebuf *b, size_t n);
 void nabz_bytebuf__free(struct nabz_bytebuf *b);
 
 #endif

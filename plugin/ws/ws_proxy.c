@@ -253,11 +253,15 @@ static int on_receive(struct lws *wsi, struct nabz_ws *ws, struct nabz_conn *con
 	NABZ_WS_COUNT(ws, bytes_in, len);
 	if(lws_is_final_fragment(wsi)) NABZ_WS_COUNT(ws, frames_in, 1);
 	if(!lws_frame_is_binary(wsi)){
+		/* what came of this message stays here: the broker gets the
+		 * messages before it, none of this one */
+		nabz_bytebuf__unappend(&conn->up, conn->msg_len - len);
 		nabz_ws__refuse(ws, NABZ_REFUSED_PROTOCOL, conn->details.address, "a text frame (MQTT needs binary frames)");
 		lws_close_reason(wsi, LWS_CLOSE_STATUS_UNACCEPTABLE_OPCODE, (unsigned char *)"MQTT needs binary frames", 24);
 		return -1;
 	}
 	if(conn->msg_len > (size_t)ws->cfg->ws_max_message_bytes){
+		nabz_bytebuf__unappend(&conn->up, conn->msg_len - len);
 		nabz_ws__refuse(ws, NABZ_REFUSED_TOO_LARGE, conn->details.address,
 				"a message larger than ws_max_message_bytes");
 		lws_close_reason(wsi, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE, (unsigned char *)"message too large", 17);
@@ -277,7 +281,12 @@ static int on_receive(struct lws *wsi, struct nabz_ws *ws, struct nabz_conn *con
 		lws_rx_flow_control(wsi, 0);
 		conn->rx_paused = true;
 	}
-	if(nabz_upstream__is_open(conn)) flush_up(conn);
+	/* A message goes to the broker once it is whole, so that one over
+	 * ws_max_message_bytes is refused (1009) before any of it reaches the
+	 * broker, which would otherwise act on its first part. A message of
+	 * more than half the buffer (ws_buffer_bytes below twice
+	 * ws_max_message_bytes) goes on as it comes, under flow control. */
+	if(nabz_upstream__is_open(conn) && (lws_is_final_fragment(wsi) || conn->up.len > limit / 2)) flush_up(conn);
 	return 0;
 }
 

@@ -155,6 +155,11 @@ def test_text_frames_and_oversized_messages_close_the_connection(broker_factory)
     op, payload = ws.recv_frame()
     assert op == 0x8 and payload[:2] == b"\x03\xf1"      # 1009 message too big
     ws.close()
+    # none of the refused message reached the broker (a message goes on
+    # once whole): the broker saw a client that went, not a bad packet
+    wait_for_log(b, "web-big")
+    time.sleep(0.3)
+    assert "oversize packet" not in b.read_log()
     ws = WsClient(b.ws_port)
     ws.send_frame(mqtt_connect("web-text"), opcode=0x1)
     op, payload = ws.recv_frame()
