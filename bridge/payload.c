@@ -34,6 +34,8 @@ cJSON *nabz_payload__sources(const struct nabz_bridge *b, int64_t now_ms)
 	}
 	for(size_t i = 0; i < b->watch_count; i++) cJSON_AddItemToArray(watch, cJSON_CreateString(b->watch[i]));
 	cJSON_AddNumberToObject(d, "discovered", (double)b->discovered);
+	/* replayed recordings, not the live APIs: every screen must say so */
+	cJSON_AddBoolToObject(d, "demo", b->cfg->demo);
 	for(int i = 0; i < NABZ_SRC_COUNT; i++){
 		const struct nabz_source_state *s = &b->src[i];
 		const struct nabz_source_cfg *sc = &b->cfg->sources[i];

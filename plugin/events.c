@@ -16,6 +16,8 @@
 #include "client_ids.h"
 #include "contract.h"
 #include "control.h"
+#include "data_mode.h"
+#include "cluster_link.h"
 #include "events.h"
 #include "log.h"
 #include "nabz.h"
@@ -309,4 +311,19 @@ int nabz_events__control(int event, void *event_data, void *userdata)
 				mosquitto_strerror(rc));
 	}
 	return rc;
+}
+
+int nabz_events__message(int event, void *event_data, void *userdata)
+{
+	struct mosquitto_evt_message *ed = event_data;
+	struct nabz *nabz = userdata;
+
+	if(strcmp(ed->topic, nabz->sources_topic) == 0){
+		/* Only publishers may publish there (access.c): the bridge. */
+		enum nabz_data_mode mode = nabz_data_mode__of_sources(ed->payload, ed->payloadlen);
+		if(mode != NABZ_DATA_UNKNOWN) nabz_seam__set_data_mode(&nabz->seam, (int)mode);
+		return MOSQ_ERR_SUCCESS;
+	}
+	if(nabz->cluster.enabled) return nabz_cluster_link__on_message(event, event_data, userdata);
+	return MOSQ_ERR_SUCCESS;
 }

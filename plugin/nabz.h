@@ -33,6 +33,7 @@ struct nabz {
 	struct nabz_registry reg;
 
 	char *stats_topic;            /* "<prefix>/stats" */
+	char *sources_topic;          /* "<prefix>/sources": says whether data is demo */
 	size_t prefix_len;            /* strlen(cfg.topic_prefix) */
 
 	int64_t started_ms;           /* monotonic, for uptime_s */
@@ -70,7 +71,6 @@ struct nabz {
 	int64_t cluster_sent_ms;          /* monotonic, the last one */
 	uint64_t cluster_sent_peak;       /* the cluster peak it carried */
 	struct nabz_counts cluster_sent_counts; /* this node's figures it carried */
-	bool message_registered;          /* MOSQ_EVT_MESSAGE (clustered only) */
 	struct nabz_ratelog cluster_ignored_log;  /* cluster_link.c: messages it could not use */
 };
 

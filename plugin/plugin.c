@@ -39,6 +39,9 @@ static const struct {
 	{MOSQ_EVT_DISCONNECT, nabz_events__disconnect, NULL},
 	{MOSQ_EVT_CONTROL, nabz_events__control, NABZ_CONTROL_TOPIC},
 	{MOSQ_EVT_TICK, nabz_events__tick, NULL},
+	/* Every PUBLISH the broker receives: one compare unless it is the
+	 * bridge's sources message or (clustered) a node's. */
+	{MOSQ_EVT_MESSAGE, nabz_events__message, NULL},
 };
 #define CALLBACK_COUNT (sizeof(callbacks) / sizeof(callbacks[0]))
 
@@ -120,6 +123,7 @@ static void nabz_free(struct nabz *nabz)
 	nabz_cluster_link__cleanup(nabz);
 	nabz_config__free(&nabz->cfg);
 	free(nabz->stats_topic);
+	free(nabz->sources_topic);
 	free(nabz);
 }
 
@@ -156,6 +160,9 @@ int mosquitto_plugin_init(mosquitto_plugin_id_t *identifier, void **userdata,
 	nabz->stats_topic = malloc(nabz->prefix_len + sizeof("/" NABZ_SUBTOPIC_STATS));
 	if(nabz->stats_topic == NULL) goto error;
 	sprintf(nabz->stats_topic, "%s/" NABZ_SUBTOPIC_STATS, nabz->cfg.topic_prefix);
+	nabz->sources_topic = malloc(nabz->prefix_len + sizeof("/" NABZ_SUBTOPIC_SOURCES));
+	if(nabz->sources_topic == NULL) goto error;
+	sprintf(nabz->sources_topic, "%s/" NABZ_SUBTOPIC_SOURCES, nabz->cfg.topic_prefix);
 	if(nabz_cluster_link__init(nabz, 0) != 0) goto error;
 	load_state(nabz);
 	nabz_reclaim__init(&nabz->reclaim, nabz->cfg.reclaim_dropped_messages);
@@ -173,14 +180,6 @@ int mosquitto_plugin_init(mosquitto_plugin_id_t *identifier, void **userdata,
 		}
 	}
 	if(nabz->cluster.enabled){
-		/* Only clustered: every PUBLISH the broker receives runs it. */
-		rc = mosquitto_callback_register(identifier, MOSQ_EVT_MESSAGE, nabz_cluster_link__on_message,
-				NULL, nabz);
-		if(rc != MOSQ_ERR_SUCCESS){
-			nabz_log_err("cannot register the cluster's message callback: %s", mosquitto_strerror(rc));
-			goto error;
-		}
-		nabz->message_registered = true;
 		nabz_log_info("cluster: node \"%s\", role %s, heartbeat %ld ms, deadline %ld ms, %zu peer accounts",
 				nabz->cfg.cluster_node, nabz->cfg.cluster_role, nabz->cfg.cluster_heartbeat_ms,
 				nabz->cfg.cluster_deadline_ms, nabz->cfg.cluster_peers.count);
@@ -206,9 +205,6 @@ int mosquitto_plugin_init(mosquitto_plugin_id_t *identifier, void **userdata,
 	return MOSQ_ERR_SUCCESS;
 
 error:
-	if(nabz->message_registered){
-		mosquitto_callback_unregister(identifier, MOSQ_EVT_MESSAGE, nabz_cluster_link__on_message, NULL);
-	}
 	while(registered-- > 0){
 		mosquitto_callback_unregister(identifier, callbacks[registered].event,
 				callbacks[registered].cb, callbacks[registered].event_data);
@@ -227,9 +223,6 @@ int mosquitto_plugin_cleanup(void *userdata, struct mosquitto_opt *options, int 
 	for(size_t i = 0; i < CALLBACK_COUNT; i++){
 		mosquitto_callback_unregister(nabz->pid, callbacks[i].event, callbacks[i].cb,
 				callbacks[i].event_data);
-	}
-	if(nabz->message_registered){
-		mosquitto_callback_unregister(nabz->pid, MOSQ_EVT_MESSAGE, nabz_cluster_link__on_message, NULL);
 	}
 	nabz_tick__save_state(nabz, nabz_time__mono_ms());
 	nabz_free(nabz);

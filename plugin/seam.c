@@ -75,6 +75,16 @@ void nabz_seam__publish_cluster(struct nabz_seam *seam, const struct nabz_cluste
 	pthread_mutex_unlock(&seam->lock);
 }
 
+void nabz_seam__set_data_mode(struct nabz_seam *seam, int mode)
+{
+	atomic_store_explicit(&seam->data_mode, mode, memory_order_relaxed);
+}
+
+int nabz_seam__data_mode(struct nabz_seam *seam)
+{
+	return atomic_load_explicit(&seam->data_mode, memory_order_relaxed);
+}
+
 void nabz_seam__read_cluster(struct nabz_seam *seam, struct nabz_cluster_summary *cl)
 {
 	pthread_mutex_lock(&seam->lock);

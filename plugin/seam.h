@@ -95,6 +95,9 @@ struct nabz_seam {
 	/* Broker thread stores, service thread 0 exchanges with 0 (no lock):
 	 * when to wake the broker loop (monotonic ms), 0 for no request. */
 	_Atomic int64_t wake_at_ms;
+	/* Broker thread stores, service threads load (no lock): enum
+	 * nabz_data_mode, what the bridge's sources message last said. */
+	_Atomic int data_mode;
 	/* {lock} written by the broker thread */
 	struct nabz_counts counts;
 	int64_t last_tick_ms;             /* monotonic */
@@ -121,6 +124,8 @@ void nabz_seam__request_wake(struct nabz_seam *seam, int64_t at_ms);
 void nabz_seam__publish_figures(struct nabz_seam *seam, const struct nabz_counts *c,
 		const struct nabz_tcp_metrics *tcp, int64_t now_ms);
 void nabz_seam__publish_cluster(struct nabz_seam *seam, const struct nabz_cluster_summary *cl);
+/* mode: an enum nabz_data_mode (data_mode.h). */
+void nabz_seam__set_data_mode(struct nabz_seam *seam, int mode);
 /* Takes the details recorded for client_id; returns false when none. */
 bool nabz_seam__take_details(struct nabz_seam *seam, const char *client_id, struct nabz_ws_details *out);
 /* Logs the queued lines through log_fn and empties the queue. */
@@ -131,6 +136,7 @@ void nabz_seam__read_figures(struct nabz_seam *seam, struct nabz_counts *c, int6
 		int64_t *last_tick_ms);
 void nabz_seam__read_tcp(struct nabz_seam *seam, struct nabz_tcp_metrics *tcp);
 void nabz_seam__read_cluster(struct nabz_seam *seam, struct nabz_cluster_summary *cl);
+int nabz_seam__data_mode(struct nabz_seam *seam);
 /* Records (replacing any older entry for the same id); entries never
  * taken expire after NABZ_PENDING_TTL_MS, and the oldest go when there are
  * NABZ_PENDING_MAX of them or NABZ_PENDING_MAX_BYTES. Sets *seq to the

@@ -12,6 +12,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "data_mode.h"
 #include "stats.h"
 #include "timeutil.h"
 #include "ws_internal.h"
@@ -54,6 +55,11 @@ static char *health_body(struct nabz_ws *ws, int *status)
 			"\"total_sessions\":%llu", ok && !cut_off ? "healthy" : "degraded",
 			(long long)((now - started) / 1000), (unsigned long long)c.active,
 			(unsigned long long)c.total_sessions);
+	if(nabz_data_mode__name(nabz_seam__data_mode(ws->seam))){
+		/* "demo": the bridge replays recorded responses, not live prices */
+		n += snprintf(body + n, 384 - (size_t)n, ",\"data\":\"%s\"",
+				nabz_data_mode__name(nabz_seam__data_mode(ws->seam)));
+	}
 	if(cl.enabled){
 		/* node ids are [A-Za-z0-9_-] (config.c): no escaping needed */
 		n += snprintf(body + n, 384 - (size_t)n, ",\"node\":\"%s\",\"cluster_link\":\"%s\"",

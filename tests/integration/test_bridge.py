@@ -314,6 +314,14 @@ def test_news_deduplicated_across_restarts(broker_factory, fake):
         c.loop_stop()
 
 
+def health_data(broker):
+    """What the broker's /health says of the data: "live", "demo" or None."""
+    import json
+    import urllib.request
+    with urllib.request.urlopen("http://127.0.0.1:%d/health" % broker.ws_port, timeout=5) as r:
+        return json.loads(r.read()).get("data")
+
+
 def test_demo_mode_replays_recorded_data_labelled_demo(broker_factory, fake):
     import os
     broker = broker_for_bridge(broker_factory)
@@ -332,6 +340,10 @@ def test_demo_mode_replays_recorded_data_labelled_demo(broker_factory, fake):
         assert news["source"] == "demo"
         assert fake.requests == []                        # nothing asked of any API
         assert "DEMO DATA: replaying" in bridge.read_log()
+        # the sources say it, and so does the broker's /health, to anyone who looks
+        src = w.wait_for(lambda d: "sources" in d, topic="crypto/sources")
+        assert src["demo"] is True
+        assert wait_until(lambda: health_data(broker) == "demo")
     finally:
         assert bridge.stop() == 0, bridge.read_log()
         w.close()
@@ -349,6 +361,8 @@ def test_discovery_adds_newly_listed_coins(broker_factory, fake):
         assert newc["price_usd"] == pytest.approx(1.5)
         src = w.wait_for(lambda d: "NEWC" in d.get("watching", []), topic="crypto/sources")
         assert src["discovered"] >= 2                    # NEWC and the others in the top 5
+        assert src["demo"] is False                      # live APIs (the fakes)
+        assert wait_until(lambda: health_data(broker) == "live")
         assert "discovery: now watching NEWC (newcoin-token)" in bridge.read_log()
     finally:
         assert bridge.stop() == 0, bridge.read_log()
