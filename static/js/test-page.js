@@ -83,12 +83,21 @@
   $('clear-log').addEventListener('click', function () { $('message-log').replaceChildren(); });
 
   client.on('stats_update', function (m) { showStats(m.data); });
+  // The bridge's source health, always: it says whether the data is
+  // recorded demo data (the banner above). Not one of the four groups, so
+  // no group count moves for it; not logged (it changes every second).
+  client.subscribe('sources');
   client.on('message', function (m) {
-    if (m.type === 'stats_update') return;   // shown above, not worth a log line each
+    if (m.type === 'stats_update' || m.type === 'sources_update') return;   // shown above, not worth a log line each
     log('msg', m.topic + ' ' + m.type + ' ' + JSON.stringify(m.data).slice(0, 300));
   });
   client.on('connected', function () { log('info', 'connected to ' + client.url); });
   client.on('disconnected', function () { log('error', 'disconnected'); });
   client.on('reconnecting', function (m) { log('info', 'reconnecting in ' + m.data.delay_ms + ' ms (attempt ' + m.data.attempt + ')'); });
   client.on('session', function (m) { $('session-info').textContent = 'session ' + m.data.session_id; });
+  // Recorded demo data is said as long as it lasts (the client tracks it).
+  client.on('data_mode', function () {
+    $('demo-banner').hidden = !client.demo;
+    log('info', client.demo ? 'the data is recorded demo data, not live' : 'the data is live');
+  });
 })();

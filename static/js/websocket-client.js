@@ -7,7 +7,9 @@
  * creates window.wsClient (unless the tag says data-auto="false"),
  * connects to ws(s)://<host>/mqtt, and keeps these elements current where
  * the page has them: #ws-connection-status, #ws-status-dot,
- * #ws-status-text, #active-users-count, #total-sessions-count.
+ * #ws-status-text, #active-users-count, #total-sessions-count. When the
+ * data is the bridge's recorded demo data, the status bar says so (it
+ * gets a #ws-demo item) for as long as it is.
  *
  * Script-tag options (all optional): data-url (WebSocket URL),
  * data-groups ("prices,market": subscribed besides "stats"),
@@ -19,10 +21,13 @@
  *   c.on('price_update', (msg) => ...); c.off(type, handler);
  *   const stats = await c.requestStats();
  *   c.close();
- * A handler receives {type, data, ts, topic, group, stale, age_s}; stale
- * and age_s (the bridge's data.age_s plus the time since ts, else the time
- * since data.source_ts) are there for every message, so a page can badge
- * old prices.
+ * A handler receives {type, data, ts, topic, group, stale, age_s, demo};
+ * stale and age_s (the bridge's data.age_s plus the time since ts, else
+ * the time since data.source_ts) are there for every message, so a page
+ * can badge old prices; demo is true for recorded demo data (its
+ * data.source is "demo"). c.demo says whether the data seen so far is demo
+ * (a demo price, or crypto/sources saying "demo": true, until it says
+ * false); a 'data_mode' event ({data: {demo}}) follows each change.
  *
  * Reconnects by itself: exponential backoff with full jitter (a delay
  * drawn uniformly from [0, min(max, base * 2^attempt))), so thousands of
@@ -147,8 +152,10 @@
   /* ---- the status bar ----------------------------------------------- */
 
   var LABELS = {
-    en: { online: 'Connected', offline: 'Disconnected', reconnecting: 'Reconnecting…', connecting: 'Connecting…' },
-    fa: { online: 'متصل', offline: 'قطع', reconnecting: 'در حال اتصال دوباره…', connecting: 'در حال اتصال…' },
+    en: { online: 'Connected', offline: 'Disconnected', reconnecting: 'Reconnecting…', connecting: 'Connecting…',
+      demo: 'Demo data, not live' },
+    fa: { online: 'متصل', offline: 'قطع', reconnecting: 'در حال اتصال دوباره…', connecting: 'در حال اتصال…',
+      demo: 'داده‌های نمایشی، نه زنده' },
   };
 
   function pageLang() {
@@ -202,6 +209,23 @@
     }
     if (text) text.textContent = this.label(state);
     for (var id in this.counts) this.writeCount(id, this.counts[id], false);
+    this.renderDemo();
+  };
+  /* Demo data: an item of the status bar says so while it lasts. */
+  DomBinding.prototype.renderDemo = function () {
+    var bar = this.byId('ws-connection-status');
+    var item = this.byId('ws-demo');
+    if (!bar) return;
+    if (!item && this.client.demo) {
+      item = root.document.createElement('span');
+      item.id = 'ws-demo';
+      item.className = 'ws-status-item ws-demo';
+      bar.appendChild(item);
+    }
+    if (!item) return;
+    item.hidden = !this.client.demo;
+    item.textContent = this.label('demo');
+    bar.classList.toggle('ws-demo-data', !!this.client.demo);
   };
   DomBinding.prototype.label = function (state) {
     var l = this.client.options.labels || LABELS[pageLang()] || LABELS.en;
@@ -266,6 +290,7 @@
     this.timer = null;
     this.session = null;
     this.lastStats = null;
+    this.demo = false;
     this.userId = deviceId();
     this.dom = o.bindDom ? new DomBinding(this) : null;
     var self = this;
@@ -404,7 +429,16 @@
       group: topicGroup(this.options.prefix, topic),
       stale: data.stale === true,
       age_s: dataAge(data, Date.now(), body.ts),
+      demo: data.source === 'demo' || (body.type === 'sources_update' && data.demo === true),
     };
+    // Demo until the bridge's sources say otherwise: a live price alone
+    // does not end it (a page may hold both while the bridge changes).
+    var demo = msg.demo ? true : (body.type === 'sources_update' && data.demo === false) ? false : this.demo;
+    if (demo !== this.demo) {
+      this.demo = demo;
+      if (this.dom) this.dom.renderDemo();
+      this._emit('data_mode', { type: 'data_mode', data: { demo: demo }, ts: new Date().toISOString() });
+    }
     if (msg.type === 'stats_update') {
       this.lastStats = data;
       if (this.dom) this.dom.stats(data);

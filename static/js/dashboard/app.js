@@ -47,6 +47,17 @@ client.on('news_recent', (m) => news.recent(m));
 client.on('alert', (m) => alerts.update(m));
 client.on('sources_update', (m) => sources.update(m));
 client.on('stats_update', (m) => audience.update(m.data));
+
+/* Recorded demo data is said plainly for as long as it lasts: a banner on
+ * every view, "demo" badges and source states (the client library tracks
+ * it: a demo price, or crypto/sources saying "demo"). */
+function paintDemo() {
+  $('demo-banner').hidden = !client.demo;
+  html.classList.toggle('demo-data', !!client.demo);
+  sources.demo = !!client.demo;
+  sources.paint();
+}
+client.on('data_mode', paintDemo);
 ['prices', 'market', 'news', 'alerts', 'sources'].forEach((g) => client.subscribe(g));
 
 setInterval(() => prices.tick(), 1000);
@@ -128,4 +139,5 @@ $('notify-toggle').addEventListener('click', async () => {
 alerts.notify = store.get('nabz.notify') === '1' && 'Notification' in window && Notification.permission === 'granted';
 
 applyLang(html.lang === 'fa' ? 'fa' : 'en');
+paintDemo();
 html.classList.add('dashboard-ready');

@@ -26,7 +26,7 @@ function cap(list, max) {
 /* ---- market ---------------------------------------------------------- */
 
 export class Market {
-  constructor() { this.data = null; }
+  constructor() { this.data = null; this.demo = false; }
   update(msg) { this.data = msg.data; this.paint(); }
   paint() {
     const d = this.data;
@@ -168,7 +168,9 @@ export class Sources {
       th.scope = 'row';
       th.setAttribute('dir', 'ltr');
       const st = el('td');
-      const status = ['ok', 'down'].includes(s.status) ? s.status : 'unknown';
+      let status = ['ok', 'down'].includes(s.status) ? s.status : 'unknown';
+      // a recorded response that parsed is "demo", not a healthy live source
+      if (status === 'ok' && (d.demo === true || this.demo)) status = 'demo';
       const badge = el('span', 'health health-' + status, t('status_' + status));
       if (s.last_error) badge.title = s.last_error;
       st.append(badge);

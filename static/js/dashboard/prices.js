@@ -130,10 +130,13 @@ export class PriceTable {
     const age = (r.ageS || 0) + (Date.now() - r.receivedAt) / 1000;
     const stale = r.data.stale === true || age > STALE_AFTER_S;
     const b = r.cells.badge;
-    const text = (stale ? t('stale') : t('live')) + ' · ' + fmtAge(age);
+    // Recorded demo data is never called "live", however fresh.
+    const demo = r.data.source === 'demo';
+    const text = (stale ? t('stale') : demo ? t('demo_badge') : t('live')) + ' · ' + fmtAge(age);
     if (b.textContent !== text) b.textContent = text;
     b.classList.toggle('stale', stale);
-    b.classList.toggle('live', !stale);
+    b.classList.toggle('demo', demo && !stale);
+    b.classList.toggle('live', !stale && !demo);
     r.tr.classList.toggle('is-stale', stale);
   }
 
