@@ -76,6 +76,20 @@ static int read_sources(struct nabz_cfg_reader *r, const cJSON *root, struct nab
 	return r->failed ? -1 : 0;
 }
 
+int nabz_bridge_cfg__add_rules(struct nabz_bridge_cfg *cfg, struct nabz_rule *rules, size_t n)
+{
+	struct nabz_rule *all = realloc(cfg->rules, (cfg->rule_count + n + 1) * sizeof(*all));
+
+	if(all == NULL){
+		for(size_t i = 0; i < n; i++) free(rules[i].name);
+		return -1;
+	}
+	memcpy(all + cfg->rule_count, rules, n * sizeof(*all));
+	cfg->rules = all;
+	cfg->rule_count += n;
+	return 0;
+}
+
 static int read_rules(struct nabz_cfg_reader *r, const cJSON *root, struct nabz_bridge_cfg *cfg)
 {
 	static const char *const keys[] = {"symbol", "above", "below", "move_pct", "window_s", NULL};

@@ -46,6 +46,11 @@ struct nabz_rule {
 	char *name;                  /* e.g. "BTC above 100000" */
 };
 
+struct nabz_bridge_cfg;
+/* Appends n rules to cfg's (taking their names); 0, or -1 when out of
+ * memory (the names are freed then). */
+int nabz_bridge_cfg__add_rules(struct nabz_bridge_cfg *cfg, struct nabz_rule *rules, size_t n);
+
 struct nabz_bridge_cfg {
 	struct nabz_mqtt_cfg mqtt;       /* owned */
 	/* data */

@@ -1,7 +1,12 @@
 /* Demo mode: the recorded responses in place of the APIs. */
 #include "demo.h"
 
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
 
 unsigned nabz_demo__rounds(const char *dir)
 {
@@ -38,4 +43,60 @@ int nabz_demo__requests(const struct nabz_source_ops *ops, const struct nabz_sou
 		rc |= nabz_requests__add(out, ops->demo[k].kind, NULL, 0, url);
 	}
 	return rc;
+}
+
+/* The USD price of coin (a CoinGecko id) in snapshot i, or NAN. */
+static double recorded_price(const char *dir, unsigned i, const char *coin)
+{
+	char path[4096], *text = NULL;
+	cJSON *root, *usd;
+	double price = NAN;
+	FILE *f;
+	long len;
+
+	snprintf(path, sizeof(path), "%s/coingecko/prices-%u.json", dir, i);
+	f = fopen(path, "r");
+	if(f == NULL) return NAN;
+	if(fseek(f, 0, SEEK_END) == 0 && (len = ftell(f)) > 0 && len < (1 << 20) && fseek(f, 0, SEEK_SET) == 0
+			&& (text = malloc((size_t)len)) != NULL && fread(text, 1, (size_t)len, f) == (size_t)len){
+		root = cJSON_ParseWithLength(text, (size_t)len);
+		usd = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(root, coin), "usd");
+		if(cJSON_IsNumber(usd) && usd->valuedouble > 0) price = usd->valuedouble;
+		cJSON_Delete(root);
+	}
+	free(text);
+	fclose(f);
+	return price;
+}
+
+size_t nabz_demo__rules(const char *dir, unsigned n, struct nabz_rule *out)
+{
+	static const char *const coins[NABZ_DEMO_RULES_MAX][2] = {{"BTC", "bitcoin"}, {"ETH", "ethereum"}};
+	size_t count = 0;
+
+	for(size_t c = 0; c < NABZ_DEMO_RULES_MAX; c++){
+		double lo = INFINITY, hi = 0, pct;
+		char name[96];
+
+		for(unsigned i = 0; i < n; i++){
+			double p = recorded_price(dir, i, coins[c][1]);
+			if(isnan(p)) continue;
+			if(p < lo) lo = p;
+			if(p > hi) hi = p;
+		}
+		if(hi <= lo) continue;
+		/* two significant digits: a rule a person can read */
+		pct = (hi - lo) / lo * 100.0 / 3.0;
+		pct = round(pct * pow(10, 1 - floor(log10(pct)))) / pow(10, 1 - floor(log10(pct)));
+		memset(&out[count], 0, sizeof(out[count]));
+		snprintf(out[count].symbol, sizeof(out[count].symbol), "%s", coins[c][0]);
+		out[count].kind = NABZ_RULE_MOVE;
+		out[count].threshold = pct;
+		out[count].window_s = 300;
+		snprintf(name, sizeof(name), "demo: %s moves %g%% within 300s", coins[c][0], pct);
+		out[count].name = strdup(name);
+		if(out[count].name == NULL) break;
+		count++;
+	}
+	return count;
 }

@@ -14,11 +14,25 @@
 
 #include "cli.h"
 #include "config.h"
+#include "demo.h"
 #include "log.h"
 #include "loop.h"
 #include "sources.h"
 #include "stream.h"
 #include "timeutil.h"
+
+/* Demo mode: adds the rules that fire on the recorded data (demo.h). */
+static void add_demo_rules(struct nabz_bridge_cfg *cfg, const char *demo_dir, bool say)
+{
+	struct nabz_rule rules[NABZ_DEMO_RULES_MAX];
+	size_t n = nabz_demo__rules(demo_dir, nabz_demo__rounds(demo_dir), rules);
+
+	if(nabz_bridge_cfg__add_rules(cfg, rules, n) != 0){
+		nabz_log(LOG_ERR, "demo: no demo alert rules (out of memory)");
+		return;
+	}
+	for(size_t i = 0; say && i < n; i++) nabz_log(LOG_NOTICE, "demo: alert rule \"%s\"", rules[i].name);
+}
 
 /* SIGHUP: the alert rules are read again; a bad file keeps the old ones. */
 static void reload_rules(struct nabz_bridge *b, const char *path, struct nabz_bridge_cfg *rules_cfg)
@@ -31,6 +45,7 @@ static void reload_rules(struct nabz_bridge *b, const char *path, struct nabz_br
 		nabz_log(LOG_ERR, "reload: keeping the current rules: %s", err);
 		return;
 	}
+	if(b->cfg->demo) add_demo_rules(&fresh, b->cfg->demo_dir, false);
 	if(nabz_alerts__init(&alerts, fresh.rules, fresh.rule_count, fresh.hysteresis_pct, fresh.cooldown_s * 1000) != 0){
 		nabz_bridge_cfg__free(&fresh);
 		return;
@@ -77,6 +92,7 @@ int main(int argc, char **argv)
 		cfg.demo = true;
 		cfg.sources[NABZ_SRC_RSS].enabled = true;
 	}
+	if(cfg.demo && !check_only) add_demo_rules(&cfg, cfg.demo_dir, true);
 	if(check_only){
 		printf("nabz-bridge: configuration %s is valid\n", config_path);
 		nabz_bridge_cfg__free(&cfg);

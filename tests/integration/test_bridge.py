@@ -340,6 +340,9 @@ def test_demo_mode_replays_recorded_data_labelled_demo(broker_factory, fake):
         assert news["source"] == "demo"
         assert fake.requests == []                        # nothing asked of any API
         assert "DEMO DATA: replaying" in bridge.read_log()
+        # rules that fire on the recorded data (the shipped ones never do)
+        assert 'demo: alert rule "demo: BTC moves ' in bridge.read_log()
+        assert 'demo: alert rule "demo: ETH moves ' in bridge.read_log()
         # the sources say it, and so does the broker's /health, to anyone who looks
         src = w.wait_for(lambda d: "sources" in d, topic="crypto/sources")
         assert src["demo"] is True

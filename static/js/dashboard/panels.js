@@ -100,7 +100,9 @@ export class Alerts {
     this.notify = false;
   }
   text(d) {
-    return d.message || [d.symbol, d.rule].filter(Boolean).join(' ');
+    const text = d.message || [d.symbol, d.rule].filter(Boolean).join(' ');
+    // an alert fired by recorded demo data says so wherever it shows
+    return d.source === 'demo' ? `${t('demo_badge')}: ${text}` : text;
   }
   update(msg) {
     const d = msg.data;
