@@ -45,7 +45,9 @@ cJSON *nabz_payload__sources(const struct nabz_bridge *b, int64_t now_ms)
 		if(!sc->enabled || nabz_source__ops((enum nabz_source_id)i) == NULL) continue;
 		o = cJSON_AddObjectToObject(all, nabz_source__name((enum nabz_source_id)i));
 		if(o == NULL) continue;
-		cJSON_AddStringToObject(o, "status", !s->ever_tried ? "unknown" : s->ok ? "ok" : "down");
+		/* "unknown" until the first answer: a request still in flight at
+		 * the start is not a source that is down */
+		cJSON_AddStringToObject(o, "status", !s->ever_answered ? "unknown" : s->ok ? "ok" : "down");
 		if(s->last_success_wall_ms){
 			nabz_time__rfc3339(s->last_success_wall_ms, ts, sizeof(ts));
 			cJSON_AddStringToObject(o, "last_success", ts);

@@ -125,6 +125,7 @@ static void failed(struct nabz_bridge *b, struct nabz_source_state *s, const cha
 		nabz_log(LOG_WARNING, "%s: %s", nabz_source__name(s->id), why);
 	}
 	s->ok = false;
+	s->ever_answered = true;
 	snprintf(s->last_error, sizeof(s->last_error), "%s", why);
 	/* The interval doubled per failure, capped; then between half and all
 	 * of it ("equal jitter"): spread, but never much earlier. */
@@ -143,8 +144,11 @@ static void succeeded(struct nabz_bridge *b, struct nabz_source_state *s, int64_
 	if(!s->ok && s->ever_tried && s->last_error[0]){
 		nabz_log(LOG_NOTICE, "%s: working again", nabz_source__name(s->id));
 	}
-	if(!s->ok) b->sources_dirty = true;
+	/* Every success is news (its time, latency): the sources message goes
+	 * out at most once a second (nabz_sources__publish). */
+	b->sources_dirty = true;
 	s->ok = true;
+	s->ever_answered = true;
 	s->failures = 0;
 	s->last_success_wall_ms = nabz_time__wall_ms();
 	(void)now_ms;

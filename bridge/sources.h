@@ -33,7 +33,8 @@ struct nabz_source_state {
 	int64_t window_start_ms;         /* request budget, per minute */
 	unsigned window_requests;
 	bool ok;
-	bool ever_tried;
+	bool ever_tried;                 /* a round was started */
+	bool ever_answered;              /* a request ended, well or not: status known */
 	int64_t last_success_wall_ms;
 	double last_latency_ms;
 	char last_error[160];

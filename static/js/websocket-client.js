@@ -178,6 +178,7 @@
     this.client = client;
     this.state = 'connecting';
     this.counts = {};
+    this.filledAt = {};      // id -> when it first showed a figure
   }
   DomBinding.prototype.byId = function (id) {
     return root.document ? root.document.getElementById(id) : null;
@@ -237,7 +238,11 @@
     var old = el.getAttribute('data-value');
     el.setAttribute('data-value', String(value));
     el.textContent = formatCount(value);
-    if (animate && old !== null && old !== String(value)) {
+    // No animation while the figures settle after connecting (the retained
+    // count, then the one that includes this tab): only later changes move.
+    var settled = this.filledAt[id] !== undefined && Date.now() - this.filledAt[id] > 2000;
+    if (this.filledAt[id] === undefined) this.filledAt[id] = Date.now();
+    if (animate && settled && old !== null && old !== String(value)) {
       el.classList.toggle('count-up', Number(old) < value);
       el.classList.toggle('count-down', Number(old) > value);
       pulse(el, 'count-changed');

@@ -393,3 +393,24 @@ def test_binance_stream_gives_sub_second_prices(broker_factory, fake):
         assert bridge.stop() == 0, bridge.read_log()
         stream.close()
         w.close()
+
+
+def test_a_source_still_answering_its_first_request_is_unknown_not_down(broker_factory, fake):
+    """At the start a source whose first request is in flight is "unknown"
+    (not tried yet, as the guide says), never "down"; and every success
+    moves last_success on in the published message."""
+    broker = broker_for_bridge(broker_factory)
+    r, sources = collect(broker, "crypto/sources")
+    fake.set_mode("kraken", "timeout", seconds=1.2)      # slow, within the 2 s timeout
+    bridge = Bridge(bridge_config(broker, fake)).start()
+    try:
+        assert wait_until(lambda: any(m["data"]["sources"]["kraken"]["status"] == "ok" for m in sources))
+        seen = [m["data"]["sources"]["kraken"]["status"] for m in sources]
+        first_ok = seen.index("ok")
+        assert "unknown" in seen[:first_ok], seen
+        assert "down" not in seen[:first_ok], seen
+        assert wait_until(lambda: len({m["data"]["sources"]["binance"].get("last_success")
+                                       for m in sources} - {None}) >= 2), "last_success never moved on"
+    finally:
+        assert bridge.stop() == 0, bridge.read_log()
+        r.loop_stop()

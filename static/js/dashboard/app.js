@@ -102,8 +102,9 @@ function currentTheme() {
 }
 function paintTheme() {
   const dark = currentTheme() === 'dark';
-  // The button names the theme it switches to.
-  $('theme-toggle').textContent = dark ? t('theme_light') : t('theme_dark');
+  // A toggle with its state: "Dark", pressed while the dark theme is on.
+  // Its name is its visible text (WCAG 2.5.3); the title says what it does.
+  $('theme-toggle').textContent = t('theme_dark');
   $('theme-toggle').setAttribute('aria-pressed', dark ? 'true' : 'false');
 }
 $('theme-toggle').addEventListener('click', () => {

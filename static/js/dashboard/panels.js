@@ -177,7 +177,8 @@ export class Sources {
       if (s.last_error) badge.title = s.last_error;
       st.append(badge);
       tr.append(th, st,
-        el('td', 'num', typeof s.latency_ms === 'number' && s.latency_ms > 0 ? t('ms', { n: fmtInt(s.latency_ms) }) : '–'),
+        el('td', 'num', typeof s.latency_ms !== 'number' || s.latency_ms <= 0 ? '–'
+          : s.latency_ms < 1 ? t('ms_lt1') : t('ms', { n: fmtInt(s.latency_ms) })),
         el('td', 'opt', s.last_success ? fmtTime(s.last_success) : '–'),
         el('td', 'num', fmtInt(s.errors_total)));
       return tr;

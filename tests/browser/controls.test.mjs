@@ -1,0 +1,95 @@
+// What a newcomer meets first in the dashboard's controls and figures:
+// buttons whose accessible name is their visible text (WCAG 2.5.3) and
+// whose state is said, counters that do not flash on the first paint, and
+// sub-millisecond latencies that do not read "0 ms".
+//   NABZ_PLUGIN=build/plugin/nabz_plugin.so node --test tests/browser/controls.test.mjs
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { Broker, launchBrowser, publish, priceData, waitFor } from './fixture.mjs';
+
+let broker;
+let browser;
+let pub;
+
+before(async () => {
+  broker = await new Broker().start();
+  browser = await launchBrowser();
+  pub = await broker.publisher();
+  const retained = { retain: true, qos: 0 };
+  await publish(pub, 'crypto/prices/BTC', 'price_update', priceData('BTC', 97000.5), retained);
+  await publish(pub, 'crypto/sources', 'sources_update', {
+    demo: false,
+    sources: { binance: { status: 'ok', latency_ms: 0.4, errors_total: 0, requests_total: 3 },
+      kraken: { status: 'ok', latency_ms: 120.6, errors_total: 0, requests_total: 3 } },
+    watching: ['BTC'], discovered: 0,
+  }, retained);
+});
+
+after(async () => {
+  pub?.end(true);
+  await browser?.close();
+  await broker?.cleanup();
+});
+
+async function open(query) {
+  const p = await browser.newPage();
+  // every class the status bar's counters ever get, from the first paint on
+  await p.addInitScript(() => {
+    window.nabzCountClasses = [];
+    new MutationObserver((list) => {
+      for (const m of list) if (m.target.id === 'active-users-count') window.nabzCountClasses.push(m.target.className);
+    }).observe(document, { subtree: true, attributes: true, attributeFilter: ['class'] });
+  });
+  await p.goto(`${broker.url}/${query}`);
+  await waitFor(() => p.evaluate(() => document.documentElement.classList.contains('dashboard-ready') && window.wsClient.isConnected()),
+    { what: 'dashboard ready' });
+  return p;
+}
+
+const nameAndText = (p, id) => p.evaluate((i) => {
+  const b = document.getElementById(i);
+  return { name: b.getAttribute('aria-label'), text: b.textContent.trim(), pressed: b.getAttribute('aria-pressed'), title: b.title };
+}, id);
+
+for (const lang of ['en', 'fa']) {
+  test(`theme and language buttons (${lang}): the name is the visible text, the state is said`, { timeout: 60000 }, async () => {
+    const p = await open(`?lang=${lang}&theme=dark`);
+    let theme = await nameAndText(p, 'theme-toggle');
+    // no aria-label that differs from the text: the accessible name is the text
+    assert.equal(theme.name, null);
+    assert.equal(theme.text, lang === 'en' ? 'Dark' : 'تیره');
+    assert.equal(theme.pressed, 'true');                  // dark is on
+    assert.ok(theme.title.length > 0);
+    await p.click('#theme-toggle');
+    theme = await nameAndText(p, 'theme-toggle');
+    assert.equal(theme.pressed, 'false');
+    assert.equal(theme.text, lang === 'en' ? 'Dark' : 'تیره');
+    const langBtn = await nameAndText(p, 'lang-toggle');
+    assert.equal(langBtn.name, null);
+    assert.equal(langBtn.text, lang === 'en' ? 'فارسی' : 'English');
+    await p.close();
+  });
+}
+
+test('counters do not animate on the first paint; a later change does', { timeout: 60000 }, async () => {
+  const p = await open('?lang=en');
+  await waitFor(() => p.evaluate(() => document.getElementById('active-users-count').dataset.value !== undefined),
+    { what: 'a count' });
+  await new Promise((r) => setTimeout(r, 2500));
+  assert.ok(!(await p.evaluate(() => window.nabzCountClasses.some((c) => c.includes('count-changed')))),
+    'no count animation while the page fills');
+  // another tab: the count changes later, and that change is shown
+  const other = await open('?lang=en');
+  await waitFor(() => p.evaluate(() => window.nabzCountClasses.some((c) => c.includes('count-changed'))),
+    { what: 'the later change animates' });
+  await other.close();
+  await p.close();
+});
+
+test('a sub-millisecond latency reads "under 1 ms", not "0 ms"', { timeout: 60000 }, async () => {
+  const p = await open('?lang=en');
+  await waitFor(() => p.evaluate(() => document.querySelectorAll('#source-rows tr').length === 2), { what: 'sources' });
+  const lat = await p.$$eval('#source-rows tr', (rows) => rows.map((r) => r.children[2].textContent));
+  assert.deepEqual(lat, ['under 1 ms', '121 ms']);
+  await p.close();
+});
