@@ -5,7 +5,7 @@
 //   NABZ_PLUGIN=build/plugin/nabz_plugin.so node --test tests/browser/controls.test.mjs
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Broker, launchBrowser, publish, priceData, waitFor } from './fixture.mjs';
+import { Broker, launchBrowser, publish, priceData, screenshot, waitFor } from './fixture.mjs';
 
 let broker;
 let browser;
@@ -92,4 +92,56 @@ test('a sub-millisecond latency reads "under 1 ms", not "0 ms"', { timeout: 6000
   const lat = await p.$$eval('#source-rows tr', (rows) => rows.map((r) => r.children[2].textContent));
   assert.deepEqual(lat, ['under 1 ms', '121 ms']);
   await p.close();
+});
+
+test('the wall display fits 1366x768 and 1920x1080: no scrolling, no cut rows, a way back', { timeout: 90000 }, async () => {
+  const retained = { retain: true, qos: 0 };
+  const syms = ['ETH', 'USDT', 'SOL', 'DOGE', 'TON', 'XRP', 'ADA', 'TRX', 'BNB', 'LINK', 'DOT', 'LTC'];
+  for (const [i, s] of syms.entries()) {
+    await publish(pub, `crypto/prices/${s}`, 'price_update', priceData(s, 10 + i), retained);
+  }
+  await publish(pub, 'crypto/market', 'market_update', {
+    total_market_cap_usd: 3.41e12, total_volume_usd: 1.2e11, btc_dominance_pct: 56.7, usdt_irt: 61234,
+    source: 'coingecko', source_ts: new Date().toISOString(),
+  }, retained);
+  for (const [w, h] of [[1366, 768], [1920, 1080]]) {
+    for (const lang of ['en', 'fa']) {
+      const p = await browser.newPage();
+      await p.setViewportSize({ width: w, height: h });
+      await p.goto(`${broker.url}/?display=1&lang=${lang}`);
+      await waitFor(() => p.evaluate(() => document.documentElement.classList.contains('dashboard-ready')
+        && document.querySelectorAll('#price-rows tr').length === 13), { what: 'all rows' });
+      await new Promise((r) => setTimeout(r, 500));      // a frame for the fit
+      const m = await p.evaluate(() => {
+        const se = document.scrollingElement;
+        const wrap = document.querySelector('#prices .table-wrap').getBoundingClientRect();
+        const shown = [...document.querySelectorAll('#price-rows tr')].filter((r) => !r.hidden);
+        const cut = shown.filter((r) => {
+          const b = r.querySelector('.badge').getBoundingClientRect();
+          return r.getBoundingClientRect().bottom > wrap.bottom + 0.5 || b.right > wrap.right + 0.5 || b.left < wrap.left - 0.5;
+        }).map((r) => r.dataset.symbol);
+        const card = (sel) => document.querySelector(sel).getBoundingClientRect();
+        const exit = document.getElementById('display-exit');
+        return {
+          vscroll: se.scrollHeight - se.clientHeight, hscroll: se.scrollWidth - se.clientWidth,
+          shown: shown.length, cut,
+          audienceBottom: card('#audience').bottom, alertsBottom: card('#alerts').bottom, vh: innerHeight,
+          kpi: parseFloat(getComputedStyle(document.querySelector('#market-cap')).fontSize),
+          exit: exit.getClientRects().length > 0 && exit.getAttribute('href') === '/' && exit.textContent.trim(),
+          plots: [...document.querySelectorAll('.chart .plot')].map((x) => x.getBoundingClientRect().height),
+        };
+      });
+      const what = `${w}x${h} ${lang}: ${JSON.stringify(m)}`;
+      assert.ok(m.vscroll <= 0, `no vertical scroll: ${what}`);
+      assert.ok(m.hscroll <= 0, `no horizontal scroll: ${what}`);
+      assert.deepEqual(m.cut, [], `no row or badge cut: ${what}`);
+      assert.ok(m.shown >= 5, `at least five prices: ${what}`);
+      assert.ok(m.audienceBottom <= m.vh && m.alertsBottom <= m.vh, `audience and alerts above the fold: ${what}`);
+      assert.ok(m.kpi >= 24, `figures readable from across a room: ${what}`);
+      assert.ok(m.exit, `a way back: ${what}`);
+      assert.ok(m.plots.length >= 1 && m.plots.every((x) => x >= 60), `the charts have room: ${what}`);
+      await screenshot(p, `wall-${w}x${h}-${lang}`);
+      await p.close();
+    }
+  }
 });

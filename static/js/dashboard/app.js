@@ -40,7 +40,7 @@ const alerts = new Alerts();
 const sources = new Sources();
 const audience = new Audience();
 
-client.on('price_update', (m) => { prices.update(m); charts.price(m); });
+client.on('price_update', (m) => { prices.update(m); charts.price(m); if (displayMode) fitWallSoon(); });
 client.on('market_update', (m) => market.update(m));
 client.on('news', (m) => news.update(m));
 client.on('news_recent', (m) => news.recent(m));
@@ -62,8 +62,30 @@ client.on('data_mode', paintDemo);
 
 setInterval(() => prices.tick(), 1000);
 
+/* The wall display shows the price rows that fit whole: a wall is never
+ * scrolled, and a row cut in half (its badge gone) says less than none. */
+let fitQueued = false;
+function fitWallRows() {
+  fitQueued = false;
+  const wrap = document.querySelector('#prices .table-wrap');
+  const rows = [...document.querySelectorAll('#price-rows tr')];
+  rows.forEach((r) => { r.hidden = false; });
+  const bottom = wrap.getBoundingClientRect().bottom + 0.5;
+  let full = false;
+  for (const r of rows) {
+    full = full || r.getBoundingClientRect().bottom > bottom;
+    r.hidden = full;             // the first that does not fit, and all after it
+  }
+}
+function fitWallSoon() {
+  if (fitQueued) return;
+  fitQueued = true;
+  requestAnimationFrame(fitWallRows);
+}
+
 /* A wall screen asks for the stats every 10 s besides the live updates. */
 if (displayMode) {
+  addEventListener('resize', fitWallSoon);
   setInterval(() => { client.requestStats().then((s) => audience.update(s), () => {}); }, 10000);
 }
 

@@ -46,7 +46,6 @@ class SymbolChart {
     const grid = cssVar('--grid') || '#8884';
     const ink = cssVar('--muted') || '#888';
     const line = cssVar('--accent') || '#2563eb';
-    const display = document.documentElement.classList.contains('display-mode');
     const rem = parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
     const font = `${Math.round(rem * 0.75)}px ${getComputedStyle(document.body).fontFamily}`;
     const axis = { stroke: ink, font, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };
@@ -55,7 +54,7 @@ class SymbolChart {
     const tfmt = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
     this.plot = new window.uPlot({
       width,
-      height: display ? Math.max(220, Math.round((innerHeight - 28 * rem) / 2)) : 180,
+      height: this.height(),
       legend: { show: false },
       cursor: { drag: { x: false, y: false } },
       scales: { x: { time: true } },
@@ -88,10 +87,18 @@ class SymbolChart {
     this.caption();
   }
 
+  /* The wall display gives each plot a share of the screen (its box is
+   * sized by the layout, dashboard.css); elsewhere a fixed height. */
+  height() {
+    if (!document.documentElement.classList.contains('display-mode')) return 180;
+    return Math.max(60, Math.floor(this.plotBox.clientHeight || 180));
+  }
+
   resize() {
     if (!this.plot) return;
     const w = Math.max(200, this.plotBox.clientWidth);
-    if (w !== this.plot.width) this.plot.setSize({ width: w, height: this.plot.height });
+    const h = this.height();
+    if (w !== this.plot.width || h !== this.plot.height) this.plot.setSize({ width: w, height: h });
   }
 
   destroy() {
