@@ -130,7 +130,7 @@ export class PriceTable {
     const age = (r.ageS || 0) + (Date.now() - r.receivedAt) / 1000;
     const stale = r.data.stale === true || age > STALE_AFTER_S;
     const b = r.cells.badge;
-    const text = (stale ? t('stale') : t('live')) + ' · ' + fmtAge(age);
+    const text = t('badge', { state: stale ? t('stale') : t('live'), age: fmtAge(age) });
     if (b.textContent !== text) b.textContent = text;
     b.classList.toggle('stale', stale);
     b.classList.toggle('live', !stale);
