@@ -181,7 +181,7 @@ test('Persian page: no dot beside a digit, feed text isolated, figures read in P
     return out;
   });
   assert.deepEqual(dotted, []);
-  assert.equal(await cell(p, 'TON', 'badge'), 'کهنه، ۱۰ دقیقه پیش');
+  assert.equal(await cell(p, 'TON', 'badge'), 'قدیمی، ۱۰ دقیقه پیش');
   assert.match(await cell(p, 'BTC', 'badge'), /^زنده، [۰-۹]+ ثانیه پیش$/);
   // «$۳٫۴۱ تریلیون» puts the dollar on the wrong side in RTL.
   assert.match(await p.textContent('#market-cap'), /^۳٫۴۱\sتریلیون\sدلار$/);
@@ -204,6 +204,15 @@ test('Persian page: no dot beside a digit, feed text isolated, figures read in P
   assert.equal(item.bdis.length, 2, JSON.stringify(item.bdis));
   assert.equal(item.bdis[0], 'demo');
   assert.match(item.bdis[1], /^[۰-۹]+ [آ-ی]+/, 'the day stays with its month');
+  // An English alert on the Persian page: isolated in the list and the toast.
+  await publish(pub, 'crypto/alerts', 'alert', { symbol: 'ETH', rule: 'fa-r', kind: 'below', threshold: 3000, price_usd: 2999, message: 'ETH is below 3000 USD' });
+  await waitFor(async () => (await p.textContent('#toasts')).includes('ETH is below'), { what: 'alert toast' });
+  const alert = await p.evaluate(() => {
+    const m = [...document.querySelectorAll('#alert-list .message')].find((e) => e.textContent.includes('ETH is below'));
+    const b = [...document.querySelectorAll('#toasts bdi')].find((e) => e.textContent.includes('ETH is below'));
+    return { dir: m.getAttribute('dir'), lang: m.lang, toast: b && b.lang, toastText: b && b.parentElement.textContent };
+  });
+  assert.deepEqual(alert, { dir: 'auto', lang: 'en', toast: 'en', toastText: 'هشدار: ETH is below 3000 USD' });
   // Wording the review asked for, and the footer links in Persian.
   assert.equal(await p.textContent('#price-table thead th:nth-child(6)'), 'تازگی');
   assert.equal(await p.evaluate(() => document.querySelector('#aud-peak').previousElementSibling.textContent), 'اوج');

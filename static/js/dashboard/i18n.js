@@ -43,7 +43,7 @@ const STRINGS = {
     notify_on: 'اعلان‌ها روشن', notify_off: 'فعال‌سازی اعلان‌ها', notify_denied: 'اعلان‌ها مسدود شده‌اند',
     display_mode: 'نمایشگر دیواری',
     market: 'بازار', market_cap: 'ارزش بازار', volume: 'حجم معاملات ۲۴ ساعت', btc_dominance: 'سهم بیت‌کوین', usdt_irt: 'تتر به تومان',
-    prices: 'قیمت‌ها', symbol: 'نماد', price_usd: 'قیمت (دلار)', price_irt: 'قیمت (تومان)', change_24h: '۲۴ ساعت', agree: 'منابع', age: 'تازگی',
+    prices: 'قیمت‌ها', symbol: 'نماد', price_usd: 'قیمت (دلار)', price_irt: 'قیمت (تومان)', change_24h: 'تغییر ۲۴ ساعت', agree: 'منابع', age: 'تازگی',
     chart: 'نمودار', chart_toggle: 'نمایش نمودار {s}',
     charts: 'نمودارها', charts_empty: 'برای دیدن نمودار، نمادی را در جدول قیمت‌ها انتخاب کنید.', chart_wait: 'در انتظار به‌روزرسانی زنده…',
     news: 'اخبار', news_empty: 'هنوز خبری نیست.',
@@ -54,7 +54,7 @@ const STRINGS = {
     ct_browser: 'مرورگر', ct_api: 'API', ct_mobile: 'موبایل', ct_bot: 'ربات', ct_iot: 'اینترنت اشیا',
     g_prices: 'قیمت‌ها', g_market: 'بازار', g_news: 'اخبار', g_alerts: 'هشدارها',
     ms: '{n} میلی‌ثانیه',
-    live: 'زنده', stale: 'کهنه', divergent: 'اختلاف منابع', demo: 'دادهٔ نمایشی',
+    live: 'زنده', stale: 'قدیمی', divergent: 'اختلاف منابع', demo: 'دادهٔ نمایشی',
     // «·» beside Persian digits reads as a zero («زنده · ۸» as «زنده ۰ ۸»): no dots here.
     badge: '{state}، {age} پیش', meta_sep: ' | ',
     agree_of: '{a} از {n}',
@@ -62,7 +62,7 @@ const STRINGS = {
     no_data: 'در انتظار داده…',
     announce_users: '{n} کاربر آنلاین',
     announce_alert: 'هشدار: {m}',
-    footer: 'داده‌ها از بروکر نبض و از راه MQTT/WebSocket می‌رسند، بی‌واسطهٔ هیچ سرور دیگری.',
+    footer: 'داده‌ها مستقیم از بروکر نبض و از راه MQTT/WebSocket می‌رسند؛ بدون هیچ سرور شخص ثالث.',
     test_page: 'صفحهٔ آزمایش', health: 'وضعیت سرویس', metrics: 'سنجه‌ها',
   },
 };

@@ -134,14 +134,20 @@ export class Alerts {
     sym.setAttribute('dir', 'ltr');
     const msg = el('span', 'message', this.text(d));
     msg.setAttribute('dir', 'auto');
+    msg.lang = textLang(this.text(d));
     li.append(sym, ' ', msg, ' ', el('time', null, fmtTime(ts)));
     return li;
   }
   toast(d) {
     const box = el('div', 'toast');
     box.setAttribute('role', 'status');
-    const msg = el('p', null, t('announce_alert', { m: this.text(d) }));
-    msg.setAttribute('dir', 'auto');
+    // The message (English from the bridge) isolated inside the page's own
+    // «هشدار: …», so the label stays on the reading side.
+    const msg = el('p');
+    const [before, after] = t('announce_alert').split('{m}');
+    const text = el('bdi', null, this.text(d));
+    text.lang = textLang(this.text(d));
+    msg.append(before, text, after || '');
     const close = el('button', 'toast-close', '×');
     close.type = 'button';
     close.setAttribute('aria-label', t('dismiss'));
