@@ -50,6 +50,26 @@ def test_every_plugin_option_named_in_the_docs_exists(doc):
     assert not unknown, f"{doc} names options plugin/config.c does not have: {unknown}"
 
 
+def test_every_option_in_the_shipped_config_exists():
+    known = plugin_options()
+    named = set(re.findall(r"^\s*plugin_opt_([a-z0-9_]+)\s", read("mosquitto.conf"), flags=re.M))
+    assert named
+    assert not sorted(named - known), sorted(named - known)
+
+
+# ---- metrics -------------------------------------------------------------------
+
+@pytest.mark.parametrize("doc", GUIDES)
+def test_every_metric_named_in_the_docs_is_one_the_plugin_exports(doc):
+    src = "".join(open(f, encoding="utf-8").read()
+                  for f in glob.glob(os.path.join(ROOT, "plugin", "**", "*.c"), recursive=True))
+    exported = set(re.findall(r'"(nabz_[a-z0-9_]+)"', src))
+    assert len(exported) > 10, "no metric names found in plugin/"
+    named = set(re.findall(r"`(nabz_(?:ws|tcp|http)_[a-z0-9_]+)", read(doc)))
+    missing = sorted(named - exported)
+    assert not missing, f"{doc} names metrics /metrics does not have: {missing}"
+
+
 # ---- broker log lines ---------------------------------------------------------
 
 C_LITERAL = r'"(?:[^"\\\n]|\\.)*"'
