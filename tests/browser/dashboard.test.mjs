@@ -218,6 +218,7 @@ test('Persian page: no dot beside a digit, feed text isolated, figures read in P
   assert.equal(await p.evaluate(() => document.querySelector('#aud-peak').previousElementSibling.textContent), 'اوج');
   assert.equal(await p.evaluate(() => document.querySelector('#aud-active').previousElementSibling.textContent), 'هم‌اکنون آنلاین');
   assert.match(await p.textContent('footer small'), /بروکر/);
+  assert.equal(await p.getAttribute('nav.controls', 'aria-label'), 'تنظیمات');
   assert.deepEqual(await p.evaluate(() => [...document.querySelectorAll('footer a')].map((a) => a.textContent)), ['صفحهٔ آزمایش', 'وضعیت سرویس', 'سنجه‌ها']);
   await p.close();
 });
