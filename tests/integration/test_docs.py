@@ -222,3 +222,20 @@ def test_the_dashboard_joins_no_formatted_figure_with_a_dot():
 def test_no_page_has_a_dot_beside_a_persian_digit(page):
     text = re.sub(r"<[^>]+>", "", read(page))
     assert not DOT_BY_DIGIT.search(text), page
+
+
+# Wording the Persian review settled, so it does not creep back: the broker
+# is «بروکر» («کارگزار» reads as a brokerage in a finance app), one word for
+# client, «هم‌زمان» and «یک‌بار» with the non-joiner, and the calques gone.
+PERSIAN_AVOID = ["کارگزار", "سرویس‌گیرنده", "سن داده", "همزمان", "یک بار", "مسلح",
+                 "سکوت نیست", "Mosquittoی", "سرو می‌کند"]
+# «می» / «نمی» written apart from its verb with a space instead of the non-joiner.
+LOOSE_MI = re.compile(r"(?<![\w\u200c])(?:ن?می) (?=[\u0600-\u06ff])")
+
+
+@pytest.mark.parametrize("where", ["REALTIME_FEATURES_FA.md", "static/js/dashboard/i18n.js"])
+def test_persian_wording_stays_as_reviewed(where):
+    text = read(where)
+    found = [w for w in PERSIAN_AVOID if w in text]
+    assert not found, f"{where}: {found}"
+    assert not LOOSE_MI.findall(text), f"{where}: «می» apart from its verb: {LOOSE_MI.findall(text)}"
