@@ -134,5 +134,5 @@ if [ -n "${NABZ_TELEGRAM_TOKEN:-}" ] || [ -s /etc/nabz/telegram.token ]; then
 else
   echo "nabz: no Telegram bot token (NABZ_TELEGRAM_TOKEN or /etc/nabz/telegram.token): nabz-telegram not started"
 fi
-echo "nabz: running — dashboard http://localhost:8000/, MQTT 127.0.0.1:1883 (Ctrl-C stops)"
+echo "nabz: running — dashboard http://localhost:8000/, MQTT on port 1883; both ports on every interface, anonymous clients may read (see README, \"Who can reach it\") (Ctrl-C stops)"
 wait -n $broker $bridge $telegram

@@ -154,7 +154,7 @@
   var LABELS = {
     en: { online: 'Connected', offline: 'Disconnected', reconnecting: 'Reconnecting…', connecting: 'Connecting…',
       demo: 'Demo data, not live' },
-    fa: { online: 'متصل', offline: 'قطع', reconnecting: 'در حال اتصال دوباره…', connecting: 'در حال اتصال…',
+    fa: { online: 'متصل', offline: 'اتصال قطع شد', reconnecting: 'در حال اتصال دوباره…', connecting: 'در حال اتصال…',
       demo: 'داده‌های نمایشی، نه زنده' },
   };
 

@@ -162,6 +162,67 @@ test('the language switch flips dir and digits, and is remembered', { timeout: 6
   await p.close();
 });
 
+test('Persian page: no dot beside a digit, feed text isolated, figures read in Persian order', { timeout: 60000 }, async () => {
+  const p = await openDashboard('?lang=fa');
+  await publish(pub, 'crypto/news', 'news', { id: 'fa-1', title: 'Bitcoin tops $100k', source: 'demo', summary: 'English summary.', published_at: new Date().toISOString() });
+  await waitFor(async () => (await p.textContent('#news-list')).includes('Bitcoin tops'), { what: 'English news on the Persian page' });
+  await waitFor(async () => /تریلیون/.test(await p.textContent('#market-cap')), { what: 'market cap' });
+  await waitFor(async () => (await cell(p, 'TON', 'badge')) !== undefined, { what: 'TON row' });
+  // «·» next to a Persian digit reads as «۰»: no text node may have one.
+  const dotted = await p.evaluate(() => {
+    const out = [];
+    const w = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = w.nextNode(); n; n = w.nextNode()) {
+      if (/[۰-۹]\s*·|·\s*[۰-۹]/.test(n.data)) out.push(n.data);
+    }
+    // and none across neighbouring nodes either (separator in one, digit in the next)
+    const all = document.body.innerText;
+    if (/[۰-۹]\s*·|·\s*[۰-۹]/.test(all)) out.push(all.match(/.{0,12}[۰-۹]\s*·.{0,12}|.{0,12}·\s*[۰-۹].{0,12}/)[0]);
+    return out;
+  });
+  assert.deepEqual(dotted, []);
+  assert.equal(await cell(p, 'TON', 'badge'), 'قدیمی، ۱۰ دقیقه پیش');
+  assert.match(await cell(p, 'BTC', 'badge'), /^زنده، [۰-۹]+ ثانیه پیش$/);
+  // «$۳٫۴۱ تریلیون» puts the dollar on the wrong side in RTL.
+  assert.match(await p.textContent('#market-cap'), /^۳٫۴۱\sتریلیون\sدلار$/);
+  assert.match(await p.textContent('#market-volume'), /^۱۲۰\sمیلیارد\sدلار$/);
+  // An English headline keeps its own direction and language; source and
+  // date are isolated from each other.
+  const item = await p.evaluate(() => {
+    const li = [...document.querySelectorAll('#news-list .news-item')].find((e) => e.textContent.includes('Bitcoin tops'));
+    const title = li.querySelector('.news-title');
+    const summary = li.querySelector('.summary');
+    return {
+      titleDir: title.getAttribute('dir'), titleLang: title.lang, summaryDir: summary.getAttribute('dir'), summaryLang: summary.lang,
+      bdis: [...li.querySelectorAll('.meta bdi')].map((b) => b.textContent),
+    };
+  });
+  assert.equal(item.titleDir, 'auto');
+  assert.equal(item.titleLang, 'en');
+  assert.equal(item.summaryDir, 'auto');
+  assert.equal(item.summaryLang, 'en');
+  assert.equal(item.bdis.length, 2, JSON.stringify(item.bdis));
+  assert.equal(item.bdis[0], 'demo');
+  assert.match(item.bdis[1], /^[۰-۹]+ [آ-ی]+/, 'the day stays with its month');
+  // An English alert on the Persian page: isolated in the list and the toast.
+  await publish(pub, 'crypto/alerts', 'alert', { symbol: 'ETH', rule: 'fa-r', kind: 'below', threshold: 3000, price_usd: 2999, message: 'ETH is below 3000 USD' });
+  await waitFor(async () => (await p.textContent('#toasts')).includes('ETH is below'), { what: 'alert toast' });
+  const alert = await p.evaluate(() => {
+    const m = [...document.querySelectorAll('#alert-list .message')].find((e) => e.textContent.includes('ETH is below'));
+    const b = [...document.querySelectorAll('#toasts bdi')].find((e) => e.textContent.includes('ETH is below'));
+    return { dir: m.getAttribute('dir'), lang: m.lang, toast: b && b.lang, toastText: b && b.parentElement.textContent };
+  });
+  assert.deepEqual(alert, { dir: 'auto', lang: 'en', toast: 'en', toastText: 'هشدار: ETH is below 3000 USD' });
+  // Wording the review asked for, and the footer links in Persian.
+  assert.equal(await p.textContent('#price-table thead th:nth-child(6)'), 'تازگی');
+  assert.equal(await p.evaluate(() => document.querySelector('#aud-peak').previousElementSibling.textContent), 'اوج');
+  assert.equal(await p.evaluate(() => document.querySelector('#aud-active').previousElementSibling.textContent), 'هم‌اکنون آنلاین');
+  assert.match(await p.textContent('footer small'), /بروکر/);
+  assert.equal(await p.getAttribute('nav.controls', 'aria-label'), 'تنظیمات');
+  assert.deepEqual(await p.evaluate(() => [...document.querySelectorAll('footer a')].map((a) => a.textContent)), ['صفحهٔ آزمایش', 'وضعیت سرویس', 'سنجه‌ها']);
+  await p.close();
+});
+
 test('screenshots: fa and en, light and dark, phone width, wall display', { timeout: 90000 }, async () => {
   const shots = [
     ['dashboard-en-light', '?lang=en&theme=light', { width: 1280, height: 900 }],

@@ -52,7 +52,7 @@ const visibleText = (p, sel) => p.evaluate((s) => {
 
 for (const [lang, banner, badge, bar] of [
   ['en', /Demo data: recorded prices replayed, not live/, /^demo /, /Demo data, not live/],
-  ['fa', /داده‌های نمایشی/, /^نمایشی /, /داده‌های نمایشی، نه زنده/],
+  ['fa', /داده‌های نمایشی/, /^نمایشی،/, /داده‌های نمایشی، نه زنده/],
 ]) {
   test(`dashboard (${lang}): banner, "demo" badges and sources, the status bar`, { timeout: 60000 }, async () => {
     const p = await open(`/?lang=${lang}`);

@@ -10,7 +10,7 @@ const STRINGS = {
     lang_switch: 'فارسی', lang_switch_label: 'Switch to Persian',
     theme_dark: 'Dark', theme_light: 'Light', theme_label: 'Switch light/dark theme',
     notify_on: 'Notifications on', notify_off: 'Enable notifications', notify_denied: 'Notifications blocked',
-    display_mode: 'Wall display', display_exit: 'Exit wall display',
+    display_mode: 'Wall display', display_exit: 'Exit wall display', settings: 'Settings',
     market: 'Market', market_cap: 'Market cap', volume: '24 h volume', btc_dominance: 'BTC dominance', usdt_irt: 'USDT → toman',
     prices: 'Prices', symbol: 'Symbol', price_usd: 'Price (USD)', price_irt: 'Price (toman)', change_24h: '24 h', agree: 'Sources', age: 'Age',
     chart: 'Chart', chart_toggle: 'Show the chart of {s}',
@@ -26,42 +26,48 @@ const STRINGS = {
     live: 'live', stale: 'stale', divergent: 'sources disagree', demo: 'demo data',
     demo_badge: 'demo', status_demo: 'demo',
     demo_banner: 'Demo data: recorded prices replayed, not live. Do not trade on them.',
+    // the price row's badge, and the separator between a news item's source and date
+    badge: '{state} · {age}', meta_sep: ' · ',
     agree_of: '{a} of {n}',
     age_s: '{n} s', age_m: '{n} min', age_h: '{n} h', age_d: '{n} d',
     no_data: 'Waiting for data…',
     announce_users: '{n} users online',
     announce_alert: 'Alert: {m}',
     footer: 'Data over MQTT/WebSocket from the nabz broker. No third-party servers.',
+    test_page: 'test page', health: 'health', metrics: 'metrics',
   },
   fa: {
-    title: 'نبض — رمزارز زنده',
+    title: 'نبض — بازار زندهٔ رمزارز',
     brand: 'نبض',
     online: 'آنلاین', sessions: 'کل نشست‌ها',
     lang_switch: 'English', lang_switch_label: 'Switch to English',
-    theme_dark: 'تیره', theme_light: 'روشن', theme_label: 'تغییر پوسته روشن/تیره',
-    notify_on: 'اعلان‌ها روشن', notify_off: 'فعال‌سازی اعلان‌ها', notify_denied: 'اعلان‌ها مسدود است',
-    display_mode: 'نمایشگر دیواری', display_exit: 'خروج از نمایشگر دیواری',
-    market: 'بازار', market_cap: 'ارزش بازار', volume: 'حجم ۲۴ ساعته', btc_dominance: 'سهم بیت‌کوین', usdt_irt: 'تتر ← تومان',
-    prices: 'قیمت‌ها', symbol: 'نماد', price_usd: 'قیمت (دلار)', price_irt: 'قیمت (تومان)', change_24h: '۲۴ ساعت', agree: 'منابع', age: 'سن داده',
+    theme_dark: 'تیره', theme_light: 'روشن', theme_label: 'تغییر پوستهٔ روشن/تیره',
+    notify_on: 'اعلان‌ها روشن', notify_off: 'فعال‌سازی اعلان‌ها', notify_denied: 'اعلان‌ها مسدود شده‌اند',
+    display_mode: 'نمایشگر دیواری', display_exit: 'خروج از نمایشگر دیواری', settings: 'تنظیمات',
+    market: 'بازار', market_cap: 'ارزش بازار', volume: 'حجم معاملات ۲۴ ساعت', btc_dominance: 'سهم بیت‌کوین', usdt_irt: 'تتر به تومان',
+    prices: 'قیمت‌ها', symbol: 'نماد', price_usd: 'قیمت (دلار)', price_irt: 'قیمت (تومان)', change_24h: 'تغییر ۲۴ ساعت', agree: 'منابع', age: 'تازگی',
     chart: 'نمودار', chart_toggle: 'نمایش نمودار {s}',
     charts: 'نمودارها', charts_empty: 'برای دیدن نمودار، نمادی را در جدول قیمت‌ها انتخاب کنید.', chart_wait: 'در انتظار به‌روزرسانی زنده…',
     news: 'اخبار', news_empty: 'هنوز خبری نیست.',
     alerts: 'هشدارها', alerts_empty: 'هنوز هشداری نیست.', dismiss: 'بستن',
-    sources: 'منابع داده', source: 'منبع', status: 'وضعیت', latency: 'تأخیر', last_success: 'آخرین موفقیت', errors: 'خطاها', watching: 'پایش {n} نماد',
+    sources: 'منابع داده', source: 'منبع', status: 'وضعیت', latency: 'تأخیر', last_success: 'آخرین پاسخ موفق', errors: 'خطاها', watching: 'پایش {n} نماد',
     status_ok: 'سالم', status_down: 'قطع', status_unknown: 'نامعلوم',
-    audience: 'مخاطبان', active: 'آنلاین اکنون', unique: 'کاربران یکتا', total: 'کل نشست‌ها', peak: 'بیشینه', client_types: 'نوع کلاینت', groups: 'مخاطبان هر گروه',
+    audience: 'مخاطبان', active: 'هم‌اکنون آنلاین', unique: 'کاربران یکتا', total: 'کل نشست‌ها', peak: 'اوج', client_types: 'نوع کلاینت', groups: 'مخاطبان هر گروه',
     ct_browser: 'مرورگر', ct_api: 'API', ct_mobile: 'موبایل', ct_bot: 'ربات', ct_iot: 'اینترنت اشیا',
     g_prices: 'قیمت‌ها', g_market: 'بازار', g_news: 'اخبار', g_alerts: 'هشدارها',
     ms: '{n} میلی‌ثانیه', ms_lt1: 'کمتر از ۱ میلی‌ثانیه',
-    live: 'زنده', stale: 'کهنه', divergent: 'اختلاف منابع', demo: 'داده نمایشی',
+    live: 'زنده', stale: 'قدیمی', divergent: 'اختلاف منابع', demo: 'دادهٔ نمایشی',
     demo_badge: 'نمایشی', status_demo: 'نمایشی',
     demo_banner: 'داده‌های نمایشی: قیمت‌های ضبط‌شده بازپخش می‌شوند و زنده نیستند. بر اساس آن‌ها معامله نکنید.',
+    // «·» beside Persian digits reads as a zero («زنده · ۸» as «زنده ۰ ۸»): no dots here.
+    badge: '{state}، {age} پیش', meta_sep: ' | ',
     agree_of: '{a} از {n}',
     age_s: '{n} ثانیه', age_m: '{n} دقیقه', age_h: '{n} ساعت', age_d: '{n} روز',
     no_data: 'در انتظار داده…',
     announce_users: '{n} کاربر آنلاین',
     announce_alert: 'هشدار: {m}',
-    footer: 'داده‌ها از طریق MQTT/WebSocket از کارگزار نبض. بدون سرور شخص ثالث.',
+    footer: 'داده‌ها مستقیم از بروکر نبض و از راه MQTT/WebSocket می‌رسند؛ بدون هیچ سرور شخص ثالث.',
+    test_page: 'صفحهٔ آزمایش', health: 'وضعیت سرویس', metrics: 'سنجه‌ها',
   },
 };
 
@@ -108,10 +114,12 @@ export function fmtToman(n) {
   return nf({ maximumFractionDigits: n < 100 ? 2 : 0 }).format(n);
 }
 
-/* 1.2T / 3.4B, localised. */
+/* 1.2T / 3.4B, localised. In Persian the unit follows the figure as a
+ * word («۳٫۳ تریلیون دلار»): a «$» before RTL text lands on the wrong side. */
 export function fmtCompactUsd(n) {
   if (typeof n !== 'number' || !isFinite(n)) return '–';
-  return '$' + nf({ notation: 'compact', maximumFractionDigits: 2 }).format(n);
+  const v = nf({ notation: 'compact', maximumFractionDigits: 2 }).format(n);
+  return lang === 'fa' ? v + '\u00a0دلار' : '$' + v;   // no-break, as Intl puts before «تریلیون»
 }
 
 export function fmtPct(n, signed) {

@@ -19,6 +19,12 @@ function el(tag, cls, text) {
   return e;
 }
 
+/* Feed text comes in either language whatever the page's: Persian if it
+ * has Arabic-script letters, else English (screen readers and fonts). */
+function textLang(s) {
+  return /[\u0600-\u06FF]/.test(s) ? 'fa' : 'en';
+}
+
 function cap(list, max) {
   while (list.children.length > max) list.lastElementChild.remove();
 }
@@ -73,13 +79,20 @@ export class News {
     const head = el(d.url ? 'a' : 'span', 'news-title', d.title);
     if (d.url && /^https?:\/\//.test(d.url)) { head.href = d.url; head.target = '_blank'; head.rel = 'noopener noreferrer'; }
     head.setAttribute('dir', 'auto');
+    head.lang = textLang(d.title);
+    // Source and date each in their own <bdi>: a Latin source name beside
+    // a Persian date would otherwise pull «۶» away from «آذر».
     const meta = el('div', 'meta');
-    meta.append(el('span', 'news-source', d.source || ''), ' · ',
-      el('time', null, fmtDateTime(d.published_at || ts)));
+    const source = el('bdi', 'news-source', d.source || '');
+    source.lang = textLang(d.source || '');
+    const date = el('bdi');
+    date.append(el('time', null, fmtDateTime(d.published_at || ts)));
+    meta.append(source, t('meta_sep'), date);
     li.append(head, meta);
     if (d.summary) {
       const p = el('p', 'summary', d.summary.length > 280 ? d.summary.slice(0, 277) + '…' : d.summary);
       p.setAttribute('dir', 'auto');
+      p.lang = textLang(d.summary);
       li.append(p);
     }
     return li;
@@ -123,14 +136,20 @@ export class Alerts {
     sym.setAttribute('dir', 'ltr');
     const msg = el('span', 'message', this.text(d));
     msg.setAttribute('dir', 'auto');
+    msg.lang = textLang(this.text(d));
     li.append(sym, ' ', msg, ' ', el('time', null, fmtTime(ts)));
     return li;
   }
   toast(d) {
     const box = el('div', 'toast');
     box.setAttribute('role', 'status');
-    const msg = el('p', null, t('announce_alert', { m: this.text(d) }));
-    msg.setAttribute('dir', 'auto');
+    // The message (English from the bridge) isolated inside the page's own
+    // «هشدار: …», so the label stays on the reading side.
+    const msg = el('p');
+    const [before, after] = t('announce_alert').split('{m}');
+    const text = el('bdi', null, this.text(d));
+    text.lang = textLang(this.text(d));
+    msg.append(before, text, after || '');
     const close = el('button', 'toast-close', '×');
     close.type = 'button';
     close.setAttribute('aria-label', t('dismiss'));

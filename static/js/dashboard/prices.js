@@ -132,7 +132,7 @@ export class PriceTable {
     const b = r.cells.badge;
     // Recorded demo data is never called "live", however fresh.
     const demo = r.data.source === 'demo';
-    const text = (stale ? t('stale') : demo ? t('demo_badge') : t('live')) + ' · ' + fmtAge(age);
+    const text = t('badge', { state: stale ? t('stale') : demo ? t('demo_badge') : t('live'), age: fmtAge(age) });
     if (b.textContent !== text) b.textContent = text;
     b.classList.toggle('stale', stale);
     b.classList.toggle('demo', demo && !stale);
