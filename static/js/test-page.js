@@ -6,7 +6,10 @@
 (function () {
   'use strict';
   var client = window.wsClient;
-  var GROUPS = ['prices', 'market', 'news', 'alerts', 'sources', 'all'];
+  var GROUPS = ['prices', 'market', 'news', 'alerts', 'all'];
+  // Always subscribed (the figures above, the demo banner): their buttons
+  // only show or hide their messages in the log.
+  var SHOWN = { stats: false, sources: false };
   var MAX_LOG = 200;
   var $ = function (id) { return document.getElementById(id); };
 
@@ -32,9 +35,36 @@
     $('stat-unique').textContent = s.unique_users;
     $('stat-total').textContent = s.total_sessions;
     $('stat-peak').textContent = s.peak_connections;
-    $('stat-uptime').textContent = s.uptime_s + ' s';
+    $('stat-uptime').textContent = uptime(s.uptime_s);
     fillTable($('client-types'), s.client_types);
     fillTable($('groups'), s.groups);
+  }
+
+  /* 93784 -> "1 d 2 h 3 min 4 s" */
+  function uptime(s) {
+    if (typeof s !== 'number' || s < 0) return '–';
+    var out = [];
+    [[86400, 'd'], [3600, 'h'], [60, 'min']].forEach(function (u) {
+      var n = Math.floor(s / u[0]);
+      if (n || out.length) out.push(n + ' ' + u[1]);
+      s -= n * u[0];
+    });
+    out.push(Math.floor(s) + ' s');
+    return out.join(' ');
+  }
+  window.nabzUptime = uptime;   // for the page's test
+
+  /* A message: its topic and type, and its whole payload a click away. */
+  function logMessage(m, duplicate) {
+    var d = document.createElement('details');
+    var s = document.createElement('summary');
+    var json = JSON.stringify(m.data);
+    s.textContent = m.topic + ' ' + m.type + (duplicate ? ' (again: overlapping subscriptions)' : '') + ' '
+      + (json.length > 120 ? json.slice(0, 120) + '…' : json);
+    var pre = document.createElement('pre');
+    pre.textContent = JSON.stringify(m.data, null, 2);
+    d.append(s, pre);
+    log(duplicate ? 'dup' : 'msg', d);
   }
 
   function log(kind, text) {
@@ -44,7 +74,7 @@
     var time = document.createElement('time');
     time.textContent = new Date().toISOString().slice(11, 23);
     var body = document.createElement('span');
-    body.textContent = text;
+    if (typeof text === 'string') body.textContent = text; else body.append(text);
     li.append(time, ' ', body);
     list.prepend(li);
     while (list.children.length > MAX_LOG) list.lastElementChild.remove();
@@ -64,6 +94,20 @@
       if (on) client.unsubscribe(g); else client.subscribe(g);
       b.setAttribute('aria-pressed', on ? 'false' : 'true');
       log('info', (on ? 'unsubscribed from ' : 'subscribed to ') + g);
+    });
+    box.append(b);
+  });
+  Object.keys(SHOWN).forEach(function (g) {
+    var b = document.createElement('button');
+    b.type = 'button';
+    b.id = 'toggle-' + g;
+    b.textContent = g;
+    b.title = 'show its messages in the log (always subscribed)';
+    b.setAttribute('aria-pressed', 'false');
+    b.addEventListener('click', function () {
+      SHOWN[g] = !SHOWN[g];
+      b.setAttribute('aria-pressed', SHOWN[g] ? 'true' : 'false');
+      log('info', (SHOWN[g] ? 'showing ' : 'hiding ') + g + ' messages');
     });
     box.append(b);
   });
@@ -87,9 +131,18 @@
   // recorded demo data (the banner above). Not one of the four groups, so
   // no group count moves for it; not logged (it changes every second).
   client.subscribe('sources');
+  // With "all" (crypto/#) and a group (crypto/prices/#) both on, a price
+  // matches two subscriptions and the broker sends it once per match (MQTT
+  // 3.1.1 allows either; mosquitto's allow_duplicate_messages): the second
+  // copy is marked, not hidden, so what arrives is what the page shows.
+  var last = {};
   client.on('message', function (m) {
-    if (m.type === 'stats_update' || m.type === 'sources_update') return;   // shown above, not worth a log line each
-    log('msg', m.topic + ' ' + m.type + ' ' + JSON.stringify(m.data).slice(0, 300));
+    if (m.type === 'stats_update' && !SHOWN.stats) return;
+    if (m.type === 'sources_update' && !SHOWN.sources) return;
+    var key = JSON.stringify([m.ts, m.data]);
+    var duplicate = last[m.topic] === key;
+    last[m.topic] = key;
+    logMessage(m, duplicate);
   });
   client.on('connected', function () { log('info', 'connected to ' + client.url); });
   client.on('disconnected', function () { log('error', 'disconnected'); });

@@ -145,3 +145,35 @@ test('the wall display fits 1366x768 and 1920x1080: no scrolling, no cut rows, a
     }
   }
 });
+
+test('test page: whole payloads, duplicates from overlapping subscriptions marked, a stats toggle, readable uptime', { timeout: 60000 }, async () => {
+  const p = await browser.newPage();
+  await p.goto(`${broker.url}/test_websocket.html`);
+  await waitFor(() => p.evaluate(() => window.wsClient && window.wsClient.isConnected()), { what: 'connected' });
+  assert.equal(await p.evaluate(() => window.nabzUptime(93784)), '1 d 2 h 3 min 4 s');
+  assert.equal(await p.evaluate(() => window.nabzUptime(59)), '59 s');
+  assert.match(await p.textContent('#stat-uptime'), /^(\d+ (d|h|min) )*\d+ s$/);
+  await p.click('#toggle-all');
+  await p.click('#toggle-prices');
+  await new Promise((r) => setTimeout(r, 500));
+  const long = 'x'.repeat(1000);
+  await publish(pub, 'crypto/prices/LONG', 'price_update', priceData('LONG', 1.5, { note: long }), { qos: 0 });
+  await waitFor(() => p.evaluate(() => [...document.querySelectorAll('#message-log li')]
+    .filter((li) => li.textContent.includes('crypto/prices/LONG')).length === 2), { what: 'two copies' });
+  const copies = await p.$$eval('#message-log li', (lis) => lis.filter((li) => li.textContent.includes('crypto/prices/LONG'))
+    .map((li) => ({ cls: li.className, summary: li.querySelector('summary').textContent, pre: li.querySelector('pre').textContent })));
+  // newest first: the second copy is marked as such, the first is not
+  assert.equal(copies[0].cls, 'log-dup');
+  assert.match(copies[0].summary, /again: overlapping subscriptions/);
+  assert.equal(copies[1].cls, 'log-msg');
+  assert.ok(JSON.parse(copies[1].pre).note === long, 'the whole payload, not cut');
+  // stats: off by default, shown in the log once toggled
+  assert.equal(await p.getAttribute('#toggle-stats', 'aria-pressed'), 'false');
+  await p.click('#toggle-stats');
+  const other = await browser.newPage();
+  await other.goto(`${broker.url}/test_websocket.html`);
+  await waitFor(() => p.evaluate(() => [...document.querySelectorAll('#message-log li')]
+    .some((li) => li.textContent.includes('stats_update'))), { what: 'a stats message in the log' });
+  await other.close();
+  await p.close();
+});
