@@ -177,3 +177,22 @@ test('test page: whole payloads, duplicates from overlapping subscriptions marke
   await other.close();
   await p.close();
 });
+
+test('on a phone, live and stale prices differ by shape, not by colour alone', { timeout: 60000 }, async () => {
+  await publish(pub, 'crypto/prices/OLD', 'price_update', priceData('OLD', 2.5, { stale: true, age_s: 900 }), { retain: true, qos: 0 });
+  const p = await browser.newPage();
+  await p.setViewportSize({ width: 390, height: 844 });
+  await p.goto(`${broker.url}/?lang=fa`);
+  await waitFor(() => p.evaluate(() => document.querySelector('#price-rows tr[data-symbol="OLD"] .badge.stale')
+    && document.querySelector('#price-rows tr[data-symbol="BTC"] .badge.live')), { what: 'a live and a stale row' });
+  const shape = (sym) => p.evaluate((s) => {
+    const st = getComputedStyle(document.querySelector(`#price-rows tr[data-symbol="${s}"] .badge`));
+    return { radius: st.borderTopLeftRadius, border: st.borderTopStyle, transform: st.transform, text: st.fontSize };
+  }, sym);
+  const live = await shape('BTC');
+  const stale = await shape('OLD');
+  assert.notDeepEqual({ r: live.radius, b: live.border, t: live.transform }, { r: stale.radius, b: stale.border, t: stale.transform });
+  // and the words stay for screen readers
+  assert.match(await p.textContent('#price-rows tr[data-symbol="OLD"] .badge'), /قدیمی/);
+  await p.close();
+});
