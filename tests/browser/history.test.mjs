@@ -41,6 +41,8 @@ const chart = (p, sym) => p.evaluate((s) => {
     canvas: !!fig.querySelector('.plot canvas'),
     plotHidden: fig.querySelector('.plot').hidden,
     noteHidden: fig.querySelector('.empty').hidden,
+    role: fig.querySelector('.plot').getAttribute('role'),
+    label: fig.querySelector('.plot').getAttribute('aria-label'),
   };
 }, sym);
 
@@ -56,6 +58,9 @@ test('a chart opens drawn from the retained history, then goes on live', { timeo
   assert.equal(btc.canvas, true);
   assert.equal(btc.plotHidden, false);
   assert.equal(btc.noteHidden, true);
+  // the canvas is named for a screen reader: what, how many points, the price now
+  assert.equal(btc.role, 'img');
+  assert.match(btc.label, /^BTC price chart: \d+ points from \d\d:\d\d to \d\d:\d\d, now \$/);
   // ETH has one point: a note, not an axis from 0.
   const eth = await waitFor(async () => { const c = await chart(p, 'ETH'); return c && c.points === 1 && c; },
     { what: 'ETH chart with one point' });

@@ -5,12 +5,17 @@
  * redraws are batched to one per frame. A chart with fewer than two
  * points shows a note, not an axis from 0.
  */
-import { t, fmtUsd, getLang } from './i18n.js';
+import { t, fmtUsd, fmtInt, getLang } from './i18n.js';
 
 /* A day of minutes from the history, and room for the live updates after
  * it; past that the oldest go first. */
 export const HISTORY_POINTS = 1440;
 export const MAX_POINTS = HISTORY_POINTS + 600;
+
+function fmtClock(tsSec) {
+  const locale = getLang() === 'fa' ? 'fa-IR' : 'en-US';
+  return new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(tsSec * 1000));
+}
 
 function cssVar(name) {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim();
@@ -44,6 +49,17 @@ class SymbolChart {
     this.wait.textContent = t('chart_wait');
     this.wait.hidden = this.ys.length > 1;
     this.fig.dataset.points = String(this.ys.length);
+    // The canvas says nothing to a screen reader: the box names what it
+    // draws, from when to when, and the price now.
+    this.plotBox.setAttribute('role', 'img');
+    if (this.ys.length > 1) {
+      this.plotBox.setAttribute('aria-label', t('chart_label', {
+        s: this.sym, n: fmtInt(this.ys.length), from: fmtClock(this.xs[0]), to: fmtClock(this.xs[this.xs.length - 1]),
+        p: fmtUsd(last),
+      }));
+    } else {
+      this.plotBox.setAttribute('aria-label', t('chart_wait'));
+    }
   }
 
   build() {
