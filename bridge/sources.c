@@ -13,6 +13,7 @@
 
 #include "backoff.h"
 #include "demo.h"
+#include "history_feed.h"
 #include "log.h"
 #include "news_merge.h"
 #include "source.h"
@@ -93,11 +94,13 @@ int nabz_sources__init(struct nabz_bridge *b)
 	for(size_t i = 0; i < b->cfg->symbol_count; i++){
 		if(nabz_watch__add(b, b->cfg->symbols[i], NULL) < 0) return -1;
 	}
-	return 0;
+	/* After the watch list: demo mode seeds it from the watched coins. */
+	return nabz_history_feed__start(b, nabz_time__wall_ms());
 }
 
 void nabz_sources__cleanup(struct nabz_bridge *b)
 {
+	nabz_history_feed__stop(b, nabz_time__wall_ms());
 	free(b->watch);
 	nabz_news_seen__close(&b->news_seen);
 	nabz_news_recent__close(&b->news_recent);

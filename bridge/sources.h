@@ -17,6 +17,7 @@
 #include "alerts.h"
 #include "coin_id.h"
 #include "config.h"
+#include "history.h"
 #include "http.h"
 #include "news_recent.h"
 #include "news_seen.h"
@@ -53,6 +54,7 @@ struct nabz_bridge {
 	struct nabz_alerts alerts;
 	struct nabz_news_seen news_seen;
 	struct nabz_news_recent news_recent;
+	struct nabz_history history;      /* the charts' price history (history_feed.c) */
 	uint64_t news_published;
 	struct nabz_market market;
 	bool market_dirty;
@@ -73,8 +75,8 @@ int nabz_sources__init(struct nabz_bridge *b);
 void nabz_sources__cleanup(struct nabz_bridge *b);
 /* Starts the fetches that are due; returns ms until the next one. */
 int64_t nabz_sources__poll(struct nabz_bridge *b, int64_t now_ms);
-/* Publishes what changed: prices (and stale marks), market, source health
- * (updates.c). */
+/* Publishes what changed: prices (and stale marks), their history, market,
+ * source health (updates.c). */
 void nabz_sources__publish(struct nabz_bridge *b, int64_t now_ms);
 /* A message of Binance's miniTicker stream (main thread). */
 void nabz_sources__stream_message(struct nabz_bridge *b, const char *body, size_t len, int64_t now_ms);

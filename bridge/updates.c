@@ -1,6 +1,7 @@
 /*
  * Each turn of the loop, what changed goes out: prices (and stale marks)
- * with the alerts they fire, the market totals, the sources' health.
+ * with the alerts they fire, their history when a minute turned, the
+ * market totals, the sources' health.
  * nabz_sources__publish is declared in sources.h, with the rest of the
  * loop's calls. Single-threaded.
  */
@@ -8,6 +9,7 @@
 #include <stdio.h>
 
 #include "contract.h"
+#include "history_feed.h"
 #include "log.h"
 #include "payload.h"
 #include "sources.h"
@@ -52,6 +54,7 @@ void nabz_sources__publish(struct nabz_bridge *b, int64_t now_ms)
 			if(!c.stale) nabz_alerts__feed(&b->alerts, s->symbol, c.price_usd, now_ms, fire_alert, b);
 		}
 	}
+	nabz_history_feed__turn(b, wall);
 	if(b->market_dirty && isfinite(b->market.total_market_cap_usd)){
 		cJSON *d = nabz_payload__market(&b->market, b->cfg->demo);
 		if(d && nabz_publisher__send(&b->pub, NABZ_SUBTOPIC_MARKET, NABZ_TYPE_MARKET_UPDATE, d, true, wall) == 0){

@@ -21,6 +21,14 @@
 #define NABZ_SUBTOPIC_PRICES "prices"
 #define NABZ_TYPE_PRICE_UPDATE "price_update"
 
+/* <prefix>/history/<SYMBOL> (upper case), one per symbol: the last 24 h
+ * of the consensus price, one point a minute, oldest first
+ * ({"symbol", "interval_s", "points": [[t_ms, price_usd], ...]}), so a
+ * chart opened now has a line at once; QoS 0, retained. Counts in the
+ * prices group: it is the same prices, drawn. */
+#define NABZ_SUBTOPIC_HISTORY "history"
+#define NABZ_TYPE_PRICE_HISTORY "price_history"
+
 /* <prefix>/market: market-wide figures; QoS 0, retained. */
 #define NABZ_SUBTOPIC_MARKET "market"
 #define NABZ_TYPE_MARKET_UPDATE "market_update"
@@ -49,12 +57,14 @@
 
 /* The audience groups of the stats ("groups": {...}), in the order the
  * plugin counts them; a subscription counts in a group when its filter
- * matches the group's pattern (prices: any symbol). */
+ * matches one of the group's patterns (prices: any symbol's price or its
+ * history). */
 #define NABZ_GROUP_NAME_PRICES "prices"
 #define NABZ_GROUP_NAME_MARKET "market"
 #define NABZ_GROUP_NAME_NEWS "news"
 #define NABZ_GROUP_NAME_ALERTS "alerts"
 #define NABZ_GROUP_PATTERN_PRICES NABZ_SUBTOPIC_PRICES "/+"
+#define NABZ_GROUP_PATTERN_PRICES_HISTORY NABZ_SUBTOPIC_HISTORY "/+"
 #define NABZ_GROUP_PATTERN_MARKET NABZ_SUBTOPIC_MARKET
 #define NABZ_GROUP_PATTERN_NEWS NABZ_SUBTOPIC_NEWS
 #define NABZ_GROUP_PATTERN_ALERTS NABZ_SUBTOPIC_ALERTS

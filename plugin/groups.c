@@ -12,12 +12,15 @@ static const char *const group_names[NABZ_GROUP_COUNT] = {
 	[NABZ_GROUP_ALERTS] = NABZ_GROUP_NAME_ALERTS,
 };
 
-/* Topic pattern of each group below the prefix. */
-static const char *const group_patterns[NABZ_GROUP_COUNT] = {
-	[NABZ_GROUP_PRICES] = NABZ_GROUP_PATTERN_PRICES,
-	[NABZ_GROUP_MARKET] = NABZ_GROUP_PATTERN_MARKET,
-	[NABZ_GROUP_NEWS] = NABZ_GROUP_PATTERN_NEWS,
-	[NABZ_GROUP_ALERTS] = NABZ_GROUP_PATTERN_ALERTS,
+/* Topic patterns of each group below the prefix, NULL after the last:
+ * a group may be fed by more than one topic (prices: the live prices and
+ * their history). */
+#define GROUP_PATTERNS_MAX 2
+static const char *const group_patterns[NABZ_GROUP_COUNT][GROUP_PATTERNS_MAX] = {
+	[NABZ_GROUP_PRICES] = {NABZ_GROUP_PATTERN_PRICES, NABZ_GROUP_PATTERN_PRICES_HISTORY},
+	[NABZ_GROUP_MARKET] = {NABZ_GROUP_PATTERN_MARKET, NULL},
+	[NABZ_GROUP_NEWS] = {NABZ_GROUP_PATTERN_NEWS, NULL},
+	[NABZ_GROUP_ALERTS] = {NABZ_GROUP_PATTERN_ALERTS, NULL},
 };
 
 const char *nabz_group__name(enum nabz_group group)
@@ -79,10 +82,15 @@ unsigned nabz_groups__mask(const char *prefix, const char *filter)
 
 	filter = strip_share(filter);
 	for(int g = 0; g < NABZ_GROUP_COUNT; g++){
-		int n = snprintf(pattern, sizeof(pattern), "%s/%s", prefix, group_patterns[g]);
-		if(n < 0 || (size_t)n >= sizeof(pattern)) continue; /* prefix is at most 64 */
-		if(first_level_wild_vs_dollar(filter, pattern)) continue;
-		if(nabz_filters__intersect(filter, pattern)) mask |= 1u << g;
+		for(int k = 0; k < GROUP_PATTERNS_MAX && group_patterns[g][k]; k++){
+			int n = snprintf(pattern, sizeof(pattern), "%s/%s", prefix, group_patterns[g][k]);
+			if(n < 0 || (size_t)n >= sizeof(pattern)) continue; /* prefix is at most 64 */
+			if(first_level_wild_vs_dollar(filter, pattern)) continue;
+			if(nabz_filters__intersect(filter, pattern)){
+				mask |= 1u << g;
+				break;
+			}
+		}
 	}
 	return mask;
 }

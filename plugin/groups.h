@@ -2,7 +2,7 @@
  * Audience groups: which of prices, market, news and alerts a subscription
  * filter can receive. A filter counts in a group when it intersects the
  * group's topic pattern ("crypto/#" and "#" count in all four,
- * "crypto/prices/BTC" in prices).
+ * "crypto/prices/BTC" and "crypto/history/BTC" in prices).
  */
 #ifndef NABZ_GROUPS_H
 #define NABZ_GROUPS_H

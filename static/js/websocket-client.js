@@ -18,6 +18,7 @@
  * API (see CONTRACT.md, "Browser client"):
  *   const c = new CryptoWebSocketClient(url?, options?);
  *   c.subscribe('prices'); c.unsubscribe('prices');
+ *   c.subscribe('history/BTC');   // a day of BTC, one point a minute, retained
  *   c.on('price_update', (msg) => ...); c.off(type, handler);
  *   const stats = await c.requestStats();
  *   c.close();
@@ -54,8 +55,8 @@
 
   var CONTROL_TOPIC = '$CONTROL/nabz/v1';
   var RESPONSE_TOPIC = '$CONTROL/nabz/v1/response';
-  var EVENTS = ['price_update', 'market_update', 'news', 'news_recent', 'alert', 'stats_update',
-    'sources_update', 'connected', 'disconnected', 'reconnecting', 'session', 'message', 'error'];
+  var EVENTS = ['price_update', 'price_history', 'market_update', 'news', 'news_recent', 'alert', 'stats_update',
+    'sources_update', 'data_mode', 'connected', 'disconnected', 'reconnecting', 'session', 'message', 'error'];
 
   /* The n-th retry's delay (n from 0): full jitter over a capped
    * exponential. Bounded by maxMs whatever n is. */
@@ -72,6 +73,9 @@
     switch (group) {
       case 'all': return prefix + '/#';
       case 'prices': return prefix + '/prices/+';
+      /* history/+: each symbol's last 24 h, one point a minute, retained
+       * (a chart opened now has a line to draw); 'history/BTC' is one */
+      case 'history': return prefix + '/history/+';
       /* news/#: each item on news, and the latest ones, retained, on
        * news/recent (a page opened now has something to show) */
       case 'news': return prefix + '/news/#';
@@ -79,6 +83,7 @@
         return prefix + '/' + group;
       default:
         if (/^prices\/[A-Za-z0-9._-]{1,32}$/.test(group)) return prefix + '/prices/' + group.slice(7).toUpperCase();
+        if (/^history\/[A-Za-z0-9._-]{1,32}$/.test(group)) return prefix + '/history/' + group.slice(8).toUpperCase();
         throw new Error('nabz: unknown group ' + JSON.stringify(group));
     }
   }
@@ -88,7 +93,7 @@
     if (topic.indexOf(prefix + '/') !== 0) return null;
     var rest = topic.slice(prefix.length + 1);
     var first = rest.split('/')[0];
-    return ['prices', 'market', 'news', 'alerts', 'stats', 'sources'].indexOf(first) >= 0 ? first : null;
+    return ['prices', 'history', 'market', 'news', 'alerts', 'stats', 'sources'].indexOf(first) >= 0 ? first : null;
   }
 
   /* How old the data is, in seconds. The bridge's age_s is the value's age

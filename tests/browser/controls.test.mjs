@@ -196,3 +196,19 @@ test('on a phone, live and stale prices differ by shape, not by colour alone', {
   assert.match(await p.textContent('#price-rows tr[data-symbol="OLD"] .badge'), /قدیمی/);
   await p.close();
 });
+
+test('test page in Persian: right to left, Persian words and digits, and a switch back', { timeout: 60000 }, async () => {
+  const p = await browser.newPage();
+  await p.goto(`${broker.url}/test_websocket.html?lang=fa`);
+  await waitFor(() => p.evaluate(() => window.wsClient && window.wsClient.isConnected()
+    && document.getElementById('stat-uptime').textContent !== '–'), { what: 'connected, stats shown' });
+  assert.equal(await p.getAttribute('html', 'dir'), 'rtl');
+  assert.match(await p.textContent('h1'), /صفحهٔ آزمایش/);
+  assert.match(await p.textContent('#stat-uptime'), /^[۰-۹]+ ثانیه$|دقیقه|ساعت|روز/);
+  assert.match(await p.textContent('#stat-active'), /^[۰-۹]+$/);
+  assert.equal(await p.evaluate(() => window.nabzUptime(93784)), '۱ روز ۲ ساعت ۳ دقیقه ۴ ثانیه');
+  await p.click('#lang-toggle');
+  assert.equal(await p.getAttribute('html', 'dir'), 'ltr');
+  assert.match(await p.textContent('h1'), /WebSocket test page/);
+  await p.close();
+});

@@ -46,6 +46,25 @@ def test_groups_follow_subscriptions(broker, watcher):
     watcher.wait_for(lambda d: d["groups"] == ZERO and d["active_connections"] == 1)
 
 
+def test_price_history_counts_in_prices(broker, watcher):
+    """A chart that takes only the history (crypto/history/<SYM>) is a
+    prices reader: it counts there, once with the live prices too."""
+    watcher.wait_for(lambda d: d["groups"] == ZERO and d["active_connections"] == 1)
+    a = broker.client(client_id="browser-chart")
+    b = broker.client(client_id="api-history")
+    subscribe(a, "crypto/history/BTC")
+    subscribe(b, "crypto/history/#")
+    watcher.wait_for(lambda d: d["groups"] == {"prices": 2, "market": 0, "news": 0, "alerts": 0})
+    subscribe(a, "crypto/prices/BTC")          # same group: counted once
+    time.sleep(0.3)
+    assert watcher.stats()["groups"]["prices"] == 2
+    unsubscribe(b, "crypto/history/#")
+    watcher.wait_for(lambda d: d["groups"]["prices"] == 1)
+    stop_client(a)
+    stop_client(b)
+    watcher.wait_for(lambda d: d["groups"] == ZERO and d["active_connections"] == 1)
+
+
 def test_denied_subscription_counts_nowhere(broker, watcher):
     watcher.wait_for(lambda d: d["active_connections"] == 1)
     c = broker.client(client_id="api-x")

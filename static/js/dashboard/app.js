@@ -24,12 +24,23 @@ const charts = new Charts($('chart-list'), $('charts-empty'));
 let charted;
 try { charted = JSON.parse(store.get('nabz.charts')); } catch (e) { charted = null; }
 if (!Array.isArray(charted)) charted = DEFAULT_CHARTS;
-charted.slice(0, 8).forEach((s) => typeof s === 'string' && charts.add(s));
+/* A chart takes its symbol's history (retained: it arrives at once, so
+ * the chart opens drawn); a chart closed lets it go. */
+const SYMBOL = /^[A-Za-z0-9._-]{1,32}$/;
+function addChart(sym) {
+  charts.add(sym);
+  if (SYMBOL.test(sym)) client.subscribe('history/' + sym);
+}
+function removeChart(sym) {
+  charts.remove(sym);
+  if (SYMBOL.test(sym)) client.unsubscribe('history/' + sym);
+}
+charted.slice(0, 8).forEach((s) => typeof s === 'string' && addChart(s));
 
 const prices = new PriceTable($('price-rows'), $('prices-empty'), {
   isCharted: (sym) => charts.has(sym),
   onToggleChart: (sym) => {
-    if (charts.has(sym)) charts.remove(sym); else charts.add(sym);
+    if (charts.has(sym)) removeChart(sym); else addChart(sym);
     store.set('nabz.charts', JSON.stringify(charts.symbols()));
     prices.paintToggle(sym);
   },
@@ -41,6 +52,7 @@ const sources = new Sources();
 const audience = new Audience();
 
 client.on('price_update', (m) => { prices.update(m); charts.price(m); if (displayMode) fitWallSoon(); });
+client.on('price_history', (m) => charts.history(m));
 client.on('market_update', (m) => market.update(m));
 client.on('news', (m) => news.update(m));
 client.on('news_recent', (m) => news.recent(m));

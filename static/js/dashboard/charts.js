@@ -1,10 +1,21 @@
 /*
- * One uPlot line chart per selected symbol, fed by live price updates.
- * Points are capped per chart; redraws are batched to one per frame.
+ * One uPlot line chart per selected symbol: drawn at once from the
+ * bridge's retained history (price_history: the last 24 h, one point a
+ * minute), then fed by live price updates. Points are capped per chart;
+ * redraws are batched to one per frame. A chart with fewer than two
+ * points shows a note, not an axis from 0.
  */
-import { t, fmtUsd, getLang } from './i18n.js';
+import { t, fmtUsd, fmtInt, getLang } from './i18n.js';
 
-export const MAX_POINTS = 600;
+/* A day of minutes from the history, and room for the live updates after
+ * it; past that the oldest go first. */
+export const HISTORY_POINTS = 1440;
+export const MAX_POINTS = HISTORY_POINTS + 600;
+
+function fmtClock(tsSec) {
+  const locale = getLang() === 'fa' ? 'fa-IR' : 'en-US';
+  return new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(tsSec * 1000));
+}
 
 function cssVar(name) {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim();
@@ -37,11 +48,26 @@ class SymbolChart {
     this.cap.textContent = this.sym + (last != null ? '  ' + fmtUsd(last) : '');
     this.wait.textContent = t('chart_wait');
     this.wait.hidden = this.ys.length > 1;
+    this.fig.dataset.points = String(this.ys.length);
+    // The canvas says nothing to a screen reader: the box names what it
+    // draws, from when to when, and the price now.
+    this.plotBox.setAttribute('role', 'img');
+    if (this.ys.length > 1) {
+      this.plotBox.setAttribute('aria-label', t('chart_label', {
+        s: this.sym, n: fmtInt(this.ys.length), from: fmtClock(this.xs[0]), to: fmtClock(this.xs[this.xs.length - 1]),
+        p: fmtUsd(last),
+      }));
+    } else {
+      this.plotBox.setAttribute('aria-label', t('chart_wait'));
+    }
   }
 
   build() {
     if (this.plot) { this.plot.destroy(); this.plot = null; }
-    if (typeof window.uPlot !== 'function') return;
+    // One point or none is no line, only an empty frame with an axis
+    // from 0: the note says why instead.
+    this.plotBox.hidden = this.ys.length < 2;
+    if (this.plotBox.hidden || typeof window.uPlot !== 'function') return;
     const width = Math.max(200, this.plotBox.clientWidth || 300);
     const grid = cssVar('--grid') || '#8884';
     const ink = cssVar('--muted') || '#888';
@@ -66,6 +92,30 @@ class SymbolChart {
     }, [this.xs, this.ys], this.plotBox);
   }
 
+  /* The bridge's history, [[t_ms, price_usd], ...] oldest first: it
+   * replaces what came before it; live points newer than its last stay
+   * after it (a retained history may arrive after the first live update,
+   * and again after a reconnect). */
+  history(points) {
+    const hx = [];
+    const hy = [];
+    for (const p of points.slice(-HISTORY_POINTS)) {
+      if (!Array.isArray(p) || !Number.isFinite(p[0]) || !Number.isFinite(p[1]) || p[1] <= 0) continue;
+      const x = p[0] / 1000;
+      if (hx.length && x <= hx[hx.length - 1]) continue;   // out of order: not drawable
+      hx.push(x);
+      hy.push(p[1]);
+    }
+    if (!hx.length) return;
+    const last = hx[hx.length - 1];
+    for (let i = 0; i < this.xs.length; i++) {
+      if (this.xs[i] > last) { hx.push(this.xs[i]); hy.push(this.ys[i]); }
+    }
+    this.xs = hx.slice(-MAX_POINTS);
+    this.ys = hy.slice(-MAX_POINTS);
+    this.dirty = true;
+  }
+
   push(tsSec, price) {
     // Out-of-order or repeated stamps would break the x scale.
     const lastX = this.xs.length ? this.xs[this.xs.length - 1] : -Infinity;
@@ -83,7 +133,7 @@ class SymbolChart {
     if (!this.dirty) return;
     this.dirty = false;
     if (!this.plot) this.build();
-    if (this.plot) this.plot.setData([this.xs, this.ys]);
+    else this.plot.setData([this.xs, this.ys]);
     this.caption();
   }
 
@@ -141,6 +191,15 @@ export class Charts {
     if (!c || typeof d.price_usd !== 'number') return;
     const ts = Date.parse(msg.ts || d.source_ts);
     c.push((isNaN(ts) ? Date.now() : ts) / 1000, d.price_usd);
+    this.schedule();
+  }
+
+  /* A price_history message: the chart of its symbol, if shown, draws it. */
+  history(msg) {
+    const d = msg.data;
+    const c = d && this.charts.get(d.symbol);
+    if (!c || !Array.isArray(d.points)) return;
+    c.history(d.points);
     this.schedule();
   }
 
