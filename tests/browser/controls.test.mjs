@@ -104,13 +104,20 @@ test('the wall display fits 1366x768 and 1920x1080: no scrolling, no cut rows, a
     total_market_cap_usd: 3.41e12, total_volume_usd: 1.2e11, btc_dominance_pct: 56.7, usdt_irt: 61234,
     source: 'coingecko', source_ts: new Date().toISOString(),
   }, retained);
+  // a day's history, so that the charts draw (a chart of one point is a note)
+  for (const s of ['BTC', 'ETH']) {
+    const now = Date.now();
+    const points = Array.from({ length: 60 }, (_, i) => [now - (60 - i) * 60000, 100 + Math.sin(i / 5) * 3]);
+    await publish(pub, `crypto/history/${s}`, 'price_history', { symbol: s, interval_s: 60, points }, retained);
+  }
   for (const [w, h] of [[1366, 768], [1920, 1080]]) {
     for (const lang of ['en', 'fa']) {
       const p = await browser.newPage();
       await p.setViewportSize({ width: w, height: h });
       await p.goto(`${broker.url}/?display=1&lang=${lang}`);
       await waitFor(() => p.evaluate(() => document.documentElement.classList.contains('dashboard-ready')
-        && document.querySelectorAll('#price-rows tr').length === 13), { what: 'all rows' });
+        && document.querySelectorAll('#price-rows tr').length === 13
+        && document.querySelectorAll('.chart .plot canvas').length === 2), { what: 'all rows, both charts drawn' });
       await new Promise((r) => setTimeout(r, 500));      // a frame for the fit
       const m = await p.evaluate(() => {
         const se = document.scrollingElement;
@@ -128,7 +135,7 @@ test('the wall display fits 1366x768 and 1920x1080: no scrolling, no cut rows, a
           audienceBottom: card('#audience').bottom, alertsBottom: card('#alerts').bottom, vh: innerHeight,
           kpi: parseFloat(getComputedStyle(document.querySelector('#market-cap')).fontSize),
           exit: exit.getClientRects().length > 0 && exit.getAttribute('href') === '/' && exit.textContent.trim(),
-          plots: [...document.querySelectorAll('.chart .plot')].map((x) => x.getBoundingClientRect().height),
+          plots: [...document.querySelectorAll('.chart .plot')].filter((x) => !x.hidden).map((x) => x.getBoundingClientRect().height),
         };
       });
       const what = `${w}x${h} ${lang}: ${JSON.stringify(m)}`;
