@@ -3,51 +3,38 @@
 // languages and themes, the wall display and the test page, with data in
 // them. WCAG 2.1 A and AA rules; any violation fails, with what and where.
 //   NABZ_PLUGIN=build/plugin/nabz_plugin.so node --test tests/browser/a11y.test.mjs
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { Broker, launchBrowser, publish, priceData, waitFor } from './fixture.mjs';
+import { sharedSetup, publish, priceData, waitFor } from './fixture.mjs';
 
 const require = createRequire(import.meta.url);
 const AXE = require.resolve('axe-core/axe.min.js');
 
-let broker;
-let browser;
-let pub;
-
-before(async () => {
-  broker = await new Broker().start();
-  browser = await launchBrowser();
-  pub = await broker.publisher();
+const env = sharedSetup(async () => {
   const retained = { retain: true, qos: 0 };
   for (const [s, p] of [['BTC', 97000.5], ['ETH', 3400.12], ['SOL', 180.4]]) {
-    await publish(pub, `crypto/prices/${s}`, 'price_update', priceData(s, p), retained);
+    await publish(env.pub, `crypto/prices/${s}`, 'price_update', priceData(s, p), retained);
   }
-  await publish(pub, 'crypto/prices/TON', 'price_update', priceData('TON', 5.5, { stale: true, age_s: 600 }), retained);
-  await publish(pub, 'crypto/market', 'market_update', {
+  await publish(env.pub, 'crypto/prices/TON', 'price_update', priceData('TON', 5.5, { stale: true, age_s: 600 }), retained);
+  await publish(env.pub, 'crypto/market', 'market_update', {
     total_market_cap_usd: 3.41e12, total_volume_usd: 1.2e11, btc_dominance_pct: 56.7, usdt_irt: 61234,
     source: 'coingecko', source_ts: new Date().toISOString(),
   }, retained);
-  await publish(pub, 'crypto/sources', 'sources_update', {
+  await publish(env.pub, 'crypto/sources', 'sources_update', {
     demo: false,
     sources: { binance: { status: 'ok', latency_ms: 12.5, errors_total: 0, requests_total: 3, last_success: new Date().toISOString() },
       nobitex: { status: 'down', last_error: 'HTTP 503', latency_ms: 0, errors_total: 3, requests_total: 9 } },
     watching: ['BTC', 'ETH', 'SOL', 'TON'], discovered: 0,
   }, retained);
-  await publish(pub, 'crypto/news/recent', 'news_recent', {
+  await publish(env.pub, 'crypto/news/recent', 'news_recent', {
     items: [{ id: 'n-1', title: 'A headline', source: 'rss', published_at: new Date().toISOString() }],
   }, retained);
 });
 
-after(async () => {
-  pub?.end(true);
-  await browser?.close();
-  await broker?.cleanup();
-});
-
 async function axe(path, ready) {
-  const p = await browser.newPage();
-  await p.goto(`${broker.url}${path}`);
+  const p = await env.browser.newPage();
+  await p.goto(`${env.broker.url}${path}`);
   await waitFor(() => p.evaluate(ready), { what: `${path} ready` });
   await new Promise((r) => setTimeout(r, 1200));          // animations of the first fill are over
   await p.addScriptTag({ path: AXE });

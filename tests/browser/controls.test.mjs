@@ -3,21 +3,14 @@
 // whose state is said, counters that do not flash on the first paint, and
 // sub-millisecond latencies that do not read "0 ms".
 //   NABZ_PLUGIN=build/plugin/nabz_plugin.so node --test tests/browser/controls.test.mjs
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Broker, launchBrowser, publish, priceData, screenshot, waitFor } from './fixture.mjs';
+import { sharedSetup, publish, priceData, screenshot, waitFor } from './fixture.mjs';
 
-let broker;
-let browser;
-let pub;
-
-before(async () => {
-  broker = await new Broker().start();
-  browser = await launchBrowser();
-  pub = await broker.publisher();
+const env = sharedSetup(async () => {
   const retained = { retain: true, qos: 0 };
-  await publish(pub, 'crypto/prices/BTC', 'price_update', priceData('BTC', 97000.5), retained);
-  await publish(pub, 'crypto/sources', 'sources_update', {
+  await publish(env.pub, 'crypto/prices/BTC', 'price_update', priceData('BTC', 97000.5), retained);
+  await publish(env.pub, 'crypto/sources', 'sources_update', {
     demo: false,
     sources: { binance: { status: 'ok', latency_ms: 0.4, errors_total: 0, requests_total: 3 },
       kraken: { status: 'ok', latency_ms: 120.6, errors_total: 0, requests_total: 3 } },
@@ -25,14 +18,8 @@ before(async () => {
   }, retained);
 });
 
-after(async () => {
-  pub?.end(true);
-  await browser?.close();
-  await broker?.cleanup();
-});
-
 async function open(query) {
-  const p = await browser.newPage();
+  const p = await env.browser.newPage();
   // every class the status bar's counters ever get, from the first paint on
   await p.addInitScript(() => {
     window.nabzCountClasses = [];
@@ -40,7 +27,7 @@ async function open(query) {
       for (const m of list) if (m.target.id === 'active-users-count') window.nabzCountClasses.push(m.target.className);
     }).observe(document, { subtree: true, attributes: true, attributeFilter: ['class'] });
   });
-  await p.goto(`${broker.url}/${query}`);
+  await p.goto(`${env.broker.url}/${query}`);
   await waitFor(() => p.evaluate(() => document.documentElement.classList.contains('dashboard-ready') && window.wsClient.isConnected()),
     { what: 'dashboard ready' });
   return p;
@@ -98,9 +85,9 @@ test('the wall display fits 1366x768 and 1920x1080: no scrolling, no cut rows, a
   const retained = { retain: true, qos: 0 };
   const syms = ['ETH', 'USDT', 'SOL', 'DOGE', 'TON', 'XRP', 'ADA', 'TRX', 'BNB', 'LINK', 'DOT', 'LTC'];
   for (const [i, s] of syms.entries()) {
-    await publish(pub, `crypto/prices/${s}`, 'price_update', priceData(s, 10 + i), retained);
+    await publish(env.pub, `crypto/prices/${s}`, 'price_update', priceData(s, 10 + i), retained);
   }
-  await publish(pub, 'crypto/market', 'market_update', {
+  await publish(env.pub, 'crypto/market', 'market_update', {
     total_market_cap_usd: 3.41e12, total_volume_usd: 1.2e11, btc_dominance_pct: 56.7, usdt_irt: 61234,
     source: 'coingecko', source_ts: new Date().toISOString(),
   }, retained);
@@ -108,13 +95,13 @@ test('the wall display fits 1366x768 and 1920x1080: no scrolling, no cut rows, a
   for (const s of ['BTC', 'ETH']) {
     const now = Date.now();
     const points = Array.from({ length: 60 }, (_, i) => [now - (60 - i) * 60000, 100 + Math.sin(i / 5) * 3]);
-    await publish(pub, `crypto/history/${s}`, 'price_history', { symbol: s, interval_s: 60, points }, retained);
+    await publish(env.pub, `crypto/history/${s}`, 'price_history', { symbol: s, interval_s: 60, points }, retained);
   }
   for (const [w, h] of [[1366, 768], [1920, 1080]]) {
     for (const lang of ['en', 'fa']) {
-      const p = await browser.newPage();
+      const p = await env.browser.newPage();
       await p.setViewportSize({ width: w, height: h });
-      await p.goto(`${broker.url}/?display=1&lang=${lang}`);
+      await p.goto(`${env.broker.url}/?display=1&lang=${lang}`);
       await waitFor(() => p.evaluate(() => document.documentElement.classList.contains('dashboard-ready')
         && document.querySelectorAll('#price-rows tr').length === 13
         && document.querySelectorAll('.chart .plot canvas').length === 2), { what: 'all rows, both charts drawn' });
@@ -154,8 +141,8 @@ test('the wall display fits 1366x768 and 1920x1080: no scrolling, no cut rows, a
 });
 
 test('test page: whole payloads, duplicates from overlapping subscriptions marked, a stats toggle, readable uptime', { timeout: 60000 }, async () => {
-  const p = await browser.newPage();
-  await p.goto(`${broker.url}/test_websocket.html`);
+  const p = await env.browser.newPage();
+  await p.goto(`${env.broker.url}/test_websocket.html`);
   await waitFor(() => p.evaluate(() => window.wsClient && window.wsClient.isConnected()), { what: 'connected' });
   assert.equal(await p.evaluate(() => window.nabzUptime(93784)), '1 d 2 h 3 min 4 s');
   assert.equal(await p.evaluate(() => window.nabzUptime(59)), '59 s');
@@ -164,7 +151,7 @@ test('test page: whole payloads, duplicates from overlapping subscriptions marke
   await p.click('#toggle-prices');
   await new Promise((r) => setTimeout(r, 500));
   const long = 'x'.repeat(1000);
-  await publish(pub, 'crypto/prices/LONG', 'price_update', priceData('LONG', 1.5, { note: long }), { qos: 0 });
+  await publish(env.pub, 'crypto/prices/LONG', 'price_update', priceData('LONG', 1.5, { note: long }), { qos: 0 });
   await waitFor(() => p.evaluate(() => [...document.querySelectorAll('#message-log li')]
     .filter((li) => li.textContent.includes('crypto/prices/LONG')).length === 2), { what: 'two copies' });
   const copies = await p.$$eval('#message-log li', (lis) => lis.filter((li) => li.textContent.includes('crypto/prices/LONG'))
@@ -177,8 +164,8 @@ test('test page: whole payloads, duplicates from overlapping subscriptions marke
   // stats: off by default, shown in the log once toggled
   assert.equal(await p.getAttribute('#toggle-stats', 'aria-pressed'), 'false');
   await p.click('#toggle-stats');
-  const other = await browser.newPage();
-  await other.goto(`${broker.url}/test_websocket.html`);
+  const other = await env.browser.newPage();
+  await other.goto(`${env.broker.url}/test_websocket.html`);
   await waitFor(() => p.evaluate(() => [...document.querySelectorAll('#message-log li')]
     .some((li) => li.textContent.includes('stats_update'))), { what: 'a stats message in the log' });
   await other.close();
@@ -186,10 +173,10 @@ test('test page: whole payloads, duplicates from overlapping subscriptions marke
 });
 
 test('on a phone, live and stale prices differ by shape, not by colour alone', { timeout: 60000 }, async () => {
-  await publish(pub, 'crypto/prices/OLD', 'price_update', priceData('OLD', 2.5, { stale: true, age_s: 900 }), { retain: true, qos: 0 });
-  const p = await browser.newPage();
+  await publish(env.pub, 'crypto/prices/OLD', 'price_update', priceData('OLD', 2.5, { stale: true, age_s: 900 }), { retain: true, qos: 0 });
+  const p = await env.browser.newPage();
   await p.setViewportSize({ width: 390, height: 844 });
-  await p.goto(`${broker.url}/?lang=fa`);
+  await p.goto(`${env.broker.url}/?lang=fa`);
   await waitFor(() => p.evaluate(() => document.querySelector('#price-rows tr[data-symbol="OLD"] .badge.stale')
     && document.querySelector('#price-rows tr[data-symbol="BTC"] .badge.live')), { what: 'a live and a stale row' });
   const shape = (sym) => p.evaluate((s) => {
@@ -205,8 +192,8 @@ test('on a phone, live and stale prices differ by shape, not by colour alone', {
 });
 
 test('test page in Persian: right to left, Persian words and digits, and a switch back', { timeout: 60000 }, async () => {
-  const p = await browser.newPage();
-  await p.goto(`${broker.url}/test_websocket.html?lang=fa`);
+  const p = await env.browser.newPage();
+  await p.goto(`${env.broker.url}/test_websocket.html?lang=fa`);
   await waitFor(() => p.evaluate(() => window.wsClient && window.wsClient.isConnected()
     && document.getElementById('stat-uptime').textContent !== '–'), { what: 'connected, stats shown' });
   assert.equal(await p.getAttribute('html', 'dir'), 'rtl');

@@ -3,13 +3,10 @@
 // view says so plainly and permanently; once the sources say live, it
 // stops. Chromium against the real broker and plugin.
 //   NABZ_PLUGIN=build/plugin/nabz_plugin.so node --test tests/browser/demo.test.mjs
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Broker, launchBrowser, publish, priceData, screenshot, waitFor } from './fixture.mjs';
+import { sharedSetup, publish, priceData, screenshot, waitFor } from './fixture.mjs';
 
-let broker;
-let browser;
-let pub;
 const retained = { retain: true, qos: 0 };
 
 function sources(demo) {
@@ -21,25 +18,16 @@ function sources(demo) {
   };
 }
 
-before(async () => {
-  broker = await new Broker().start();
-  browser = await launchBrowser();
-  pub = await broker.publisher();
+const env = sharedSetup(async () => {
   for (const [s, p] of [['BTC', 97000.5], ['ETH', 3400.12]]) {
-    await publish(pub, `crypto/prices/${s}`, 'price_update', priceData(s, p, { source: 'demo' }), retained);
+    await publish(env.pub, `crypto/prices/${s}`, 'price_update', priceData(s, p, { source: 'demo' }), retained);
   }
-  await publish(pub, 'crypto/sources', 'sources_update', sources(true), retained);
-});
-
-after(async () => {
-  pub?.end(true);
-  await browser?.close();
-  await broker?.cleanup();
+  await publish(env.pub, 'crypto/sources', 'sources_update', sources(true), retained);
 });
 
 async function open(path) {
-  const p = await browser.newPage();
-  await p.goto(`${broker.url}${path}`);
+  const p = await env.browser.newPage();
+  await p.goto(`${env.broker.url}${path}`);
   await waitFor(() => p.evaluate(() => window.wsClient && window.wsClient.isConnected() && window.wsClient.demo),
     { what: `${path}: the client sees demo data` });
   return p;
@@ -89,8 +77,8 @@ test('test page: banner and status bar', { timeout: 60000 }, async () => {
 
 test('when the sources say live, the page stops saying demo', { timeout: 60000 }, async () => {
   const p = await open('/?lang=en');
-  await publish(pub, 'crypto/sources', 'sources_update', sources(false), retained);
-  await publish(pub, 'crypto/prices/BTC', 'price_update', priceData('BTC', 97001), retained);
+  await publish(env.pub, 'crypto/sources', 'sources_update', sources(false), retained);
+  await publish(env.pub, 'crypto/prices/BTC', 'price_update', priceData('BTC', 97001), retained);
   await waitFor(() => p.evaluate(() => document.getElementById('demo-banner').hidden), { what: 'banner hidden' });
   assert.equal(await visibleText(p, '#ws-demo'), null);
   await waitFor(() => p.evaluate(() => /^live /.test(document.querySelector('#price-rows tr[data-symbol="BTC"] .badge').textContent)),
@@ -99,9 +87,9 @@ test('when the sources say live, the page stops saying demo', { timeout: 60000 }
   assert.deepEqual(states, ['health health-ok', 'health health-ok']);
   await p.close();
   // and a page opened now, on live data only, shows no banner at all
-  await publish(pub, 'crypto/prices/ETH', 'price_update', priceData('ETH', 3401), retained);
-  const fresh = await browser.newPage();
-  await fresh.goto(`${broker.url}/?lang=en`);
+  await publish(env.pub, 'crypto/prices/ETH', 'price_update', priceData('ETH', 3401), retained);
+  const fresh = await env.browser.newPage();
+  await fresh.goto(`${env.broker.url}/?lang=en`);
   await waitFor(() => fresh.evaluate(() => document.documentElement.classList.contains('dashboard-ready')
     && document.querySelectorAll('#source-rows tr').length === 2
     && document.querySelectorAll('#price-rows tr').length === 2), { what: 'fresh page' });

@@ -10,6 +10,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { before, after } from 'node:test';
 import mqtt from 'mqtt';
 import { chromium } from 'playwright-core';
 
@@ -199,4 +200,24 @@ export async function screenshot(page, name) {
   const file = path.join(ARTIFACTS, `${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
   return file;
+}
+
+/* One broker, one browser and a publisher shared by a test file's tests
+ * (node:test's before and after): the returned object holds them once
+ * before() has run; seed(env), when given, publishes what the tests start
+ * from. */
+export function sharedSetup(seed) {
+  const env = {};
+  before(async () => {
+    env.broker = await new Broker().start();
+    env.browser = await launchBrowser();
+    env.pub = await env.broker.publisher();
+    if (seed) await seed(env);
+  });
+  after(async () => {
+    env.pub?.end(true);
+    await env.browser?.close();
+    await env.broker?.cleanup();
+  });
+  return env;
 }

@@ -3,34 +3,22 @@
 // go on after it, and a chart with fewer than two points shows a note
 // instead of an empty axis.
 //   NABZ_PLUGIN=build/plugin/nabz_plugin.so node --test tests/browser/history.test.mjs
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Broker, launchBrowser, publish, priceData, waitFor } from './fixture.mjs';
+import { sharedSetup, publish, priceData, waitFor } from './fixture.mjs';
 
 const MIN_MS = 60000;
-let broker;
-let browser;
-let pub;
 
-before(async () => {
-  broker = await new Broker().start();
-  browser = await launchBrowser();
-  pub = await broker.publisher();
+const env = sharedSetup(async () => {
   const retained = { retain: true, qos: 0 };
   const now = Math.floor(Date.now() / MIN_MS) * MIN_MS;
   // Half an hour of BTC, oldest first, as the bridge keeps it.
   const points = [];
   for (let i = 30; i >= 1; i--) points.push([now - i * MIN_MS, 96000 + i * 10]);
-  await publish(pub, 'crypto/history/BTC', 'price_history', { symbol: 'BTC', interval_s: 60, points }, retained);
-  await publish(pub, 'crypto/prices/BTC', 'price_update', priceData('BTC', 97000.5), retained);
+  await publish(env.pub, 'crypto/history/BTC', 'price_history', { symbol: 'BTC', interval_s: 60, points }, retained);
+  await publish(env.pub, 'crypto/prices/BTC', 'price_update', priceData('BTC', 97000.5), retained);
   // ETH: one price and no history yet.
-  await publish(pub, 'crypto/prices/ETH', 'price_update', priceData('ETH', 3400.12), retained);
-});
-
-after(async () => {
-  pub?.end(true);
-  await browser?.close();
-  await broker?.cleanup();
+  await publish(env.pub, 'crypto/prices/ETH', 'price_update', priceData('ETH', 3400.12), retained);
 });
 
 const chart = (p, sym) => p.evaluate((s) => {
@@ -47,8 +35,8 @@ const chart = (p, sym) => p.evaluate((s) => {
 }, sym);
 
 test('a chart opens drawn from the retained history, then goes on live', { timeout: 60000 }, async () => {
-  const p = await browser.newPage();
-  await p.goto(`${broker.url}/?lang=en`);
+  const p = await env.browser.newPage();
+  await p.goto(`${env.broker.url}/?lang=en`);
   await waitFor(() => p.evaluate(() => document.documentElement.classList.contains('dashboard-ready') && window.wsClient.isConnected()),
     { what: 'dashboard ready' });
   // The history and the retained price: 31 points, no live update needed.
@@ -68,10 +56,10 @@ test('a chart opens drawn from the retained history, then goes on live', { timeo
   assert.equal(eth.plotHidden, true);
   assert.equal(eth.noteHidden, false);
   // A live update goes after the history.
-  await publish(pub, 'crypto/prices/BTC', 'price_update', priceData('BTC', 97100), { qos: 0 });
+  await publish(env.pub, 'crypto/prices/BTC', 'price_update', priceData('BTC', 97100), { qos: 0 });
   await waitFor(async () => (await chart(p, 'BTC')).points === btc.points + 1, { what: 'live point appended' });
   // ETH's second live point draws its line.
-  await publish(pub, 'crypto/prices/ETH', 'price_update', priceData('ETH', 3401), { qos: 0 });
+  await publish(env.pub, 'crypto/prices/ETH', 'price_update', priceData('ETH', 3401), { qos: 0 });
   const eth2 = await waitFor(async () => { const c = await chart(p, 'ETH'); return c.points === 2 && c.canvas && c; },
     { what: 'ETH line' });
   assert.equal(eth2.noteHidden, true);
@@ -79,8 +67,8 @@ test('a chart opens drawn from the retained history, then goes on live', { timeo
 });
 
 test('a chart added later draws its history at once', { timeout: 60000 }, async () => {
-  const p = await browser.newPage();
-  await p.goto(`${broker.url}/?lang=en`);
+  const p = await env.browser.newPage();
+  await p.goto(`${env.broker.url}/?lang=en`);
   await waitFor(() => p.evaluate(() => document.documentElement.classList.contains('dashboard-ready') && window.wsClient.isConnected()),
     { what: 'dashboard ready' });
   await waitFor(async () => (await chart(p, 'BTC'))?.points >= 31, { what: 'BTC chart' });
@@ -95,5 +83,5 @@ test('a chart added later draws its history at once', { timeout: 60000 }, async 
 });
 
 test('no console errors', () => {
-  assert.deepEqual(browser.errors, []);
+  assert.deepEqual(env.browser.errors, []);
 });
