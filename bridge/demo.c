@@ -8,6 +8,8 @@
 
 #include <cjson/cJSON.h>
 
+#include "fileutil.h"
+
 unsigned nabz_demo__rounds(const char *dir)
 {
 	unsigned n = 0;
@@ -45,49 +47,44 @@ int nabz_demo__requests(const struct nabz_source_ops *ops, const struct nabz_sou
 	return rc;
 }
 
-/* The USD price of coin (a CoinGecko id) in snapshot i, or NAN. */
-static double recorded_price(const char *dir, unsigned i, const char *coin)
-{
-	char path[4096], *text = NULL;
-	cJSON *root, *usd;
-	double price = NAN;
-	FILE *f;
-	long len;
-
-	snprintf(path, sizeof(path), "%s/coingecko/prices-%u.json", dir, i);
-	f = fopen(path, "r");
-	if(f == NULL) return NAN;
-	if(fseek(f, 0, SEEK_END) == 0 && (len = ftell(f)) > 0 && len < (1 << 20) && fseek(f, 0, SEEK_SET) == 0
-			&& (text = malloc((size_t)len)) != NULL && fread(text, 1, (size_t)len, f) == (size_t)len){
-		root = cJSON_ParseWithLength(text, (size_t)len);
-		usd = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(root, coin), "usd");
-		if(cJSON_IsNumber(usd) && usd->valuedouble > 0) price = usd->valuedouble;
-		cJSON_Delete(root);
-	}
-	free(text);
-	fclose(f);
-	return price;
-}
-
 size_t nabz_demo__rules(const char *dir, unsigned n, struct nabz_rule *out)
 {
 	static const char *const coins[NABZ_DEMO_RULES_MAX][2] = {{"BTC", "bitcoin"}, {"ETH", "ethereum"}};
+	double lo[NABZ_DEMO_RULES_MAX], hi[NABZ_DEMO_RULES_MAX];
 	size_t count = 0;
 
 	for(size_t c = 0; c < NABZ_DEMO_RULES_MAX; c++){
-		double lo = INFINITY, hi = 0, pct;
+		lo[c] = INFINITY;
+		hi[c] = 0;
+	}
+	/* each snapshot read once, for both coins */
+	for(unsigned i = 0; i < n; i++){
+		char path[4096], *text;
+		size_t len;
+		cJSON *root;
+
+		snprintf(path, sizeof(path), "%s/coingecko/prices-%u.json", dir, i);
+		text = nabz_file__read_all(path, 1 << 20, &len);
+		if(text == NULL) continue;
+		root = cJSON_ParseWithLength(text, len);
+		for(size_t c = 0; c < NABZ_DEMO_RULES_MAX; c++){
+			const cJSON *usd = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(root, coins[c][1]), "usd");
+			if(!cJSON_IsNumber(usd) || !(usd->valuedouble > 0)) continue;
+			if(usd->valuedouble < lo[c]) lo[c] = usd->valuedouble;
+			if(usd->valuedouble > hi[c]) hi[c] = usd->valuedouble;
+		}
+		cJSON_Delete(root);
+		free(text);
+	}
+	for(size_t c = 0; c < NABZ_DEMO_RULES_MAX; c++){
+		double pct, scale;
 		char name[96];
 
-		for(unsigned i = 0; i < n; i++){
-			double p = recorded_price(dir, i, coins[c][1]);
-			if(isnan(p)) continue;
-			if(p < lo) lo = p;
-			if(p > hi) hi = p;
-		}
-		if(hi <= lo) continue;
+		if(hi[c] <= lo[c]) continue;
 		/* two significant digits: a rule a person can read */
-		pct = (hi - lo) / lo * 100.0 / 3.0;
-		pct = round(pct * pow(10, 1 - floor(log10(pct)))) / pow(10, 1 - floor(log10(pct)));
+		pct = (hi[c] - lo[c]) / lo[c] * 100.0 / 3.0;
+		scale = pow(10, 1 - floor(log10(pct)));
+		pct = round(pct * scale) / scale;
 		memset(&out[count], 0, sizeof(out[count]));
 		snprintf(out[count].symbol, sizeof(out[count].symbol), "%s", coins[c][0]);
 		out[count].kind = NABZ_RULE_MOVE;

@@ -249,31 +249,20 @@ int nabz_history__read(struct nabz_history *h, const char *text, size_t len, int
 /* Reads path back; any failure is one log line and an empty history. */
 static void load(struct nabz_history *h, int64_t now_ms)
 {
-	FILE *f = fopen(h->path, "r");
 	size_t cap = h->max_series * BYTES_PER_SERIES + 4096;
-	char *text = NULL;
+	size_t size;
 	char err[160];
-	long size;
+	char *text = nabz_file__read_all(h->path, cap, &size);
 
-	if(f == NULL){
-		if(errno != ENOENT) nabz_log(LOG_ERR, "history: cannot read %s: %s; starting empty", h->path, strerror(errno));
+	if(text == NULL){
+		if(errno == EFBIG){
+			nabz_log(LOG_ERR, "history: %s is larger than a day of every symbol; starting empty", h->path);
+		}else if(errno != ENOENT){
+			nabz_log(LOG_ERR, "history: cannot read %s: %s; starting empty", h->path, strerror(errno));
+		}
 		return;
 	}
-	if(fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) < 0 || (size_t)size > cap || fseek(f, 0, SEEK_SET) != 0){
-		nabz_log(LOG_ERR, "history: %s is unreadable or larger than a day of every symbol; starting empty", h->path);
-		fclose(f);
-		return;
-	}
-	text = malloc((size_t)size + 1);
-	if(text == NULL || fread(text, 1, (size_t)size, f) != (size_t)size){
-		nabz_log(LOG_ERR, "history: cannot read %s; starting empty", h->path);
-		free(text);
-		fclose(f);
-		return;
-	}
-	fclose(f);
-	text[size] = '\0';
-	if(nabz_history__read(h, text, (size_t)size, now_ms, err, sizeof(err)) != 0){
+	if(nabz_history__read(h, text, size, now_ms, err, sizeof(err)) != 0){
 		nabz_log(LOG_ERR, "history: %s is damaged (%s); starting empty, it is replaced at the next save",
 				h->path, err);
 	}else if(h->series_count){

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "contract.h"
+#include "fileutil.h"
 #include "history.h"
 #include "log.h"
 #include "source.h"
@@ -24,25 +25,6 @@ static void publish_symbol(struct nabz_bridge *b, const char *symbol, int64_t wa
 	/* Retained: the publisher keeps the payload and sends it again after
 	 * every reconnect, so a broker restarted without persistence has it. */
 	nabz_publisher__send(&b->pub, sub, NABZ_TYPE_PRICE_HISTORY, d, true, wall_ms);
-}
-
-/* path's contents, NUL-terminated, in a buffer the caller frees; NULL
- * when missing, larger than DEMO_FILE_MAX or unreadable. */
-static char *read_small_file(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "r");
-	char *text;
-
-	if(f == NULL) return NULL;
-	text = malloc(DEMO_FILE_MAX + 1);
-	*len = text ? fread(text, 1, DEMO_FILE_MAX + 1, f) : 0;
-	fclose(f);
-	if(text == NULL || *len > DEMO_FILE_MAX){
-		free(text);
-		return NULL;
-	}
-	text[*len] = '\0';
-	return text;
 }
 
 /* Demo mode: the recorded CoinGecko rounds, oldest first, back-dated one
@@ -63,7 +45,7 @@ static void seed_demo(struct nabz_bridge *b, int64_t wall_ms)
 		char *body;
 
 		snprintf(path, sizeof(path), "%s/%s/prices-%u.json", b->cfg->demo_dir, nabz_source__name(NABZ_SRC_COINGECKO), n);
-		if((body = read_small_file(path, &len)) == NULL) continue;
+		if((body = nabz_file__read_all(path, DEMO_FILE_MAX, &len)) == NULL) continue;
 		nabz_source_result__init(&res);
 		if(ops->parse(&req, body, len, &b->coin_ids, &res, err, sizeof(err)) == 0){
 			for(size_t i = 0; i < res.quotes.count; i++){

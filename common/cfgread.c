@@ -1,4 +1,5 @@
 #include "cfgread.h"
+#include "fileutil.h"
 
 #include <errno.h>
 #include <math.h>
@@ -190,32 +191,11 @@ int nabz_cfg__secret_file(struct nabz_cfg_reader *r, const char *path, const cha
 
 int nabz_cfg__read_file(const char *file, char **buf, size_t *len, char *err, size_t errlen)
 {
-	FILE *f = fopen(file, "rb");
-	long n;
-
-	*buf = NULL;
-	*len = 0;
-	if(f == NULL){
-		snprintf(err, errlen, "%s: %s", file, strerror(errno));
-		return -1;
-	}
-	if(fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 || n > 4 * 1024 * 1024 || fseek(f, 0, SEEK_SET) != 0){
-		fclose(f);
-		snprintf(err, errlen, "%s: unreadable or larger than 4 MiB", file);
-		return -1;
-	}
-	*buf = malloc((size_t)n + 1);
-	if(*buf == NULL || fread(*buf, 1, (size_t)n, f) != (size_t)n){
-		fclose(f);
-		free(*buf);
-		*buf = NULL;
-		snprintf(err, errlen, "%s: cannot read", file);
-		return -1;
-	}
-	fclose(f);
-	(*buf)[n] = '\0';
-	*len = (size_t)n;
-	return 0;
+	*buf = nabz_file__read_all(file, 4 * 1024 * 1024, len);
+	if(*buf) return 0;
+	if(errno == EFBIG) snprintf(err, errlen, "%s: larger than 4 MiB", file);
+	else snprintf(err, errlen, "%s: %s", file, strerror(errno));
+	return -1;
 }
 
 cJSON *nabz_cfg__parse_root(const char *json, size_t len, char *err, size_t errlen)

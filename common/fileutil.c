@@ -130,3 +130,37 @@ int nabz_file__open_spool(const char *dir, const char *name, int (*each)(void *u
 	}
 	return 0;
 }
+
+char *nabz_file__read_all(const char *path, size_t max, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	long n;
+	int err;
+
+	*len = 0;
+	if(f == NULL) return NULL;
+	if(fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0){
+		err = errno ? errno : EIO;
+		fclose(f);
+		errno = err;
+		return NULL;
+	}
+	if((size_t)n > max){
+		fclose(f);
+		errno = EFBIG;
+		return NULL;
+	}
+	buf = malloc((size_t)n + 1);
+	if(buf == NULL || fread(buf, 1, (size_t)n, f) != (size_t)n){
+		err = buf ? EIO : ENOMEM;
+		free(buf);
+		fclose(f);
+		errno = err;
+		return NULL;
+	}
+	fclose(f);
+	buf[n] = '\0';
+	*len = (size_t)n;
+	return buf;
+}

@@ -10,6 +10,10 @@ int nabz_file__sync_dir(const char *path);
 /* Replaces path with data atomically: temporary file, fsync, rename,
  * fsync of the directory. Returns 0, or -1 with errno set. */
 int nabz_file__replace(const char *path, const char *data, size_t len);
+/* Reads a whole file of at most max bytes into a NUL-terminated heap
+ * buffer the caller frees, its length in *len. NULL with errno set:
+ * ENOENT (missing), EFBIG (larger than max), or why it could not be read. */
+char *nabz_file__read_all(const char *path, size_t max, size_t *len);
 /* Reads path line by line and calls each(ud, line) with every complete
  * line, its newline removed; line is the reader's buffer, which each may
  * change but not keep. each returns 0, or -1 for a line it cannot read.

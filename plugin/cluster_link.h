@@ -1,6 +1,6 @@
 /*
  * The cluster on the broker: hearing nabz/cluster/# (MOSQ_EVT_MESSAGE,
- * registered only when plugin_opt_cluster_node is set), publishing this
+ * from events.c's dispatcher when plugin_opt_cluster_node is set), publishing this
  * edge's figures on nabz/cluster/node/<id> or the core's heartbeat on
  * nabz/cluster/core, and the merged figures crypto/stats, getStats and
  * the listener's /api/stats show (cluster.h has the merge). Broker thread
