@@ -192,7 +192,7 @@ static int read_own(struct nabz_cfg_reader *r, const cJSON *root, void *own)
 	nabz_cfg__double(r, root, "", "alert_hysteresis_pct", 0, 50, 0.5, &cfg->hysteresis_pct);
 	nabz_cfg__long(r, root, "", "alert_cooldown_s", 0, 86400, 300, &cfg->cooldown_s);
 	nabz_cfg__bool(r, root, "", "demo", false, &cfg->demo);
-	nabz_cfg__string(r, root, "", "demo_dir", "/usr/local/share/nabz/demo", &cfg->demo_dir);
+	nabz_cfg__string(r, root, "", "demo_dir", NABZ_DATADIR "/demo", &cfg->demo_dir);
 	return r->failed ? -1 : 0;
 }
 

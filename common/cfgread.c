@@ -173,13 +173,41 @@ int nabz_cfg__strings(struct nabz_cfg_reader *r, const cJSON *obj, const char *p
 	return 0;
 }
 
+/* "$CREDENTIALS_DIRECTORY/NAME" is NAME in the directory systemd's
+ * LoadCredential= fills for the unit (only readable by the unit's user, never
+ * in any process's environment): the packaged configs name their secrets so.
+ * Writes the path to use into out; -1 (logged through r) when the variable is
+ * unset or the result does not fit. */
+static int credential_path(struct nabz_cfg_reader *r, const char *path, const char *file,
+		char *out, size_t outlen)
+{
+	static const char prefix[] = "$CREDENTIALS_DIRECTORY/";
+	const char *dir;
+	int n;
+
+	if(strncmp(file, prefix, sizeof(prefix) - 1) != 0){
+		n = snprintf(out, outlen, "%s", file);
+	}else{
+		dir = getenv("CREDENTIALS_DIRECTORY");
+		if(dir == NULL || dir[0] == '\0'){
+			return nabz_cfg__fail(r, path, "%s: $CREDENTIALS_DIRECTORY is not set (systemd's LoadCredential= "
+					"sets it; by hand: CREDENTIALS_DIRECTORY=<dir holding %s>)", file, file + sizeof(prefix) - 1);
+		}
+		n = snprintf(out, outlen, "%s/%s", dir, file + sizeof(prefix) - 1);
+	}
+	if(n < 0 || (size_t)n >= outlen) return nabz_cfg__fail(r, path, "%s: path too long", file);
+	return 0;
+}
+
 int nabz_cfg__secret_file(struct nabz_cfg_reader *r, const char *path, const char *file, char **out)
 {
-	char buf[512];
+	char buf[512], name[4096];
 	size_t n;
-	FILE *f = fopen(file, "r");
+	FILE *f;
 
-	if(f == NULL) return nabz_cfg__fail(r, path, "cannot read %s: %s", file, strerror(errno));
+	if(credential_path(r, path, file, name, sizeof(name)) != 0) return -1;
+	f = fopen(name, "r");
+	if(f == NULL) return nabz_cfg__fail(r, path, "cannot read %s: %s", name, strerror(errno));
 	n = fread(buf, 1, sizeof(buf) - 1, f);
 	fclose(f);
 	buf[n] = '\0';

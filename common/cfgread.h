@@ -43,7 +43,8 @@ int nabz_cfg__strings(struct nabz_cfg_reader *r, const cJSON *obj, const char *p
 		bool symbols, char ***out, size_t *count);
 void nabz_cfg__free_strings(char **list, size_t n);
 /* The first line of file (a password, a token) into *out. The error names
- * the file, never its content. */
+ * the file, never its content. A file written "$CREDENTIALS_DIRECTORY/NAME"
+ * is NAME among the unit's systemd credentials (LoadCredential=). */
 int nabz_cfg__secret_file(struct nabz_cfg_reader *r, const char *path, const char *file, char **out);
 /* Reads a whole file (at most 4 MiB) into a NUL-terminated heap buffer the
  * caller frees. Returns 0, or -1 with "file: reason" in err. */

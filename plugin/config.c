@@ -81,7 +81,7 @@ static const struct opt_def opt_table[] = {
 		"PEM private key for the TLS listeners"},
 	{"ws_broker_socket", OPT_STRING, 1, 107, "/run/nabz/mqtt.sock", OFF(ws_broker_socket),
 		"the broker's unix-socket listener (listener 0 <path>)"},
-	{"web_root", OPT_STRING, 1, 4096, "/usr/local/share/nabz/static", OFF(web_root),
+	{"web_root", OPT_STRING, 1, 4096, NABZ_DATADIR "/static", OFF(web_root),
 		"directory of the web files"},
 	{"ws_threads", OPT_LONG, 0, 16, "0", OFF(ws_threads),
 		"service threads of the listener (sharing its ports); 0: one per CPU, at most 4"},

@@ -22,12 +22,18 @@ with its bind and server lines replaced. scripts/run.sh --edges uses this;
 the tests import it (tests may import scripts/, never the other way).
 """
 import argparse
+import grp
 import os
 import re
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+# From a checkout, the repository's mosquitto.conf; installed by the Debian
+# package (as /usr/share/nabz/scripts/, run as nabz-cluster-conf), the
+# package's /etc/nabz/mosquitto.conf.
 SHIPPED_CONF = os.path.join(HERE, "..", "mosquitto.conf")
+if not os.path.exists(SHIPPED_CONF):
+    SHIPPED_CONF = "/etc/nabz/mosquitto.conf"
 
 EDGE_USER = "nabz-edge"
 # The plugin's cluster options (plugin_opt_cluster_node on each edge, its id;
@@ -362,9 +368,17 @@ def main(argv=None):
                 password = f.read().strip()
             text = edge_conf(base, a.id, a.core, password, shared_ws=not a.no_shared_ws, **kw)
     if a.out:
+        # 0640: an edge's config holds its password at the core. Written by
+        # root, its group is the broker's (mosquitto), which reads it after
+        # dropping privileges or as the package's units' User=.
         fd = os.open(a.out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o640)
         with os.fdopen(fd, "w") as f:
             f.write(text)
+        if os.geteuid() == 0 and a.what in ("core", "edge"):
+            try:
+                os.chown(a.out, 0, grp.getgrnam("mosquitto").gr_gid)
+            except KeyError:
+                pass
     else:
         sys.stdout.write(text)
     return 0

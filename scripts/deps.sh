@@ -6,6 +6,8 @@
 #   scripts/deps.sh test      all of it, plus what the tests need (Chromium
 #                             for the browser tests: Debian's, never a download)
 #   scripts/deps.sh fuzz      the build's, plus clang for libFuzzer (scripts/fuzz.sh)
+#   scripts/deps.sh package   the build's, plus Debian's packaging tools
+#                             (scripts/package.sh builds nabz_*.deb)
 set -euo pipefail
 
 # python3 writes the cluster configs (scripts/cluster_conf.py); haproxy is
@@ -18,10 +20,16 @@ want=(cmake make gcc pkg-config mosquitto mosquitto-dev libmosquitto-dev
 if [ "${1:-run}" = test ]; then
   want+=(libcmocka-dev python3-paho-mqtt python3-pytest mosquitto-clients openssl chromium nginx-light)
 fi
+# The Debian package (scripts/package.sh) and its tests (tests/package/):
+# debhelper and lintian; systemd-analyze (package systemd) checks the units
+# even where PID 1 is not systemd; adduser for the package's postinst.
+if [ "${1:-run}" = package ] || [ "${1:-run}" = test ]; then
+  want+=(debhelper dpkg-dev lintian systemd adduser iproute2)
+fi
 if [ "${1:-run}" = fuzz ]; then
   want+=(clang)
 fi
-if [ "${1:-run}" = test ] || [ "${2:-}" = npm ]; then
+if [ "${1:-run}" = test ] || [ "${1:-run}" = package ] || [ "${2:-}" = npm ]; then
   command -v npm >/dev/null || want+=(nodejs npm)
 fi
 
@@ -47,7 +55,7 @@ fi
 # the build; playwright-core for the browser tests, which drive Debian's
 # Chromium and never download a browser), pinned by package-lock.json;
 # installed again only when the lock changes.
-if [ "${1:-run}" = test ] || [ "${2:-}" = npm ]; then
+if [ "${1:-run}" = test ] || [ "${1:-run}" = package ] || [ "${2:-}" = npm ]; then
   cd "$(dirname "$0")/.."
   if [ ! -f node_modules/.package-lock.json ] || ! cmp -s package-lock.json node_modules/.nabz-lock; then
     echo "nabz: installing npm packages"

@@ -106,12 +106,45 @@ static void test_password_file(void **state)
 	unlink(path);
 }
 
+/* The packaged configs name secrets "$CREDENTIALS_DIRECTORY/NAME": NAME in
+ * the directory systemd's LoadCredential= fills; unset, a clear error. */
+static void test_password_credential(void **state)
+{
+	char dir[] = "/tmp/nabz-cred-XXXXXX", path[256], err[256];
+	const char *json = "{\"mqtt\":{\"password_file\":\"$CREDENTIALS_DIRECTORY/mqtt-password\"}}";
+	struct nabz_mqtt_cfg cfg;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/mqtt-password", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("from-systemd\n", f);
+	fclose(f);
+
+	unsetenv("CREDENTIALS_DIRECTORY");
+	assert_int_equal(read_json(json, &bridge, &cfg, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "mqtt.password_file: $CREDENTIALS_DIRECTORY/mqtt-password: "
+			"$CREDENTIALS_DIRECTORY is not set"));
+	nabz_mqttcfg__free(&cfg);
+
+	setenv("CREDENTIALS_DIRECTORY", dir, 1);
+	assert_int_equal(read_json(json, &bridge, &cfg, err, sizeof(err)), 0);
+	assert_string_equal(cfg.password, "from-systemd");
+	nabz_mqttcfg__free(&cfg);
+	unsetenv("CREDENTIALS_DIRECTORY");
+	unlink(path);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_password_file),
+		cmocka_unit_test(test_password_credential),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Runs a command as root in a throwaway copy of this machine, so that the
+# package's tests can dpkg -i, -r and -P, add users and serve the real
+# ports without touching the host:
+# - / is the lower layer of an overlay whose upper layer is a tmpfs: every
+#   change (dpkg's database, /etc, /usr, /var) is gone when the command ends;
+# - /run and /tmp are empty, as after a boot; /proc, /dev and /sys are the
+#   host's;
+# - a network namespace of its own with only loopback up: 1883, 8000 and
+#   the fake servers' ports are the copy's own;
+# - a PID namespace of its own: whatever the command leaves running ends
+#   with it.
+#   tests/package/sandbox.sh COMMAND [ARG...]   (keeps the working directory)
+# Needs root and a kernel that lets root mount overlayfs in a new mount
+# namespace (Debian 12's does).
+set -euo pipefail
+
+if [ "${1:-}" != --inside ]; then
+  [ "$(id -u)" -eq 0 ] || { echo "sandbox.sh: needs root (dpkg, mounts)" >&2; exit 1; }
+  [ $# -gt 0 ] || { echo "usage: tests/package/sandbox.sh COMMAND [ARG...]" >&2; exit 2; }
+  exec unshare --mount --net --pid --fork --propagation private -- "$0" --inside "$PWD" "$@"
+fi
+shift
+cwd=$1
+shift
+
+top=$(mktemp -d /tmp/nabz-sandbox.XXXXXX)
+mount -t tmpfs -o mode=0700 nabz-sandbox "$top"
+mkdir "$top/upper" "$top/work" "$top/root"
+mount -t overlay nabz-sandbox -o "lowerdir=/,upperdir=$top/upper,workdir=$top/work" "$top/root"
+root=$top/root
+mount -t proc proc "$root/proc"
+mount --rbind /dev "$root/dev"
+mount --rbind /sys "$root/sys"
+mount -t tmpfs -o mode=0755 nabz-run "$root/run"
+mount -t tmpfs -o mode=1777 nabz-tmp "$root/tmp"
+mkdir -p "$root/run/lock"
+ip link set lo up
+
+export NABZ_SANDBOX=1
+exec chroot "$root" /bin/sh -c 'cd "$1" && shift && exec "$@"' sandbox "$cwd" "$@"
