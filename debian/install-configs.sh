@@ -22,7 +22,8 @@ replace() {
 {
   echo "# The nabz package's broker config: nabz-broker.service runs"
   echo "#   mosquitto -c /etc/nabz/mosquitto.conf"
-  echo "# as user mosquitto (systemctl reload nabz-broker after an edit). The"
+  echo "# as user mosquitto: systemctl restart nabz-broker after an edit (a reload,"
+  echo "# SIGHUP, re-reads the password file, not the plugin_opt_* lines). The"
   echo "# unit's LimitNOFILE must cover the connection limits below (see"
   echo "# \"Connection limits\"): raise it with systemctl edit nabz-broker too."
   echo "# Comments below that name scripts/ speak of running from a checkout."
