@@ -24,18 +24,33 @@ shift
 cwd=$1
 shift
 
-top=$(mktemp -d /tmp/nabz-sandbox.XXXXXX)
+# The layers live on a tmpfs mounted over /mnt in this mount namespace
+# only: nothing is left on the host's disk.
+top=/mnt
 mount -t tmpfs -o mode=0700 nabz-sandbox "$top"
 mkdir "$top/upper" "$top/work" "$top/root"
 mount -t overlay nabz-sandbox -o "lowerdir=/,upperdir=$top/upper,workdir=$top/work" "$top/root"
 root=$top/root
 mount -t proc proc "$root/proc"
 mount --rbind /dev "$root/dev"
+mount -t tmpfs -o mode=1777,nosuid,nodev nabz-shm "$root/dev/shm"
 mount --rbind /sys "$root/sys"
 mount -t tmpfs -o mode=0755 nabz-run "$root/run"
 mount -t tmpfs -o mode=1777 nabz-tmp "$root/tmp"
 mkdir -p "$root/run/lock"
 ip link set lo up
 
+# The copy becomes / (pivot_root, not chroot: systemd, when a test boots
+# it, sets up its units' mounts relative to the real root).
+mkdir -p "$root/.oldroot"
+cd "$root"
+pivot_root . .oldroot
+umount -l /.oldroot
+rmdir /.oldroot 2> /dev/null || true
+# Shared within the copy, as on a booted host (systemd's per-unit mounts,
+# such as a unit's credentials, reach the unit through it); the copy's
+# mounts were made private first, so nothing propagates to the host.
+mount --make-rshared /
 export NABZ_SANDBOX=1
-exec chroot "$root" /bin/sh -c 'cd "$1" && shift && exec "$@"' sandbox "$cwd" "$@"
+cd "$cwd"
+exec "$@"
