@@ -92,3 +92,23 @@ def test_symbols_are_capped(broker_factory):
         assert m["nabz_price_untracked_total"] == 7
     finally:
         t.close()
+
+
+def test_only_the_bridge_account_feeds_the_series(broker_factory):
+    """A user's publish on the data topics is refused before the plugin
+    reads it: no series, no count."""
+    b = start_broker(broker_factory)
+    t = Traffic(b, subscribers=0)
+    user = b.client(client_id="api-stranger")
+    try:
+        for topic, payload in (("crypto/prices/EVIL", price_payload("EVIL", time.time())),
+                               ("crypto/sources", sources_payload({"evil": "down"}))):
+            user.publish(topic, payload, qos=1).wait_for_publish(5)
+        t.publish("crypto/prices/BTC", price_payload("BTC", time.time()))    # after them, in order
+        m = wait_metrics(b, lambda m: m.get("nabz_price_updates_total") == 1)
+        assert not [k for k in m if "EVIL" in k or "evil" in k], m
+        assert "nabz_sources_received_timestamp_seconds" not in m
+    finally:
+        user.disconnect()
+        user.loop_stop()
+        t.close()
