@@ -112,3 +112,21 @@ def test_only_the_bridge_account_feeds_the_series(broker_factory):
         user.disconnect()
         user.loop_stop()
         t.close()
+
+
+def test_an_edge_sees_the_prices_the_core_gets(broker_factory):
+    """Clustered, prices reach each edge over mosquitto's bridge: the edge's
+    /metrics has them too, so the rules hold on every node scraped."""
+    from nabz_cluster import Cluster
+    from nabz_broker import stop_client
+
+    cluster = Cluster(broker_factory, edges=1).start()     # returns once data flows to the edge
+    pub = cluster.publisher()
+    try:
+        pub.publish("crypto/prices/BTC", price_payload("BTC", time.time()), qos=1, retain=True).wait_for_publish(5)
+        for node in (cluster.core, cluster.edges[0]):
+            m = wait_metrics(node, lambda m: 'nabz_price_received_timestamp_seconds{symbol="BTC"}' in m)
+            assert m["nabz_price_updates_total"] >= 1
+    finally:
+        stop_client(pub)
+        cluster.close()
