@@ -251,6 +251,9 @@ int nabz_events__acl_check(int event, void *event_data, void *userdata)
 	if(ed->access == MOSQ_ACL_READ
 			&& strncmp(ed->topic, nabz->cfg.topic_prefix, nabz->prefix_len) == 0
 			&& ed->topic[nabz->prefix_len] == '/'){
+		/* A plain increment (this thread's alone), handed to the seam
+		 * at the tick: deliveries/s costs the hot path nothing more. */
+		nabz->deliveries++;
 		return MOSQ_ERR_SUCCESS;
 	}
 
@@ -322,6 +325,18 @@ int nabz_events__message(int event, void *event_data, void *userdata)
 		/* Only publishers may publish there (access.c): the bridge. */
 		enum nabz_data_mode mode = nabz_data_mode__of_sources(ed->payload, ed->payloadlen);
 		if(mode != NABZ_DATA_UNKNOWN) nabz_seam__set_data_mode(&nabz->seam, (int)mode);
+		if(nabz_feed__on_sources(&nabz->feed, ed->payload, ed->payloadlen, nabz_time__wall_ms())){
+			nabz->feed_dirty = true;
+		}
+		return MOSQ_ERR_SUCCESS;
+	}
+	if(strncmp(ed->topic, nabz->prices_topic, nabz->prices_topic_len) == 0
+			&& strchr(ed->topic + nabz->prices_topic_len, '/') == NULL){
+		/* <prefix>/prices/<SYM>, the bridge's alone (access.c): when
+		 * each price came and how old it is, for the alerting rules. */
+		nabz_feed__on_price(&nabz->feed, ed->topic + nabz->prices_topic_len, ed->payload,
+				ed->payloadlen, nabz_time__wall_ms());
+		nabz->feed_dirty = true;
 		return MOSQ_ERR_SUCCESS;
 	}
 	if(nabz->cluster.enabled) return nabz_cluster_link__on_message(event, event_data, userdata);

@@ -12,7 +12,9 @@ int nabz_events__disconnect(int event, void *event_data, void *userdata);
 int nabz_events__control(int event, void *event_data, void *userdata);
 int nabz_events__tick(int event, void *event_data, void *userdata);
 /* MOSQ_EVT_MESSAGE: the bridge's sources message (demo or live data, for
- * /health) and, clustered, the nodes' messages (cluster_link.c). */
+ * /health; sources' health, for /metrics), its prices (when each came,
+ * for /metrics: feed.h) and, clustered, the nodes' messages
+ * (cluster_link.c). */
 int nabz_events__message(int event, void *event_data, void *userdata);
 
 /* Writes the state file when the persisted figures changed (tick.c). */

@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "client_type.h"
+#include "data_mode.h"
 #include "groups.h"
 
 static const char *const refusal_names[NABZ_REFUSAL_COUNT] = {
@@ -134,9 +135,75 @@ static void audience_scoped(struct out *o, const struct nabz_counts *node, const
 	}
 }
 
+/* Wall-clock ms as Prometheus' seconds: the timestamp gauges that
+ * time() - x turns into an age. */
+static void seconds(struct out *o, int64_t ms)
+{
+	if(ms < 0) ms = 0;
+	put(o, "%lld.%03lld\n", (long long)(ms / 1000), (long long)(ms % 1000));
+}
+
+static void data_series(struct out *o, const struct nabz_data_metrics *d)
+{
+	const struct nabz_feed *f = d->feed;
+
+	metric(o, "nabz_deliveries_total", "counter",
+			"Data messages the broker handed to subscribers (one per subscriber, retained ones included).",
+			d->deliveries);
+	/* The TYPE line always, the sample once the bridge has said: an
+	 * unknown mode is no sample rather than a guessed 0. */
+	header(o, "nabz_data_demo", "gauge",
+			"1 while the bridge replays recorded demo data, 0 while it is live (its sources message).");
+	if(d->data_mode != NABZ_DATA_UNKNOWN) put(o, "nabz_data_demo %d\n", d->data_mode == NABZ_DATA_DEMO ? 1 : 0);
+	metric(o, "nabz_ws_max_connections", "gauge", "The WebSocket connection limit (ws_max_connections).",
+			d->ws_max_connections);
+	metric(o, "nabz_tcp_max_connections", "gauge", "The MQTT-over-TCP client limit (tcp_max_connections).",
+			d->tcp_max_connections);
+	metric(o, "nabz_price_updates_total", "counter", "Price messages the broker received from the bridge.",
+			f->price_updates);
+	metric(o, "nabz_price_untracked_total", "counter",
+			"Price messages whose symbol is not tracked here (not [A-Z0-9]{1,15}, or over the symbol cap).",
+			f->price_untracked);
+	header(o, "nabz_price_received_timestamp_seconds", "gauge",
+			"When the broker last received each symbol's price (unix time).");
+	for(size_t i = 0; i < f->price_count; i++){
+		put(o, "nabz_price_received_timestamp_seconds{symbol=\"%s\"} ", f->prices[i].symbol);
+		seconds(o, f->prices[i].received_ms);
+	}
+	header(o, "nabz_price_source_timestamp_seconds", "gauge",
+			"The source's own time of each symbol's last price (its source_ts, unix time).");
+	for(size_t i = 0; i < f->price_count; i++){
+		if(f->prices[i].source_ms == 0) continue;
+		put(o, "nabz_price_source_timestamp_seconds{symbol=\"%s\"} ", f->prices[i].symbol);
+		seconds(o, f->prices[i].source_ms);
+	}
+	header(o, "nabz_price_stale", "gauge", "1 when each symbol's last price says stale (no source fresh).");
+	for(size_t i = 0; i < f->price_count; i++){
+		put(o, "nabz_price_stale{symbol=\"%s\"} %d\n", f->prices[i].symbol, f->prices[i].stale ? 1 : 0);
+	}
+	header(o, "nabz_sources_received_timestamp_seconds", "gauge",
+			"When the broker last received the bridge's sources message (unix time).");
+	if(f->sources_received_ms){
+		put(o, "nabz_sources_received_timestamp_seconds ");
+		seconds(o, f->sources_received_ms);
+	}
+	header(o, "nabz_source_up", "gauge",
+			"1 when the bridge's last sources message says the source answered (ok); 0 when down or not yet.");
+	for(size_t i = 0; i < f->source_count; i++){
+		put(o, "nabz_source_up{source=\"%s\"} %d\n", f->sources[i].name, f->sources[i].up ? 1 : 0);
+	}
+	header(o, "nabz_source_last_success_timestamp_seconds", "gauge",
+			"When each source last answered, as the bridge's sources message says (unix time).");
+	for(size_t i = 0; i < f->source_count; i++){
+		if(f->sources[i].last_success_ms == 0) continue;
+		put(o, "nabz_source_last_success_timestamp_seconds{source=\"%s\"} ", f->sources[i].name);
+		seconds(o, f->sources[i].last_success_ms);
+	}
+}
+
 size_t nabz_metrics__render(char *buf, size_t cap, const struct nabz_counts *c,
 		int64_t uptime_s, const struct nabz_ws_metrics *ws, const struct nabz_tcp_metrics *tcp,
-		const struct nabz_cluster_summary *cl)
+		const struct nabz_cluster_summary *cl, const struct nabz_data_metrics *d)
 {
 	struct out o = {buf, cap, 0, cap == 0};
 
@@ -197,5 +264,6 @@ size_t nabz_metrics__render(char *buf, size_t cap, const struct nabz_counts *c,
 			"Time the broker thread spent sweeping for pre-CONNECT connections.");
 	put(&o, "nabz_tcp_sweep_seconds_total %llu.%06llu\n", (unsigned long long)(tcp->sweep_cpu_us / 1000000),
 			(unsigned long long)(tcp->sweep_cpu_us % 1000000));
+	data_series(&o, d);
 	return o.overflow ? 0 : o.len;
 }

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "feed.h"
 #include "sessions.h"
 
 enum nabz_ws_refusal {
@@ -76,6 +77,24 @@ struct nabz_cluster_summary {
 	struct nabz_counts counts;  /* the cluster's figures */
 };
 
+/* The data flowing through the broker, for the alerting rules: what the
+ * feed (feed.h) says, how many data messages the broker handed to
+ * subscribers, whether the data is demo, and the connection limits the
+ * gauges are measured against. */
+struct nabz_data_metrics {
+	const struct nabz_feed *feed;
+	uint64_t deliveries;        /* read-access checks passed under the data prefix */
+	int data_mode;              /* enum nabz_data_mode (data_mode.h) */
+	uint64_t ws_max_connections;
+	uint64_t tcp_max_connections;
+};
+
+/* What /metrics can need at most: every series at its cap (a cluster
+ * node's, NABZ_FEED_SYMBOLS_MAX symbols of 15 characters,
+ * NABZ_FEED_SOURCES_MAX sources of 31) renders in under 24 KiB
+ * (test_metrics.c checks this bound holds). */
+#define NABZ_METRICS_MAX_BYTES 32768
+
 /* Renders into buf (cap bytes, NUL-terminated). Returns the length, or 0
  * when cap is too small. c are this node's figures; with cl enabled every
  * audience series comes twice, {scope="node"} and {scope="cluster"}, and
@@ -83,6 +102,6 @@ struct nabz_cluster_summary {
  * output is as it was before clusters. */
 size_t nabz_metrics__render(char *buf, size_t cap, const struct nabz_counts *c,
 		int64_t uptime_s, const struct nabz_ws_metrics *ws, const struct nabz_tcp_metrics *tcp,
-		const struct nabz_cluster_summary *cl);
+		const struct nabz_cluster_summary *cl, const struct nabz_data_metrics *data);
 
 #endif

@@ -15,6 +15,7 @@
 #include "cluster.h"
 #include "config.h"
 #include "contract.h"
+#include "feed.h"
 #include "ratelog.h"
 #include "reclaim.h"
 #include "seam.h"
@@ -34,6 +35,8 @@ struct nabz {
 
 	char *stats_topic;            /* "<prefix>/stats" */
 	char *sources_topic;          /* "<prefix>/sources": says whether data is demo */
+	char *prices_topic;           /* "<prefix>/prices/": a symbol follows */
+	size_t prices_topic_len;
 	size_t prefix_len;            /* strlen(cfg.topic_prefix) */
 
 	int64_t started_ms;           /* monotonic, for uptime_s */
@@ -60,6 +63,13 @@ struct nabz {
 	struct nabz_broker_listeners listeners;  /* for TCP_NODELAY and the sweep */
 	struct nabz_ratelog refused_anonymous_log;   /* events.c: refused connects */
 	struct nabz_ratelog refused_client_id_log;
+
+	/* The data feed (events.c), handed to the seam at the next tick when
+	 * feed_dirty; deliveries counted on the read hot path (events.c),
+	 * handed over at every tick. */
+	struct nabz_feed feed;
+	bool feed_dirty;
+	uint64_t deliveries;
 
 	/* The cluster (cluster_link.c); cluster.enabled false: none of it runs. */
 	struct nabz_cluster cluster;

@@ -124,6 +124,7 @@ static void nabz_free(struct nabz *nabz)
 	nabz_config__free(&nabz->cfg);
 	free(nabz->stats_topic);
 	free(nabz->sources_topic);
+	free(nabz->prices_topic);
 	free(nabz);
 }
 
@@ -163,6 +164,10 @@ int mosquitto_plugin_init(mosquitto_plugin_id_t *identifier, void **userdata,
 	nabz->sources_topic = malloc(nabz->prefix_len + sizeof("/" NABZ_SUBTOPIC_SOURCES));
 	if(nabz->sources_topic == NULL) goto error;
 	sprintf(nabz->sources_topic, "%s/" NABZ_SUBTOPIC_SOURCES, nabz->cfg.topic_prefix);
+	nabz->prices_topic_len = nabz->prefix_len + strlen("/" NABZ_SUBTOPIC_PRICES "/");
+	nabz->prices_topic = malloc(nabz->prices_topic_len + 1);
+	if(nabz->prices_topic == NULL) goto error;
+	sprintf(nabz->prices_topic, "%s/" NABZ_SUBTOPIC_PRICES "/", nabz->cfg.topic_prefix);
 	if(nabz_cluster_link__init(nabz, 0) != 0) goto error;
 	load_state(nabz);
 	nabz_reclaim__init(&nabz->reclaim, nabz->cfg.reclaim_dropped_messages);

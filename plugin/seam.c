@@ -14,6 +14,7 @@ int nabz_seam__init(struct nabz_seam *seam, int64_t started_ms)
 	memset(seam, 0, sizeof(*seam));
 	seam->started_ms = started_ms;
 	atomic_init(&seam->wake_at_ms, 0);
+	atomic_init(&seam->deliveries, 0);
 	if(nabz_random__hex(seam->wake_password, 16) != 0) return -1;
 	return pthread_mutex_init(&seam->lock, NULL) == 0 ? 0 : -1;
 }
@@ -83,6 +84,30 @@ void nabz_seam__set_data_mode(struct nabz_seam *seam, int mode)
 int nabz_seam__data_mode(struct nabz_seam *seam)
 {
 	return atomic_load_explicit(&seam->data_mode, memory_order_relaxed);
+}
+
+void nabz_seam__publish_feed(struct nabz_seam *seam, const struct nabz_feed *feed)
+{
+	pthread_mutex_lock(&seam->lock);
+	seam->feed = *feed;
+	pthread_mutex_unlock(&seam->lock);
+}
+
+void nabz_seam__read_feed(struct nabz_seam *seam, struct nabz_feed *feed)
+{
+	pthread_mutex_lock(&seam->lock);
+	*feed = seam->feed;
+	pthread_mutex_unlock(&seam->lock);
+}
+
+void nabz_seam__set_deliveries(struct nabz_seam *seam, uint64_t deliveries)
+{
+	atomic_store_explicit(&seam->deliveries, deliveries, memory_order_relaxed);
+}
+
+uint64_t nabz_seam__deliveries(struct nabz_seam *seam)
+{
+	return atomic_load_explicit(&seam->deliveries, memory_order_relaxed);
 }
 
 void nabz_seam__read_cluster(struct nabz_seam *seam, struct nabz_cluster_summary *cl)

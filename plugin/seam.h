@@ -8,6 +8,8 @@
  *                       /api/stats, /metrics and /health (any thread); the
  *                       TCP limits' figures, for /metrics; the cluster's
  *                       figures and link state (cluster.h), for all three;
+ *                       the data feed (feed.h: prices' times, sources'
+ *                       health) and the deliveries count, for /metrics;
  *                       when to wake
  *                       the broker loop (wake_at_ms, thread 0's wake link);
  *   service -> broker : the details of each WebSocket connection (real
@@ -98,11 +100,15 @@ struct nabz_seam {
 	/* Broker thread stores, service threads load (no lock): enum
 	 * nabz_data_mode, what the bridge's sources message last said. */
 	_Atomic int data_mode;
+	/* Broker thread stores at each tick, service threads load (no lock):
+	 * data messages delivered (nabz_data_metrics.deliveries). */
+	_Atomic uint64_t deliveries;
 	/* {lock} written by the broker thread */
 	struct nabz_counts counts;
 	int64_t last_tick_ms;             /* monotonic */
 	struct nabz_tcp_metrics tcp;
 	struct nabz_cluster_summary cluster;
+	struct nabz_feed feed;            /* copied when it changed */
 	/* {lock} written by the service threads, taken by the broker thread */
 	struct nabz_ws_pending *pending;
 	size_t pending_bytes;             /* sum of their bytes */
@@ -126,6 +132,8 @@ void nabz_seam__publish_figures(struct nabz_seam *seam, const struct nabz_counts
 void nabz_seam__publish_cluster(struct nabz_seam *seam, const struct nabz_cluster_summary *cl);
 /* mode: an enum nabz_data_mode (data_mode.h). */
 void nabz_seam__set_data_mode(struct nabz_seam *seam, int mode);
+void nabz_seam__publish_feed(struct nabz_seam *seam, const struct nabz_feed *feed);
+void nabz_seam__set_deliveries(struct nabz_seam *seam, uint64_t deliveries);
 /* Takes the details recorded for client_id; returns false when none. */
 bool nabz_seam__take_details(struct nabz_seam *seam, const char *client_id, struct nabz_ws_details *out);
 /* Logs the queued lines through log_fn and empties the queue. */
@@ -137,6 +145,9 @@ void nabz_seam__read_figures(struct nabz_seam *seam, struct nabz_counts *c, int6
 void nabz_seam__read_tcp(struct nabz_seam *seam, struct nabz_tcp_metrics *tcp);
 void nabz_seam__read_cluster(struct nabz_seam *seam, struct nabz_cluster_summary *cl);
 int nabz_seam__data_mode(struct nabz_seam *seam);
+/* Copies the feed (a few KiB) into *feed. */
+void nabz_seam__read_feed(struct nabz_seam *seam, struct nabz_feed *feed);
+uint64_t nabz_seam__deliveries(struct nabz_seam *seam);
 /* Records (replacing any older entry for the same id); entries never
  * taken expire after NABZ_PENDING_TTL_MS, and the oldest go when there are
  * NABZ_PENDING_MAX of them or NABZ_PENDING_MAX_BYTES. Sets *seq to the

@@ -113,6 +113,11 @@ static void feed_seam(struct nabz *nabz, int64_t now_ms)
 		nabz->seam_summary = nabz->summary;
 		nabz_seam__publish_cluster(&nabz->seam, &nabz->summary);
 	}
+	if(nabz->feed_dirty){
+		nabz->feed_dirty = false;
+		nabz_seam__publish_feed(&nabz->seam, &nabz->feed);
+	}
+	nabz_seam__set_deliveries(&nabz->seam, nabz->deliveries);
 	nabz_seam__drain_log(&nabz->seam, log_from_ws);
 }
 

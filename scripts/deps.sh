@@ -17,8 +17,14 @@ want=(cmake make gcc pkg-config mosquitto mosquitto-dev libmosquitto-dev
       libcjson-dev uthash-dev libwebsockets-dev libuv1-dev libcurl4-openssl-dev libxml2-dev curl
       python3 haproxy)
 # nginx-light: the cluster tests run cluster/nginx.conf in front of the edges.
+# prometheus: promtool checks and unit-tests deploy/prometheus/, and the
+# tests start its server on a free port of their own against a broker. (On
+# a host run by systemd the package also enables its own service on :9090;
+# `systemctl disable --now prometheus` if that is unwanted. Without
+# systemd, or in a container whose policy-rc.d forbids it, nothing starts.)
 if [ "${1:-run}" = test ]; then
-  want+=(libcmocka-dev python3-paho-mqtt python3-pytest mosquitto-clients openssl chromium nginx-light)
+  want+=(libcmocka-dev python3-paho-mqtt python3-pytest mosquitto-clients openssl chromium nginx-light
+         prometheus)
 fi
 # The Debian package (scripts/package.sh) and its tests (tests/package/):
 # debhelper and lintian; systemd-analyze (package systemd) checks the units

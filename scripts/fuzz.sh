@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Fuzzes the parsers of untrusted input with libFuzzer (clang, ASan+UBSan):
 # the browser's first MQTT packet, control requests, the session registry's
-# event sequences, the bridge's API responses, Telegram's answers
+# event sequences, the bridge's API responses, Telegram's answers, the
+# bridge's messages as the plugin reads them for /metrics
 # (tests/fuzz/). Not part of the test command: the corpus each run grows
 # is replayed there (ctest *_corpus), the search itself is open-ended.
 #
@@ -21,7 +22,7 @@ seconds=${1:-60}
 shift || true
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  targets=(fuzz_mqtt_connect fuzz_sessions fuzz_control fuzz_bridge_parsers fuzz_tg_answer fuzz_tg_rule)
+  targets=(fuzz_mqtt_connect fuzz_sessions fuzz_control fuzz_bridge_parsers fuzz_tg_answer fuzz_tg_rule fuzz_feed)
 fi
 
 scripts/deps.sh fuzz

@@ -98,22 +98,35 @@ static char *metrics_body(struct nabz_ws *ws)
 {
 	struct nabz_counts c;
 	int64_t started, last_tick;
-	size_t cap = 16384;
+	size_t cap = NABZ_METRICS_MAX_BYTES;
 	struct nabz_ws_metrics m;
 	struct nabz_tcp_metrics tcp;
 	struct nabz_cluster_summary cl;
+	struct nabz_data_metrics data;
+	struct nabz_feed *feed = malloc(sizeof(*feed));    /* a few KiB: not on the lws stack */
 	char *body = malloc(cap);
 
-	if(body == NULL) return NULL;
+	if(body == NULL || feed == NULL) goto error;
 	nabz_seam__read_figures(ws->seam, &c, &started, &last_tick);
 	nabz_seam__read_tcp(ws->seam, &tcp);
 	nabz_seam__read_cluster(ws->seam, &cl);
+	nabz_seam__read_feed(ws->seam, feed);
 	nabz_ws__metrics_sum(ws->shared, &m);
-	if(nabz_metrics__render(body, cap, &c, (nabz_time__mono_ms() - started) / 1000, &m, &tcp, &cl) == 0){
-		free(body);
-		return NULL;
+	data.feed = feed;
+	data.deliveries = nabz_seam__deliveries(ws->seam);
+	data.data_mode = nabz_seam__data_mode(ws->seam);
+	data.ws_max_connections = (uint64_t)ws->cfg->ws_max_connections;
+	data.tcp_max_connections = (uint64_t)ws->cfg->tcp_max_connections;
+	if(nabz_metrics__render(body, cap, &c, (nabz_time__mono_ms() - started) / 1000, &m, &tcp, &cl, &data) == 0){
+		goto error;
 	}
+	free(feed);
 	return body;
+
+error:
+	free(feed);
+	free(body);
+	return NULL;
 }
 
 static const char *reason_phrase(unsigned status)
