@@ -108,10 +108,10 @@ def test_promtool_checks_and_unit_tests_the_rules():
     # the sample scrape config, with its rule file where this checkout has it
     with tempfile.TemporaryDirectory(prefix="nabz-prom-") as d:
         conf = open(CONFIG_EXAMPLE).read()
-        assert "/usr/share/doc/nabz/examples/prometheus/nabz.rules.yml" in conf
+        assert "/usr/share/nabz/prometheus/nabz.rules.yml" in conf
         path = os.path.join(d, "prometheus.yml")
         with open(path, "w") as f:
-            f.write(conf.replace("/usr/share/doc/nabz/examples/prometheus/nabz.rules.yml", RULES))
+            f.write(conf.replace("/usr/share/nabz/prometheus/nabz.rules.yml", RULES))
         promtool("check", "config", path)
 
 

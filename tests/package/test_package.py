@@ -163,8 +163,18 @@ def test_install():
     print(out)
     for path in ("/usr/lib/nabz/nabz_plugin.so", "/usr/bin/nabz-bridge", "/usr/bin/nabz-telegram",
                  "/usr/bin/nabz-cluster-conf", "/usr/share/nabz/static/index.html",
-                 "/usr/share/nabz/static/vendor/mqtt.min.js", "/usr/share/nabz/demo"):
+                 "/usr/share/nabz/static/vendor/mqtt.min.js", "/usr/share/nabz/demo",
+                 "/usr/share/nabz/prometheus/nabz.rules.yml", "/usr/share/nabz/prometheus/nabz.rules.test.yml",
+                 "/usr/share/nabz/prometheus/prometheus.yml.example",
+                 "/usr/share/doc/nabz/examples/grafana/nabz-dashboard.json",
+                 "/usr/share/doc/nabz/examples/nginx/nabz.conf",
+                 "/usr/share/doc/nabz/examples/haproxy/nabz.cfg"):
         assert os.path.exists(path), path
+    # The shipped rules as Prometheus would load them from where they are.
+    if shutil.which("promtool"):
+        sh("promtool", "check", "rules", "/usr/share/nabz/prometheus/nabz.rules.yml")
+        sh("promtool", "test", "rules", "nabz.rules.test.yml", cwd="/usr/share/nabz/prometheus")
+    json.loads(read("/usr/share/doc/nabz/examples/grafana/nabz-dashboard.json"))
     conffiles = sh("dpkg-query", "-W", "-f=${Conffiles}", "nabz").stdout
     for path in CONFFILES:
         assert path in conffiles, "%s is not a conffile: %s" % (path, conffiles)
