@@ -439,6 +439,48 @@ def test_reinstall_keeps_everything():
     assert '"SOL"' in read("/etc/nabz/bridge.json")
 
 
+def newer_package(version="0.1.0+upgrade1"):
+    """The built package repacked as a later version whose shipped
+    mosquitto.conf and bridge.json changed: what an upgrade brings."""
+    work = "/tmp/nabz-upgrade"
+    shutil.rmtree(work, ignore_errors=True)
+    sh("dpkg-deb", "-R", deb(), work)
+    control = read(work + "/DEBIAN/control")
+    with open(work + "/DEBIAN/control", "w") as f:
+        f.write(re.sub(r"(?m)^Version: .*$", "Version: " + version, control))
+    for conf in ("mosquitto.conf", "bridge.json"):
+        path = "%s/etc/nabz/%s" % (work, conf)
+        text = read(path)
+        if conf == "bridge.json":
+            text = text.replace('"alert_cooldown_s": 300', '"alert_cooldown_s": 301')
+        else:
+            text += "# changed in %s\n" % version
+        with open(path, "w") as f:
+            f.write(text)
+    out = "/tmp/nabz_%s_amd64.deb" % version
+    sh("dpkg-deb", "--root-owner-group", "-b", work, out)
+    return out
+
+
+def test_upgrade_keeps_everything():
+    """An upgrade to a later version: passwords, accounts, chats and state
+    kept; a config the operator edited kept (the new one beside it as
+    .dpkg-dist); a config left as shipped follows the package."""
+    before = snapshot()
+    dpkg("-i", newer_package())
+    assert sh("dpkg-query", "-W", "-f=${Version}", "nabz").stdout == "0.1.0+upgrade1"
+    after = snapshot()
+    for key in before:
+        if key == "/etc/nabz/mosquitto.conf":
+            assert after[key] == before[key] + "# changed in 0.1.0+upgrade1\n"
+        else:
+            assert after[key] == before[key], "%s changed on upgrade" % key
+    assert '"alert_cooldown_s": 301' in read("/etc/nabz/bridge.json.dpkg-dist")
+    # Back to the package under test (a downgrade), as the next steps expect.
+    dpkg("-i", deb())
+    assert sh("dpkg-query", "-W", "-f=${Version}", "nabz").stdout == "0.1.0"
+
+
 def test_remove_keeps_data():
     """dpkg -r (apt remove): the programs go, configs, passwords, chats and
     state stay; installing again picks them up."""

@@ -13,13 +13,11 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
 
-import paho.mqtt.client as mqtt
 import pytest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
