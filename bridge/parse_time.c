@@ -1,5 +1,6 @@
 /* Times as APIs and feeds write them: epoch numbers, RFC 3339, RFC 822. */
 #include "parse_time.h"
+#include "timeutil.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -17,19 +18,6 @@ int nabz_parse__epoch(const cJSON *item, int64_t unit_ms, int64_t *out_ms)
 	if(!(ms >= (double)NABZ_TS_MS_MIN && ms < (double)NABZ_TS_MS_MAX)) return NABZ_VAL_BAD;
 	*out_ms = (int64_t)ms;
 	return nabz_jsonval__ts_ok(*out_ms) ? NABZ_VAL_OK : NABZ_VAL_BAD;
-}
-
-/* Howard Hinnant's days_from_civil. */
-int64_t nabz_parse__days_from_civil(int64_t y, int m, int d)
-{
-	int64_t era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
 }
 
 static int days_in_month(int64_t y, int m)
@@ -61,7 +49,7 @@ static int to_epoch_ms(int64_t y, int mo, int d, int h, int mi, int s, int ms, i
 
 	if(mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo)) return -1;
 	if(h > 23 || mi > 59 || s > 60) return -1;
-	days = nabz_parse__days_from_civil(y, mo, d);
+	days = nabz_time__days_from_civil(y, mo, d);
 	*out = (((days * 24 + h) * 60 + mi) * 60 + s) * 1000 + ms - (int64_t)offset_min * 60000;
 	return 0;
 }

@@ -17,8 +17,6 @@
  * within nabz_jsonval__ts_ok. NABZ_VAL_OK, _MISSING or _BAD. */
 int nabz_parse__epoch(const cJSON *item, int64_t unit_ms, int64_t *out_ms);
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (month 1-12). */
-int64_t nabz_parse__days_from_civil(int64_t y, int m, int d);
 /* "2024-11-27T08:00:00.123456Z", "...+03:30", "...+0330"; 't', 'z' and a
  * blank for 'T' are accepted, the fraction is cut to milliseconds. The
  * whole string must be consumed. Returns 0 or -1. */

@@ -1,4 +1,5 @@
 #include "feed.h"
+#include "timeutil.h"
 
 #include <string.h>
 
@@ -27,63 +28,6 @@ static bool source_name_ok(const char *s)
 		}
 	}
 	return true;
-}
-
-static bool digits(const char **p, int count, int *out)
-{
-	int v = 0;
-
-	for(int i = 0; i < count; i++){
-		char c = (*p)[i];
-		if(c < '0' || c > '9') return false;
-		v = v * 10 + (c - '0');
-	}
-	*p += count;
-	*out = v;
-	return true;
-}
-
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
- * days_from_civil): no timegm, which needs _DEFAULT_SOURCE. */
-static int64_t days_from_civil(int y, int m, int d)
-{
-	int64_t era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-/* The bridge writes exactly this form (common/timeutil.c); the bridge's
- * own parser (bridge/parse_time.c) takes the APIs' many variants, which a
- * message on the broker never carries. */
-int nabz_feed__parse_time(const char *s, int64_t *out_ms)
-{
-	const char *p = s;
-	int y, mo, d, h, mi, sec, ms = 0;
-
-	if(s == NULL) return -1;
-	if(!digits(&p, 4, &y) || *p++ != '-' || !digits(&p, 2, &mo) || *p++ != '-' || !digits(&p, 2, &d)
-			|| *p++ != 'T' || !digits(&p, 2, &h) || *p++ != ':' || !digits(&p, 2, &mi) || *p++ != ':'
-			|| !digits(&p, 2, &sec)){
-		return -1;
-	}
-	if(*p == '.'){
-		int scale = 100;
-		p++;
-		if(*p < '0' || *p > '9') return -1;
-		for(; *p >= '0' && *p <= '9'; p++){
-			ms += (*p - '0') * scale;
-			scale /= 10;
-		}
-	}
-	if(*p++ != 'Z' || *p != '\0') return -1;
-	if(mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60) return -1;
-	*out_ms = ((days_from_civil(y, mo, d) * 24 + h) * 60 + mi) * 60000 + (int64_t)sec * 1000 + ms;
-	return 0;
 }
 
 static struct nabz_feed_price *find_price(struct nabz_feed *feed, const char *symbol)
@@ -137,7 +81,7 @@ void nabz_feed__on_price(struct nabz_feed *feed, const char *symbol, const void 
 	data = cJSON_GetObjectItemCaseSensitive(root, "data");
 	if(cJSON_IsObject(data)){
 		const cJSON *ts = cJSON_GetObjectItemCaseSensitive(data, "source_ts");
-		if(cJSON_IsString(ts) && nabz_feed__parse_time(ts->valuestring, &source_ms) == 0){
+		if(cJSON_IsString(ts) && nabz_time__parse_rfc3339(ts->valuestring, &source_ms) == 0){
 			p->source_ms = source_ms;
 		}
 		p->stale = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(data, "stale"));
@@ -171,7 +115,7 @@ bool nabz_feed__on_sources(struct nabz_feed *feed, const void *payload, size_t l
 		status = cJSON_GetObjectItemCaseSensitive(it, "status");
 		s->up = cJSON_IsString(status) && strcmp(status->valuestring, "ok") == 0;
 		last = cJSON_GetObjectItemCaseSensitive(it, "last_success");
-		if(cJSON_IsString(last) && nabz_feed__parse_time(last->valuestring, &last_ms) == 0){
+		if(cJSON_IsString(last) && nabz_time__parse_rfc3339(last->valuestring, &last_ms) == 0){
 			s->last_success_ms = last_ms;
 		}
 	}

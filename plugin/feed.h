@@ -62,8 +62,5 @@ void nabz_feed__on_price(struct nabz_feed *feed, const char *symbol, const void 
  * nothing, when the payload is not such a message. */
 bool nabz_feed__on_sources(struct nabz_feed *feed, const void *payload, size_t len, int64_t wall_ms);
 
-/* The contract's time form, "YYYY-MM-DDTHH:MM:SS[.fff]Z" (UTC), into
- * *out_ms. Returns -1 for anything else. */
-int nabz_feed__parse_time(const char *s, int64_t *out_ms);
 
 #endif

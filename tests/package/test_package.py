@@ -131,6 +131,19 @@ def read(path):
         return f.read()
 
 
+def give_bot(token, api_base):
+    """What an operator does to start the bot: its token in
+    /etc/nabz/telegram.token (root's, 0600); and, for the test, the fake
+    Telegram as its api_base (an edit of a conffile the next steps keep)."""
+    with open("/etc/nabz/telegram.token", "w") as f:
+        f.write(token + "\n")
+    os.chmod("/etc/nabz/telegram.token", 0o600)
+    cfg = json.loads(read("/etc/nabz/telegram.json"))
+    cfg["telegram"]["api_base"] = api_base
+    with open("/etc/nabz/telegram.json", "w") as f:
+        json.dump(cfg, f, indent=2)
+
+
 def test_fresh_machine():
     """The copy starts as a machine that never had nabz: whatever a run
     from a checkout left in /etc/nabz or /var/lib/nabz is not there."""
@@ -329,13 +342,7 @@ def test_telegram_serves_as_its_unit(running):
     only that token, and /start gets a reply."""
     fake = FakeTelegram(TOKEN)
     try:
-        with open("/etc/nabz/telegram.token", "w") as f:
-            f.write(TOKEN + "\n")
-        os.chmod("/etc/nabz/telegram.token", 0o600)
-        cfg = json.loads(read("/etc/nabz/telegram.json"))
-        cfg["telegram"]["api_base"] = fake.base
-        with open("/etc/nabz/telegram.json", "w") as f:
-            json.dump(cfg, f, indent=2)
+        give_bot(TOKEN, fake.base)
         bot = UnitRun("nabz-telegram.service").start()
         running.append(bot)
         fake.user_says(4242, "/start")

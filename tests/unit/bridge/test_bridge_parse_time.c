@@ -157,22 +157,12 @@ static void test_rfc822(void **state)
 	}
 }
 
-static void test_days_from_civil(void **state)
-{
-	(void)state;
-	assert_int_equal(nabz_parse__days_from_civil(1970, 1, 1), 0);
-	assert_int_equal(nabz_parse__days_from_civil(1969, 12, 31), -1);
-	assert_int_equal(nabz_parse__days_from_civil(2000, 3, 1), 11017);
-	assert_int_equal(nabz_parse__days_from_civil(2024, 11, 27), 20054);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_epoch),
 		cmocka_unit_test(test_rfc3339),
 		cmocka_unit_test(test_rfc822),
-		cmocka_unit_test(test_days_from_civil),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -74,12 +74,59 @@ static void test_clocks(void **state)
 	}
 }
 
+#define T0 INT64_C(1764892800000)   /* 2025-12-05T00:00:00.000Z */
+
+static void test_parse_rfc3339(void **state)
+{
+	static const struct {
+		const char *text;
+		int rc;
+		int64_t ms;
+	} rows[] = {
+		{"2025-12-05T00:00:00.000Z", 0, T0},
+		{"2025-12-05T00:00:01Z", 0, T0 + 1000},
+		{"2025-12-05T00:00:00.5Z", 0, T0 + 500},
+		{"2025-12-05T00:00:00.123456Z", 0, T0 + 123},
+		{"1970-01-01T00:00:00.000Z", 0, 0},
+		{"2024-02-29T12:30:00.000Z", 0, INT64_C(1709209800000)},
+		{"2025-12-05T00:00:00.000+00:00", -1, 0},   /* the contract's times are Z */
+		{"2025-12-05 00:00:00Z", -1, 0},
+		{"2025-12-05T00:00:00.Z", -1, 0},
+		{"2025-13-05T00:00:00Z", -1, 0},
+		{"2025-12-05T24:00:00Z", -1, 0},
+		{"2025-12-05T00:00:00Zjunk", -1, 0},
+		{"2025-12-5T00:00:00Z", -1, 0},
+		{"", -1, 0},
+		{"garbage", -1, 0},
+	};
+
+	(void)state;
+	for(size_t i = 0; i < N_ELEMS(rows); i++){
+		int64_t ms = -1;
+		int rc = nabz_time__parse_rfc3339(rows[i].text, &ms);
+		check_row(rc == rows[i].rc, "row %zu \"%s\": rc %d", i, rows[i].text, rc);
+		if(rc == 0) check_row(ms == rows[i].ms, "row %zu \"%s\": %lld", i, rows[i].text, (long long)ms);
+	}
+	assert_int_equal(nabz_time__parse_rfc3339(NULL, NULL), -1);
+}
+
+static void test_days_from_civil(void **state)
+{
+	(void)state;
+	assert_int_equal(nabz_time__days_from_civil(1970, 1, 1), 0);
+	assert_int_equal(nabz_time__days_from_civil(1969, 12, 31), -1);
+	assert_int_equal(nabz_time__days_from_civil(2000, 3, 1), 11017);
+	assert_int_equal(nabz_time__days_from_civil(2024, 11, 27), 20054);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rfc3339),
 		cmocka_unit_test(test_rfc3339_short_buffer),
 		cmocka_unit_test(test_clocks),
+		cmocka_unit_test(test_parse_rfc3339),
+		cmocka_unit_test(test_days_from_civil),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

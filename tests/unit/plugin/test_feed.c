@@ -21,40 +21,6 @@ static const struct nabz_feed_price *find(const struct nabz_feed *f, const char 
 	return NULL;
 }
 
-static void test_parse_time(void **state)
-{
-	static const struct {
-		const char *text;
-		int rc;
-		int64_t ms;
-	} rows[] = {
-		{"2025-12-05T00:00:00.000Z", 0, T0},
-		{"2025-12-05T00:00:01Z", 0, T0 + 1000},
-		{"2025-12-05T00:00:00.5Z", 0, T0 + 500},
-		{"2025-12-05T00:00:00.123456Z", 0, T0 + 123},
-		{"1970-01-01T00:00:00.000Z", 0, 0},
-		{"2024-02-29T12:30:00.000Z", 0, INT64_C(1709209800000)},
-		{"2025-12-05T00:00:00.000+00:00", -1, 0},   /* the contract's times are Z */
-		{"2025-12-05 00:00:00Z", -1, 0},
-		{"2025-12-05T00:00:00.Z", -1, 0},
-		{"2025-13-05T00:00:00Z", -1, 0},
-		{"2025-12-05T24:00:00Z", -1, 0},
-		{"2025-12-05T00:00:00Zjunk", -1, 0},
-		{"2025-12-5T00:00:00Z", -1, 0},
-		{"", -1, 0},
-		{"garbage", -1, 0},
-	};
-
-	(void)state;
-	for(size_t i = 0; i < N_ELEMS(rows); i++){
-		int64_t ms = -1;
-		int rc = nabz_feed__parse_time(rows[i].text, &ms);
-		check_row(rc == rows[i].rc, "row %zu \"%s\": rc %d", i, rows[i].text, rc);
-		if(rc == 0) check_row(ms == rows[i].ms, "row %zu \"%s\": %lld", i, rows[i].text, (long long)ms);
-	}
-	assert_int_equal(nabz_feed__parse_time(NULL, NULL), -1);
-}
-
 static void test_price_times_and_stale(void **state)
 {
 	struct nabz_feed *f = calloc(1, sizeof(*f));
@@ -197,7 +163,6 @@ static void test_sources_capped(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_parse_time),
 		cmocka_unit_test(test_price_times_and_stale),
 		cmocka_unit_test(test_symbols_checked_and_capped),
 		cmocka_unit_test(test_cleared_price_forgotten),
