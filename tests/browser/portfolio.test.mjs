@@ -9,9 +9,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import { sharedSetup, publish, priceData, waitFor, screenshot } from './fixture.mjs';
 
 const KEY = 'nabz.portfolio.v1';
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const retained = { retain: true, qos: 0 };
 
 const env = sharedSetup(async (e) => {
@@ -82,7 +84,7 @@ test('holdings entered in the form are valued from live prices', { timeout: 6000
 
   await addHolding(p, { symbol: 'ETH', amount: '10', buyUsd: '4000' });
   await waitFor(async () => (await cell(p, 'ETH', 'pf-value-usd')) === '$34,000.00', { what: 'ETH valued' });
-  assert.equal(await cell(p, 'ETH', 'pf-pl'), '−$6,000.00 (-15.00%)');
+  assert.equal(await cell(p, 'ETH', 'pf-pl'), '-$6,000.00 (-15.00%)');
   assert.ok(await p.evaluate(() => document.querySelector('#pf-rows tr[data-symbol="ETH"] .pf-pl .change').classList.contains('down')));
   assert.equal(await cell(p, 'BTC', 'pf-share'), '59.52%');
   assert.equal(await cell(p, 'ETH', 'pf-share'), '40.48%');
@@ -132,7 +134,7 @@ test('Persian: digits typed and shown, toman, and the holdings kept across a rel
   assert.deepEqual(JSON.parse(await stored(p)).holdings, [{ symbol: 'BTC', amount: 12.5, buy_irt: 5e9 }], 'stored as plain numbers');
   // 12.5 × 97000.5 × 60000 toman; bought for 12.5 × 5e9 (Intl puts an LRM before the sign)
   assert.equal(await cell(p, 'BTC', 'pf-value-irt'), '۷۲٬۷۵۰٬۳۷۵٬۰۰۰');
-  assert.equal(await cell(p, 'BTC', 'pf-pl'), '+۱۰٬۲۵۰٬۳۷۵٬۰۰۰ تومان (\u200e+۱۶٫۴۰٪)');
+  assert.equal(await cell(p, 'BTC', 'pf-pl'), '\u200e+۱۰٬۲۵۰٬۳۷۵٬۰۰۰ تومان (\u200e+۱۶٫۴۰٪)');
   assert.equal(await p.getAttribute('#pf-chart', 'aria-label'), 'سهم هر دارایی از کل: BTC ۱۰۰٫۰۰٪');
   assert.equal(await p.textContent('#pf-status'), 'BTC ذخیره شد.');
   await addHolding(p, { symbol: 'BTC', amount: '۱۲,۵' });
@@ -317,5 +319,46 @@ test('the wire check: nothing about the holdings leaves the page', { timeout: 90
   assert.deepEqual(foreign, [], 'no request leaves for anywhere else');
   const paths = requests.filter((u) => u.startsWith(env.broker.url)).map((u) => new URL(u).pathname);
   assert.ok(paths.every((x) => x === '/' || x === '/favicon.ico' || x.startsWith('/static/')), JSON.stringify(paths));
+  await p.close();
+});
+
+/* ---- accessibility of the panel's states ---------------------------------- */
+
+
+async function axe(p) {
+  await new Promise((r) => setTimeout(r, 1200));          // animations of the first fill are over
+  await p.addScriptTag({ path: AXE });
+  return p.evaluate(async () => {
+    const r = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help,
+      nodes: v.nodes.slice(0, 4).map((n) => n.target.join(' ') + (n.any[0] ? ' — ' + n.any[0].message : '')) }));
+  });
+}
+
+for (const query of ['?lang=en&theme=light', '?lang=fa&theme=dark']) {
+  test(`axe ${query}: the panel with holdings, P/L, a stale price and an error`, { timeout: 60000 }, async () => {
+    const p = await openFresh(query);
+    await addHolding(p, { symbol: 'BTC', amount: '0.5', buyUsd: '200000', buyIrt: '1000' });
+    await addHolding(p, { symbol: 'SOL', amount: '2', buyUsd: '1' });
+    await addHolding(p, { symbol: 'NOPE2', amount: '1' });
+    await publish(env.pub, 'crypto/prices/SOL', 'price_update', priceData('SOL', 200, { price_irt: undefined, stale: true, age_s: 600 }), { qos: 0 });
+    await waitFor(() => p.evaluate(() => document.querySelectorAll('#pf-rows .badge.stale').length === 1), { what: 'stale badge' });
+    await addHolding(p, { symbol: 'ETH', amount: 'x' });
+    assert.notEqual(await p.textContent('#pf-error'), '');
+    const v = await axe(p);
+    assert.deepEqual(v, [], JSON.stringify(v, null, 1));
+    await screenshot(p, `portfolio-states-${query.slice(1).replace(/[=&]/g, '-')}`);
+    await p.close();
+  });
+}
+
+test('axe: stored data refused', { timeout: 60000 }, async () => {
+  const p = await openFresh('?lang=fa&theme=light');
+  await p.evaluate((k) => localStorage.setItem(k, '{garbage'), KEY);
+  await p.reload();
+  await ready(p);
+  const v = await axe(p);
+  assert.deepEqual(v, [], JSON.stringify(v, null, 1));
+  await p.evaluate((k) => localStorage.removeItem(k), KEY);
   await p.close();
 });

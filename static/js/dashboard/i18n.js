@@ -161,6 +161,16 @@ export function fmtAmount(n) {
   return typeof n === 'number' && isFinite(n) ? nf({ maximumFractionDigits: 8 }).format(n) : '–';
 }
 
+/* A signed figure of another formatter («+$8,500.25», «‎−۶٬۰۰۰ ...»), with
+ * the locale's own sign, as fmtPct(n, true) shows it. */
+export function fmtSigned(n, fmt) {
+  if (typeof n !== 'number' || !isFinite(n)) return '–';
+  if (n === 0) return fmt(0);
+  const parts = nf({ signDisplay: 'always' }).formatToParts(n < 0 ? -1 : 1);
+  const sign = parts.slice(0, parts.findIndex((p) => p.type === 'integer')).map((p) => p.value).join('');
+  return sign + fmt(Math.abs(n));
+}
+
 /* ---- the portfolio panel (portfolio.js) ------------------------------------ */
 Object.assign(STRINGS.en, {
   pf_title: 'Portfolio',

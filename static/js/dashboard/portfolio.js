@@ -10,7 +10,7 @@
  * request. tests/browser/portfolio.test.mjs records every WebSocket frame
  * and request to hold it to that.
  */
-import { t, fmtUsd, fmtToman, fmtPct, fmtInt, fmtAmount } from './i18n.js';
+import { t, fmtUsd, fmtToman, fmtPct, fmtInt, fmtAmount, fmtSigned } from './i18n.js';
 import { STALE_AFTER_S } from './prices.js';
 import {
   STORE_KEY, MAX_FILE_BYTES, MAX_HOLDINGS, parsePortfolio, serializePortfolio,
@@ -33,10 +33,6 @@ function ltr(text, cls) {
   const b = el('bdi', cls, text);
   b.setAttribute('dir', 'ltr');
   return b;
-}
-
-function signed(fmt, n) {
-  return (n > 0 ? '+' : n < 0 ? '−' : '') + fmt(Math.abs(n));
 }
 
 /* localStorage that says whether it worked (private mode, a full quota). */
@@ -252,10 +248,19 @@ export class Portfolio {
     return (derived ? '≈\u00a0' : '') + fmtToman(n);
   }
 
-  plCell(td, pl, pct, fmt) {
+  /* One line of P/L: the signed amount (with «toman» after it when in
+   * toman) and the percentage, each figure isolated so that in Persian the
+   * line reads from the right and the signs stay by their digits. */
+  plCell(td, pl, pct, currency) {
     if (pl === null) return;
     const line = el('div', 'change ' + (pl > 0 ? 'up' : pl < 0 ? 'down' : ''));
-    line.append(ltr(`${signed(fmt, pl)} (${fmtPct(pct, true)})`));
+    if (currency === 'usd') {
+      line.append(ltr(fmtSigned(pl, fmtUsd)));
+    } else {
+      const [before, after] = t('pf_toman').split('{n}');
+      line.append(before, ltr(fmtSigned(pl, fmtToman)), after || '');
+    }
+    line.append(' (', ltr(fmtPct(pct, true)), ')');
     td.append(line);
   }
 
@@ -276,8 +281,8 @@ export class Portfolio {
     const irt = el('td', 'num pf-value-irt', r.value_usd === null ? '–' : this.toman(r.value_irt, r.irt_derived));
     if (r.irt_derived) irt.title = t('pf_irt_derived');
     const pl = el('td', 'num pf-pl');
-    this.plCell(pl, r.pl_usd, r.pl_usd_pct, fmtUsd);
-    this.plCell(pl, r.pl_irt, r.pl_irt_pct, (n) => t('pf_toman', { n: fmtToman(n) }));
+    this.plCell(pl, r.pl_usd, r.pl_usd_pct, 'usd');
+    this.plCell(pl, r.pl_irt, r.pl_irt_pct, 'irt');
     if (!pl.childNodes.length) pl.textContent = '–';
     const actions = el('td', 'pf-actions');
     for (const [action, label] of [['edit', 'pf_edit'], ['remove', 'pf_remove']]) {
@@ -308,8 +313,8 @@ export class Portfolio {
     irt.title = total.irt_derived ? t('pf_irt_derived') : '';
     const pl = foot.querySelector('.pf-pl');
     pl.replaceChildren();
-    this.plCell(pl, total.pl_usd, total.pl_usd_pct, fmtUsd);
-    this.plCell(pl, total.pl_irt, total.pl_irt_pct, (n) => t('pf_toman', { n: fmtToman(n) }));
+    this.plCell(pl, total.pl_usd, total.pl_usd_pct, 'usd');
+    this.plCell(pl, total.pl_irt, total.pl_irt_pct, 'irt');
     if (!pl.childNodes.length) pl.textContent = '–';
 
     const notes = [];
