@@ -125,6 +125,20 @@ test('holdings entered in the form are valued from live prices', { timeout: 6000
   await p.close();
 });
 
+test('a price from recorded demo data is marked demo, as in the price table', { timeout: 60000 }, async () => {
+  const p = await openFresh();
+  assert.equal(await p.isDisabled('#pf-export'), true, 'nothing to export yet');
+  assert.equal(await p.isDisabled('#pf-clear'), true, 'nothing to clear yet');
+  await addHolding(p, { symbol: 'ETH', amount: '1' });
+  await waitFor(async () => (await cell(p, 'ETH', 'pf-value-usd')) !== null, { what: 'ETH in' });
+  assert.equal(await p.isDisabled('#pf-export'), false);
+  // not retained: the other tests' pages stay live
+  await publish(env.pub, 'crypto/prices/ETH', 'price_update', priceData('ETH', 3300, { source: 'demo' }), { qos: 0 });
+  await waitFor(async () => (await cell(p, 'ETH', 'pf-price')) === '$3,300.00 demo', { what: 'ETH marked demo' });
+  assert.match(await p.textContent('#pf-notes'), /demo data, not live prices/);
+  await p.close();
+});
+
 test('Persian: digits typed and shown, toman, and the holdings kept across a reload', { timeout: 60000 }, async () => {
   const p = await openFresh('?lang=fa');
   await publish(env.pub, 'crypto/prices/BTC', 'price_update', priceData('BTC', 97000.5), { qos: 0 });

@@ -157,7 +157,6 @@ export class Portfolio {
   }
 
   clearAll() {
-    if (!this.holdings.length && !this.refused) return;
     if (!confirm(t('pf_confirm_clear'))) return;
     if (!storage.remove()) { this.say('pf_err_save', null, true); return; }
     this.refused = null;
@@ -331,7 +330,8 @@ export class Portfolio {
     if (this.refused) refused.querySelector('p').textContent = t(this.refused);
     this.form.querySelector('fieldset').disabled = !!this.refused;
     $('pf-import').disabled = !!this.refused;
-    $('pf-export').disabled = !!this.refused;
+    $('pf-export').disabled = !!this.refused || !this.holdings.length;
+    $('pf-clear').disabled = !this.refused && !this.holdings.length;
   }
 
   /* The share of each priced holding as bars; the figures are the
