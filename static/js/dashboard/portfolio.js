@@ -17,6 +17,7 @@ import {
   holdingFromInput, upsertHolding, valuePortfolio,
 } from './portfolio-model.js';
 
+const PAINT_EVERY_MS = 250;
 const MAX_SYMBOLS = 200;    // the datalist of priced symbols, capped like the price table
 const $ = (id) => document.getElementById(id);
 
@@ -63,6 +64,7 @@ export class Portfolio {
     this.message = null;       // {key, vars, error}: repainted on a language switch
     this.staleSig = '';
     this.queued = false;
+    this.paintedAt = 0;
     this.form = $('pf-form');
     this.fields = { symbol: $('pf-symbol'), amount: $('pf-amount'), buyUsd: $('pf-buy-usd'), buyIrt: $('pf-buy-irt') };
     this.load();
@@ -231,10 +233,14 @@ export class Portfolio {
 
   /* ---- drawing ---------------------------------------------------------- */
 
+  /* Live prices repaint at most every PAINT_EVERY_MS, in a frame: a full
+   * paint of 100 holdings takes ~35 ms on a busy 2-core machine, and a
+   * burst of updates must not cost one per frame. */
   paintSoon() {
     if (this.queued) return;
     this.queued = true;
-    requestAnimationFrame(() => { this.queued = false; this.paint(); });
+    const wait = Math.max(0, this.paintedAt + PAINT_EVERY_MS - performance.now());
+    setTimeout(() => requestAnimationFrame(() => { this.queued = false; this.paint(); }), wait);
   }
 
   paintSymbols() {
@@ -299,6 +305,7 @@ export class Portfolio {
   }
 
   paint() {
+    this.paintedAt = performance.now();
     const { rows, total } = valuePortfolio(this.holdings, this.priceView(), this.usdtIrt);
     this.staleSig = this.holdings.map((h) => (this.isStale(h.symbol) ? '1' : '0')).join('');
     $('pf-rows').replaceChildren(...rows.map((r) => this.row(r)));
