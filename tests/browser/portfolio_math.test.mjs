@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   parseDecimal, normalizeSymbol, holdingFromInput, parsePortfolio, serializePortfolio,
-  upsertHolding, valuePortfolio, MAX_HOLDINGS, FORMAT_VERSION,
+  upsertHolding, valuePortfolio, plainNumber, MAX_HOLDINGS, FORMAT_VERSION,
 } from '../../static/js/dashboard/portfolio-model.js';
 
 test('decimals as people type them, Persian and Arabic-Indic digits included', () => {
@@ -141,4 +141,12 @@ test('valuation without a toman rate: no toman figure is made up', () => {
   assert.equal(v.rows[0].value_usd, null);
   assert.equal(v.total.value_usd, null);
   assert.deepEqual(valuePortfolio([], new Map(), null).total.value_usd, null);
+});
+
+test('a stored number back in the form reads as the same number', () => {
+  for (const n of [1e-7, 0.00000001, 123.456789, 1e15, 12.5, 97000.5, 0.1 + 0.2, 1 / 3]) {
+    const text = plainNumber(n);
+    assert.match(text, /^\d+(\.\d+)?$/, `${n} → ${text}`);
+    assert.equal(parseDecimal(text), n, `${n} → ${text}`);
+  }
 });

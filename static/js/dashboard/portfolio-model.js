@@ -44,6 +44,12 @@ export function parseDecimal(text) {
   return isFinite(n) && n > 0 && n <= MAX_NUMBER ? n : null;
 }
 
+/* A number as the form shows it for editing: plain digits, never an
+ * exponent (String(1e-7) is "1e-7", which parseDecimal refuses). */
+export function plainNumber(n) {
+  return n.toLocaleString('en-US', { useGrouping: false, maximumFractionDigits: 20 });
+}
+
 /* "btc " → "BTC"; null unless 1–15 of A–Z, 0–9. */
 export function normalizeSymbol(text) {
   if (typeof text !== 'string') return null;

@@ -14,7 +14,7 @@ import { t, fmtUsd, fmtToman, fmtPct, fmtInt, fmtAmount, fmtSigned } from './i18
 import { STALE_AFTER_S } from './prices.js';
 import {
   STORE_KEY, MAX_FILE_BYTES, MAX_HOLDINGS, parsePortfolio, serializePortfolio,
-  holdingFromInput, upsertHolding, valuePortfolio,
+  holdingFromInput, upsertHolding, valuePortfolio, plainNumber,
 } from './portfolio-model.js';
 
 const PAINT_EVERY_MS = 250;
@@ -144,9 +144,9 @@ export class Portfolio {
     if (!h) return;
     const f = this.fields;
     f.symbol.value = h.symbol;
-    f.amount.value = String(h.amount);
-    f.buyUsd.value = h.buy_usd ? String(h.buy_usd) : '';
-    f.buyIrt.value = h.buy_irt ? String(h.buy_irt) : '';
+    f.amount.value = plainNumber(h.amount);
+    f.buyUsd.value = h.buy_usd ? plainNumber(h.buy_usd) : '';
+    f.buyIrt.value = h.buy_irt ? plainNumber(h.buy_irt) : '';
     f.amount.focus();
     f.amount.select();
   }
