@@ -139,6 +139,38 @@ test('a price from recorded demo data is marked demo, as in the price table', { 
   await p.close();
 });
 
+test('keyboard only; tiny amounts; another tab of the same browser follows', { timeout: 60000 }, async () => {
+  const p = await openFresh();
+  await p.focus('#pf-symbol');
+  await p.keyboard.type('eth');
+  await p.keyboard.press('Tab');
+  await p.keyboard.type('0.000000015');
+  await p.keyboard.press('Enter');
+  await waitFor(async () => (await cell(p, 'ETH', 'pf-amount')) === '0.000000015', { what: 'saved with Enter, shown whole' });
+  assert.equal(await p.evaluate(() => document.activeElement.id), 'pf-symbol', 'ready for the next one');
+  await p.keyboard.type('x-y');
+  await p.keyboard.press('Enter');
+  assert.equal(await p.getAttribute('#pf-symbol', 'aria-describedby'), 'pf-error');
+  // the row's buttons are reachable and named
+  await p.focus('#pf-rows tr[data-symbol="ETH"] button[data-action="edit"]');
+  assert.equal(await p.evaluate(() => document.activeElement.getAttribute('aria-label')), 'Edit ETH');
+  await p.keyboard.press('Tab');
+  assert.equal(await p.evaluate(() => document.activeElement.getAttribute('aria-label')), 'Remove ETH');
+  // the file input is in the tab order after Export (its label looks like a button)
+  await p.evaluate(() => { document.getElementById('pf-export').focus(); });
+  await p.keyboard.press('Tab');
+  assert.equal(await p.evaluate(() => document.activeElement.id), 'pf-import');
+
+  const other = await env.browser.newPage();
+  await other.goto(`${env.broker.url}/?lang=en`);
+  await ready(other);
+  await waitFor(async () => (await cell(other, 'ETH', 'pf-amount')) === '0.000000015', { what: 'the second tab reads it' });
+  await addHolding(p, { symbol: 'BTC', amount: '2' });
+  await waitFor(async () => (await cell(other, 'BTC', 'pf-amount')) === '2', { what: 'the second tab follows a change' });
+  await other.close();
+  await p.close();
+});
+
 test('Persian: digits typed and shown, toman, and the holdings kept across a reload', { timeout: 60000 }, async () => {
   const p = await openFresh('?lang=fa');
   await publish(env.pub, 'crypto/prices/BTC', 'price_update', priceData('BTC', 97000.5), { qos: 0 });

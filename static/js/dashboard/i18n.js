@@ -156,9 +156,11 @@ export function applyStrings(rootEl) {
   rootEl.querySelectorAll('[data-i18n-title]').forEach((el) => { el.title = t(el.dataset.i18nTitle); });
 }
 
-/* Holding amounts: up to 8 decimals (satoshis), grouped, localised. */
+/* Holding amounts, grouped, localised: 8 decimals (satoshis) from 1 up,
+ * 8 significant digits below, so a tiny amount never shows as «0». */
 export function fmtAmount(n) {
-  return typeof n === 'number' && isFinite(n) ? nf({ maximumFractionDigits: 8 }).format(n) : '–';
+  if (typeof n !== 'number' || !isFinite(n)) return '–';
+  return nf(Math.abs(n) < 1 ? { maximumSignificantDigits: 8 } : { maximumFractionDigits: 8 }).format(n);
 }
 
 /* A signed figure of another formatter («+$8,500.25», «‎−۶٬۰۰۰ ...»), with

@@ -122,10 +122,11 @@ export class Portfolio {
 
   submit() {
     const f = this.fields;
-    Object.values(f).forEach((i) => i.removeAttribute('aria-invalid'));
+    Object.values(f).forEach((i) => { i.removeAttribute('aria-invalid'); i.removeAttribute('aria-describedby'); });
     const r = holdingFromInput({ symbol: f.symbol.value, amount: f.amount.value, buyUsd: f.buyUsd.value, buyIrt: f.buyIrt.value });
     if (r.error) {
       f[r.field].setAttribute('aria-invalid', 'true');
+      f[r.field].setAttribute('aria-describedby', 'pf-error');   // read again when the field is revisited
       f[r.field].focus();
       this.say(r.error, null, true);
       return;
