@@ -7,6 +7,7 @@ import { setLang, getLang, t, applyStrings } from './i18n.js';
 import { PriceTable } from './prices.js';
 import { Charts } from './charts.js';
 import { Market, News, Alerts, Sources, Audience } from './panels.js';
+import { Portfolio } from './portfolio.js';
 
 const html = document.documentElement;
 const $ = (id) => document.getElementById(id);
@@ -74,6 +75,12 @@ client.on('data_mode', paintDemo);
 
 setInterval(() => prices.tick(), 1000);
 
+/* The portfolio reads the prices the page already has; it sends nothing. */
+const portfolio = new Portfolio();
+client.on('price_update', (m) => portfolio.price(m));
+client.on('market_update', (m) => portfolio.market(m));
+setInterval(() => portfolio.tick(), 1000);
+
 /* The wall display shows the price rows that fit whole: a wall is never
  * scrolled, and a row cut in half (its badge gone) says less than none. */
 let fitQueued = false;
@@ -119,6 +126,7 @@ function applyLang(lang) {
   alerts.repaint();
   sources.paint();
   audience.paint();
+  portfolio.repaint();
   client.renderStatus();
 }
 

@@ -155,3 +155,96 @@ export function applyStrings(rootEl) {
   rootEl.querySelectorAll('[data-i18n-label]').forEach((el) => { el.setAttribute('aria-label', t(el.dataset.i18nLabel)); });
   rootEl.querySelectorAll('[data-i18n-title]').forEach((el) => { el.title = t(el.dataset.i18nTitle); });
 }
+
+/* Holding amounts, grouped, localised: 8 decimals (satoshis) from 1 up,
+ * 8 significant digits below, so a tiny amount never shows as «0». */
+export function fmtAmount(n) {
+  if (typeof n !== 'number' || !isFinite(n)) return '–';
+  return nf(Math.abs(n) < 1 ? { maximumSignificantDigits: 8 } : { maximumFractionDigits: 8 }).format(n);
+}
+
+/* A signed figure of another formatter («+$8,500.25», «‎−۶٬۰۰۰ ...»), with
+ * the locale's own sign, as fmtPct(n, true) shows it. */
+export function fmtSigned(n, fmt) {
+  if (typeof n !== 'number' || !isFinite(n)) return '–';
+  if (n === 0) return fmt(0);
+  const parts = nf({ signDisplay: 'always' }).formatToParts(n < 0 ? -1 : 1);
+  const sign = parts.slice(0, parts.findIndex((p) => p.type === 'integer')).map((p) => p.value).join('');
+  return sign + fmt(Math.abs(n));
+}
+
+/* ---- the portfolio panel (portfolio.js) ------------------------------------ */
+Object.assign(STRINGS.en, {
+  pf_title: 'Portfolio',
+  pf_private: 'Kept only in this browser (and in files you export); never sent to the server.',
+  pf_add: 'Add or change a holding',
+  pf_symbol: 'Symbol', pf_amount: 'Amount',
+  pf_buy_usd: 'Buy price (USD, optional)', pf_buy_irt: 'Buy price (toman, optional)',
+  pf_save: 'Save',
+  pf_value_usd: 'Value (USD)', pf_value_irt: 'Value (toman)', pf_pl: 'Profit/loss', pf_share: 'Share', pf_actions: 'Actions',
+  pf_total: 'Total',
+  pf_empty: 'No holdings yet. Enter a symbol and an amount; the value follows the live prices.',
+  pf_edit_short: 'Edit', pf_remove_short: 'Remove', pf_edit: 'Edit {s}', pf_remove: 'Remove {s}',
+  pf_no_price: 'no price yet', pf_no_toman: 'no toman price',
+  pf_irt_derived: 'Estimated from the USDT → toman rate: this symbol has no toman price of its own.',
+  pf_toman: '{n} toman',
+  pf_unpriced: '{n} holding(s) without a price yet are not in the totals.',
+  pf_stale_note: 'Some prices are stale: values may be out of date.',
+  pf_demo_note: 'Valued with demo data, not live prices.',
+  pf_chart_label: 'Share of the total value: {list}', pf_list_sep: ', ',
+  pf_export: 'Export to a file', pf_import: 'Import from a file', pf_clear: 'Clear all',
+  pf_download_raw: 'Download the stored data',
+  pf_confirm_clear: 'Delete every holding stored in this browser?',
+  pf_confirm_import: 'Replace your {n} holding(s) with the {m} in the file?',
+  pf_saved: '{s} saved.', pf_removed: '{s} removed.', pf_cleared: 'All holdings deleted.',
+  pf_imported: '{n} holding(s) imported.', pf_exported: '{n} holding(s) exported to a file.',
+  pf_err_symbol: 'Symbol: 1 to 15 capital letters or digits, like BTC.',
+  pf_err_amount: 'Amount: a number above zero, like 12.5.',
+  pf_err_buy: 'Buy price: leave it empty or give a number above zero.',
+  pf_err_full: 'At most {n} holdings.',
+  pf_err_save: 'Could not save in this browser (storage full or turned off). Nothing was changed.',
+  pf_err_file_json: 'That file is not JSON. Nothing was changed.',
+  pf_err_file_big: 'That file is too large for a portfolio. Nothing was changed.',
+  pf_err_file_newer: 'That file was written by a newer version of nabz. Nothing was changed.',
+  pf_err_file_shape: 'That file is not a nabz portfolio. Nothing was changed.',
+  pf_err_file_row: 'Holding {n} in that file is not valid (or repeats a symbol). Nothing was changed.',
+  pf_refused_garbage: 'The portfolio stored in this browser cannot be read. It is left as it is: download it, or clear all to start over.',
+  pf_refused_newer: 'The portfolio stored in this browser was saved by a newer version of nabz. It is left as it is: download it, or clear all to start over.',
+});
+Object.assign(STRINGS.fa, {
+  pf_title: 'سبد دارایی',
+  pf_private: 'فقط در همین مرورگر (و در فایل‌هایی که خودتان خروجی می‌گیرید) نگه داشته می‌شود و هرگز به سرور فرستاده نمی‌شود.',
+  pf_add: 'افزودن یا ویرایش دارایی',
+  pf_symbol: 'نماد', pf_amount: 'مقدار',
+  pf_buy_usd: 'قیمت خرید (دلار، اختیاری)', pf_buy_irt: 'قیمت خرید (تومان، اختیاری)',
+  pf_save: 'ذخیره',
+  pf_value_usd: 'ارزش (دلار)', pf_value_irt: 'ارزش (تومان)', pf_pl: 'سود و زیان', pf_share: 'سهم', pf_actions: 'عملیات',
+  pf_total: 'جمع',
+  pf_empty: 'هنوز دارایی‌ای ثبت نکرده‌اید. نماد و مقدار را وارد کنید تا ارزش آن با قیمت‌های زنده حساب شود.',
+  pf_edit_short: 'ویرایش', pf_remove_short: 'حذف', pf_edit: 'ویرایش {s}', pf_remove: 'حذف {s}',
+  pf_no_price: 'هنوز قیمتی نرسیده', pf_no_toman: 'قیمت تومانی ندارد',
+  pf_irt_derived: 'برآورد از نرخ تتر به تومان؛ این نماد قیمت تومانی جداگانه ندارد.',
+  pf_toman: '{n} تومان',
+  pf_unpriced: '{n} دارایی هنوز قیمت ندارد و در جمع حساب نشده است.',
+  pf_stale_note: 'بعضی قیمت‌ها قدیمی‌اند و ارزش‌ها ممکن است به‌روز نباشند.',
+  pf_demo_note: 'ارزش‌ها با دادهٔ نمایشی حساب شده‌اند، نه با قیمت زنده.',
+  pf_chart_label: 'سهم هر دارایی از کل: {list}', pf_list_sep: '، ',
+  pf_export: 'خروجی گرفتن در فایل', pf_import: 'بارگذاری از فایل', pf_clear: 'پاک کردن همه',
+  pf_download_raw: 'دانلود دادهٔ ذخیره‌شده',
+  pf_confirm_clear: 'همهٔ دارایی‌های ذخیره‌شده در این مرورگر پاک شوند؟',
+  pf_confirm_import: '{n} دارایی فعلی با {m} دارایی فایل جایگزین شوند؟',
+  pf_saved: '{s} ذخیره شد.', pf_removed: '{s} حذف شد.', pf_cleared: 'همهٔ دارایی‌ها پاک شدند.',
+  pf_imported: '{n} دارایی از فایل بارگذاری شد.', pf_exported: '{n} دارایی در فایل ذخیره شد.',
+  pf_err_symbol: 'نماد باید ۱ تا ۱۵ حرف بزرگ لاتین یا رقم باشد، مثل BTC.',
+  pf_err_amount: 'مقدار باید عددی بزرگ‌تر از صفر باشد، مثل ۱۲٫۵.',
+  pf_err_buy: 'قیمت خرید را خالی بگذارید یا عددی بزرگ‌تر از صفر بنویسید.',
+  pf_err_full: 'حداکثر {n} دارایی را می‌توان ثبت کرد.',
+  pf_err_save: 'ذخیره در این مرورگر ممکن نشد (حافظهٔ مرورگر پر یا غیرفعال است). چیزی تغییر نکرد.',
+  pf_err_file_json: 'این فایل JSON نیست. چیزی تغییر نکرد.',
+  pf_err_file_big: 'این فایل برای سبد دارایی بیش از حد بزرگ است. چیزی تغییر نکرد.',
+  pf_err_file_newer: 'این فایل را نسخهٔ جدیدتری از نبض ساخته است. چیزی تغییر نکرد.',
+  pf_err_file_shape: 'این فایل سبد دارایی نبض نیست. چیزی تغییر نکرد.',
+  pf_err_file_row: 'دارایی شمارهٔ {n} در این فایل نادرست است یا نمادش تکراری است. چیزی تغییر نکرد.',
+  pf_refused_garbage: 'سبد دارایی ذخیره‌شده در این مرورگر خوانا نیست و دست‌نخورده مانده است. می‌توانید آن را دانلود کنید یا با «پاک کردن همه» از نو شروع کنید.',
+  pf_refused_newer: 'سبد دارایی این مرورگر را نسخهٔ جدیدتری از نبض ذخیره کرده و دست‌نخورده مانده است. می‌توانید آن را دانلود کنید یا با «پاک کردن همه» از نو شروع کنید.',
+});

@@ -7,7 +7,7 @@ import { t, fmtUsd, fmtToman, fmtPct, fmtAge, fmtInt } from './i18n.js';
 
 const ORDER = ['BTC', 'ETH', 'USDT', 'BNB', 'SOL', 'XRP', 'TON', 'DOGE', 'ADA', 'TRX'];
 const MAX_ROWS = 200;   // a runaway publisher cannot grow the table forever
-const STALE_AFTER_S = 120;
+export const STALE_AFTER_S = 120;   // also the portfolio's (portfolio.js)
 
 function el(tag, cls, text) {
   const e = document.createElement(tag);
