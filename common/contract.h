@@ -46,6 +46,19 @@
 #define NABZ_SUBTOPIC_ALERTS "alerts"
 #define NABZ_TYPE_ALERT "alert"
 
+/* <prefix>/signals: a trading signal's state changed (bridge/signals.h:
+ * a moving-average crossover or RSI on 1m or 1h candles, with the candles
+ * it read); each change once; QoS 1, not retained. An indicator, not
+ * advice: every payload carries that note. */
+#define NABZ_SUBTOPIC_SIGNALS "signals"
+#define NABZ_TYPE_SIGNAL "signal"
+
+/* <prefix>/signals/recent: the current state of every symbol x indicator
+ * x time frame ({"signals": [...]}, without candles), so a dashboard
+ * opened now shows them at once; QoS 0, retained. */
+#define NABZ_SUBTOPIC_SIGNALS_RECENT "signals/recent"
+#define NABZ_TYPE_SIGNALS_RECENT "signals_recent"
+
 /* <prefix>/sources: each upstream API's health; QoS 0, retained. */
 #define NABZ_SUBTOPIC_SOURCES "sources"
 #define NABZ_TYPE_SOURCES_UPDATE "sources_update"
