@@ -38,8 +38,9 @@ static void evaluate_all(struct nabz_bridge *b, int64_t wall_ms)
 		const struct nabz_history_series *s = nabz_history__get(&b->history, b->watch[i]);
 		int rc;
 
-		if(s == NULL) continue;
-		rc = nabz_signals__evaluate(&b->signals, s->symbol, s->points, s->count, wall_ms, emit_signal, b);
+		/* No history yet is too few candles too: said once. */
+		rc = nabz_signals__evaluate(&b->signals, b->watch[i], s ? s->points : NULL, s ? s->count : 0, wall_ms,
+				emit_signal, b);
 		if(rc > 0) changed += rc;
 	}
 	/* Saved before the next turn sends anything: a crash now repeats at
