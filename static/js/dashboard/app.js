@@ -7,6 +7,7 @@ import { setLang, getLang, t, applyStrings } from './i18n.js';
 import { PriceTable } from './prices.js';
 import { Charts } from './charts.js';
 import { Market, News, Alerts, Sources, Audience } from './panels.js';
+import { Signals } from './signals.js';
 
 const html = document.documentElement;
 const $ = (id) => document.getElementById(id);
@@ -50,6 +51,7 @@ const news = new News();
 const alerts = new Alerts();
 const sources = new Sources();
 const audience = new Audience();
+const signals = new Signals();
 
 client.on('price_update', (m) => { prices.update(m); charts.price(m); if (displayMode) fitWallSoon(); });
 client.on('price_history', (m) => charts.history(m));
@@ -59,6 +61,8 @@ client.on('news_recent', (m) => news.recent(m));
 client.on('alert', (m) => alerts.update(m));
 client.on('sources_update', (m) => sources.update(m));
 client.on('stats_update', (m) => audience.update(m.data));
+client.on('signal', (m) => signals.update(m));
+client.on('signals_recent', (m) => signals.recent(m));
 
 /* Recorded demo data is said plainly for as long as it lasts: a banner on
  * every view, "demo" badges and source states (the client library tracks
@@ -70,7 +74,7 @@ function paintDemo() {
   sources.paint();
 }
 client.on('data_mode', paintDemo);
-['prices', 'market', 'news', 'alerts', 'sources'].forEach((g) => client.subscribe(g));
+['prices', 'market', 'news', 'alerts', 'sources', 'signals'].forEach((g) => client.subscribe(g));
 
 setInterval(() => prices.tick(), 1000);
 
@@ -119,6 +123,7 @@ function applyLang(lang) {
   alerts.repaint();
   sources.paint();
   audience.paint();
+  signals.repaint();
   client.renderStatus();
 }
 
