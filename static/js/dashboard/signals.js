@@ -5,7 +5,7 @@
  * (crypto/signals, QoS 1). A signal is an indicator, not advice: the
  * panel says so in its own words above the table, in both languages.
  */
-import { t, getLang, fmtTime, fmtDateTime } from './i18n.js';
+import { t, getLang, fmtInt, fmtTime, fmtDateTime } from './i18n.js';
 
 const $ = (id) => document.getElementById(id);
 /* At most this many rows: every watched symbol's four states, with room. */
@@ -37,6 +37,14 @@ function fmtValue(d) {
   return new Intl.NumberFormat(locale, opts).format(d.value);
 }
 
+/* The indicator with its parameters (the bridge's config may change them). */
+function indicatorName(d) {
+  const p = d.params && typeof d.params === 'object' ? d.params : {};
+  const num = (v, dflt) => fmtInt(typeof v === 'number' && isFinite(v) ? v : dflt);
+  return d.indicator === 'rsi' ? t('ind_rsi', { n: num(p.period, 14) })
+    : t('ind_ma_cross', { f: num(p.fast, 9), s: num(p.slow, 21) });
+}
+
 export class Signals {
   constructor() {
     this.rows = $('signal-rows');
@@ -66,7 +74,7 @@ export class Signals {
     this.repaint();
     if (this.announce) {
       this.announce.textContent = t('signal_announce', {
-        s: d.symbol, i: t('ind_' + d.indicator), tf: t('tf_' + d.timeframe), d: t('dir_' + d.direction),
+        s: d.symbol, i: indicatorName(d), tf: t('tf_' + d.timeframe), d: t('dir_' + d.direction),
       });
     }
   }
@@ -90,7 +98,7 @@ export class Signals {
     const tm = el('time', null, d.timeframe === '1h' ? fmtDateTime(s.ts) : fmtTime(s.ts));
     if (typeof s.ts === 'string') tm.dateTime = s.ts;
     time.append(tm);
-    tr.append(sym, el('td', null, t('ind_' + d.indicator)), el('td', null, t('tf_' + d.timeframe)), dirCell, value, time);
+    tr.append(sym, el('td', null, indicatorName(d)), el('td', null, t('tf_' + d.timeframe)), dirCell, value, time);
     return tr;
   }
 }
