@@ -37,29 +37,30 @@ size_t nabz_candles__build(const struct nabz_history_point *points, size_t count
 {
 	int64_t len = nabz_timeframe__ms(tf);
 	int64_t current_minute = period_of(now_ms, 60000);
-	size_t n = 0;
+	struct nabz_candle *c = NULL;
+	size_t i = count, n = 0;
 
 	if(len == 0 || max == 0) return 0;
-	/* Oldest first; a gap starts the run anew, so what is left at the end
-	 * is the run that ends with the newest finished candle. */
-	for(size_t i = 0; i < count; i++){
-		int64_t start = period_of(points[i].t_ms, len);
-		double p = points[i].price_usd;
-		struct nabz_candle *last = n ? &out[n - 1] : NULL;
+	/* The points are oldest first, one a minute: the unfinished ones are
+	 * at the end. From the newest finished point backwards, so only the
+	 * run that is used is read (a minute's work is the max candles, not
+	 * the day), filling out from its end. */
+	while(i > 0 && period_of(points[i - 1].t_ms, len) + len > current_minute) i--;
+	while(i > 0){
+		const struct nabz_history_point *p = &points[--i];
+		int64_t start = period_of(p->t_ms, len);
 
-		if(start + len > current_minute) break;       /* not finished: neither is any later one */
-		if(last && last->t_ms == start){
-			if(p > last->high) last->high = p;
-			if(p < last->low) last->low = p;
-			last->close = p;
+		if(c && c->t_ms == start){                     /* an older point of the same candle */
+			if(p->price_usd > c->high) c->high = p->price_usd;
+			if(p->price_usd < c->low) c->low = p->price_usd;
+			c->open = p->price_usd;
 			continue;
 		}
-		if(last && start != last->t_ms + len) n = 0;  /* a gap: the run starts again */
-		if(n == max){                                  /* keep the newest max */
-			memmove(out, out + 1, (max - 1) * sizeof(*out));
-			n--;
-		}
-		out[n++] = (struct nabz_candle){start, p, p, p, p};
+		if(c && start != c->t_ms - len) break;         /* a gap: the run ends here */
+		if(n == max) break;
+		c = &out[max - 1 - n++];
+		*c = (struct nabz_candle){start, p->price_usd, p->price_usd, p->price_usd, p->price_usd};
 	}
+	memmove(out, out + (max - n), n * sizeof(*out));
 	return n;
 }

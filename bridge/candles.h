@@ -45,8 +45,9 @@ int64_t nabz_timeframe__ms(enum nabz_timeframe tf);
  * candles of time frame tf that ends with the newest finished one, from
  * points (count of them, oldest first, each the start of a minute, as
  * struct nabz_history_series holds them) at wall time now_ms. When the run
- * is longer than max, its newest max candles. Returns how many were
- * written (0: none finished). */
+ * is longer than max, its newest max candles (read from the newest point
+ * back: the work is the candles returned, not the history). Returns how
+ * many were written (0: none finished). */
 size_t nabz_candles__build(const struct nabz_history_point *points, size_t count, enum nabz_timeframe tf,
 		int64_t now_ms, struct nabz_candle *out, size_t max);
 

@@ -93,7 +93,7 @@ static struct nabz_signal_state *state_of(struct nabz_signals *s, const char *sy
 		free(st);
 		return NULL;
 	}
-	HASH_SRT(hh, s->states, by_key);
+	s->sorted = false;
 	s->count++;
 	return st;
 }
@@ -232,6 +232,15 @@ static size_t reads(const struct nabz_signals_cfg *cfg, enum nabz_indicator ind)
 	return ind == NABZ_IND_MA_CROSS ? (size_t)cfg->ma_slow : (size_t)cfg->rsi_candles;
 }
 
+/* The most candles any configured indicator reads (config bounds keep it
+ * within NABZ_CANDLES_MAX). */
+static size_t reads_most(const struct nabz_signals_cfg *cfg)
+{
+	size_t most = reads(cfg, NABZ_IND_MA_CROSS) > reads(cfg, NABZ_IND_RSI) ? reads(cfg, NABZ_IND_MA_CROSS)
+		: reads(cfg, NABZ_IND_RSI);
+	return most < NABZ_CANDLES_MAX ? most : NABZ_CANDLES_MAX;
+}
+
 static bool indicator_on(const struct nabz_signals_cfg *cfg, enum nabz_indicator ind)
 {
 	return ind == NABZ_IND_MA_CROSS ? cfg->ma_cross : cfg->rsi;
@@ -307,7 +316,8 @@ int nabz_signals__evaluate(struct nabz_signals *s, const char *symbol, const str
 		size_t n;
 
 		if(!timeframe_on(s->cfg, (enum nabz_timeframe)tf)) continue;
-		n = nabz_candles__build(points, count, (enum nabz_timeframe)tf, now_ms, s->candles, NABZ_CANDLES_MAX);
+		/* Only as many as the indicators read: the newest of the run. */
+		n = nabz_candles__build(points, count, (enum nabz_timeframe)tf, now_ms, s->candles, reads_most(s->cfg));
 		for(int ind = 0; ind < NABZ_IND_COUNT; ind++){
 			int rc;
 			if(!indicator_on(s->cfg, (enum nabz_indicator)ind)) continue;
@@ -395,7 +405,16 @@ cJSON *nabz_signals__event_json(const struct nabz_signal_event *ev, bool demo)
 	return d;
 }
 
-cJSON *nabz_signals__recent_json(const struct nabz_signals *s, bool demo)
+/* The states in key order (symbol, indicator, time frame), sorted once
+ * after states were added rather than on each insert. */
+static void sort_states(struct nabz_signals *s)
+{
+	if(s->sorted) return;
+	HASH_SRT(hh, s->states, by_key);
+	s->sorted = true;
+}
+
+cJSON *nabz_signals__recent_json(struct nabz_signals *s, bool demo)
 {
 	cJSON *d = cJSON_CreateObject();
 	cJSON *list = d ? cJSON_AddArrayToObject(d, "signals") : NULL;
@@ -405,6 +424,7 @@ cJSON *nabz_signals__recent_json(const struct nabz_signals *s, bool demo)
 		cJSON_Delete(d);
 		return NULL;
 	}
+	sort_states(s);
 	for(st = s->states; st; st = st->hh.next){
 		cJSON *e;
 		if(st->direction[0] == '\0') continue;
@@ -437,6 +457,7 @@ int nabz_signals__save(struct nabz_signals *s)
 		return 0;
 	}
 	if(list && cJSON_AddNumberToObject(root, "version", 1)){
+		sort_states(s);
 		for(st = s->states; st; st = st->hh.next){
 			cJSON *e;
 			if(st->direction[0] == '\0') continue;

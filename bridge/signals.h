@@ -69,10 +69,11 @@ struct nabz_signals {
 	struct nabz_signal_state *states;        /* uthash by key; owned */
 	size_t count;
 	size_t max_states;
-	struct nabz_candle *candles;             /* scratch, NABZ_CANDLES_MAX */
+	struct nabz_candle *candles;             /* scratch, NABZ_CANDLES_MAX (reads_most used) */
 	char *path;                              /* state_dir/signals.json; NULL: memory only */
 	bool dirty;
 	bool save_failed;
+	bool sorted;                             /* states in key order */
 };
 
 /* Starts s with cfg (kept, not copied) and at most max_symbols symbols'
@@ -99,7 +100,7 @@ cJSON *nabz_signals__event_json(const struct nabz_signal_event *ev, bool demo);
 /* The "signals_recent" data: {"signals": [every current state, sorted by
  * symbol, indicator, time frame], "note", "source"}; NULL when out of
  * memory. */
-cJSON *nabz_signals__recent_json(const struct nabz_signals *s, bool demo);
+cJSON *nabz_signals__recent_json(struct nabz_signals *s, bool demo);
 
 /* Writes the file anew (atomic replace) when s has one and changed; a
  * failure is logged once (again after a success). Returns 0, or -1. */

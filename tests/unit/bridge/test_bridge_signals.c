@@ -109,6 +109,17 @@ static void test_candles_golden(void **state)
 							cJSON_GetArrayItem(w, k)->valuedouble, f[k]);
 				}
 			}
+			/* room for 3: the newest 3 of the same run, whole */
+			n = nabz_candles__build(points, count, (enum nabz_timeframe)tf, now, out, 3);
+			check_row(n == (size_t)(cJSON_GetArraySize(want) < 3 ? cJSON_GetArraySize(want) : 3), "\"%s\": %zu of 3", name, n);
+			for(size_t i = 0; i < n; i++){
+				const cJSON *w = cJSON_GetArrayItem(want, cJSON_GetArraySize(want) - (int)n + (int)i);
+				double f[5] = {(double)out[i].t_ms, out[i].open, out[i].high, out[i].low, out[i].close};
+				for(int k = 0; k < 5; k++){
+					check_row(f[k] == cJSON_GetArrayItem(w, k)->valuedouble, "\"%s\" %s newest 3, candle %zu field %d",
+							name, nabz_timeframe__name((enum nabz_timeframe)tf), i, k);
+				}
+			}
 		}
 	}
 	/* the newest max of a longer run */
