@@ -12,7 +12,7 @@
 #include "log.h"
 #include "api.h"
 #include "format.h"
-#include "signals.h"
+#include "signal_text.h"
 #include "timeutil.h"
 
 /* What a sendMessage in flight was for; freed by on_sent. */
@@ -426,7 +426,7 @@ static int start(struct nabz_tg *bot, struct nabz_tg_chat *chat, int64_t now)
 		/* A trading signal is recorded like an alert, written its own way. */
 		if(cJSON_IsString(cJSON_GetObjectItemCaseSensitive(root, "type"))
 				&& strcmp(cJSON_GetObjectItemCaseSensitive(root, "type")->valuestring, NABZ_TYPE_SIGNAL) == 0){
-			rc = nabz_tg_signals__format(cJSON_GetObjectItemCaseSensitive(root, "data"), chat->lang, text, sizeof(text));
+			rc = nabz_tg_signal_text__format(cJSON_GetObjectItemCaseSensitive(root, "data"), chat->lang, text, sizeof(text));
 		}else{
 			rc = nabz_tg_format__alert(cJSON_GetObjectItemCaseSensitive(root, "data"), chat->lang, text, sizeof(text));
 		}

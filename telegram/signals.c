@@ -14,35 +14,7 @@
 #include "format.h"
 #include "log.h"
 #include "quote.h"
-
-/* [0] Persian, [1] English. */
-static const char *const disclaimer[2] = {
-	"⚠️ نشانگر است، نه توصیهٔ سرمایه‌گذاری.",
-	"⚠️ An indicator, not advice."};
-
-static int lang_index(const char *lang)
-{
-	return lang && strcmp(lang, "en") == 0 ? 1 : 0;
-}
-
-static const char *word(const char *key, int en)
-{
-	static const struct { const char *key, *fa, *en; } words[] = {
-		{"ma_cross", "تقاطع میانگین متحرک", "MA crossover"},
-		{"rsi", "RSI", "RSI"},
-		{"1m", "۱ دقیقه‌ای", "1-minute"},
-		{"1h", "۱ ساعته", "1-hour"},
-		{"bullish", "صعودی", "bullish"},
-		{"bearish", "نزولی", "bearish"},
-		{"overbought", "اشباع خرید", "overbought"},
-		{"oversold", "اشباع فروش", "oversold"},
-		{"neutral", "خنثی", "neutral"},
-	};
-	for(size_t i = 0; key && i < sizeof(words) / sizeof(words[0]); i++){
-		if(strcmp(key, words[i].key) == 0) return en ? words[i].en : words[i].fa;
-	}
-	return NULL;
-}
+#include "signal_text.h"
 
 static const char *string_of(const cJSON *o, const char *key)
 {
@@ -50,30 +22,15 @@ static const char *string_of(const cJSON *o, const char *key)
 	return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
-int nabz_tg_signals__format(const cJSON *data, const char *lang, char *out, size_t outlen)
+static int lang_index(const char *lang)
 {
-	const char *symbol = string_of(data, "symbol");
-	const char *ind = word(string_of(data, "indicator"), lang_index(lang));
-	const char *tf = word(string_of(data, "timeframe"), lang_index(lang));
-	const char *dir = word(string_of(data, "direction"), lang_index(lang));
-	const char *prev = word(string_of(data, "previous"), lang_index(lang));
-	const cJSON *value = cJSON_GetObjectItemCaseSensitive(data, "value");
-	bool demo = string_of(data, "source") && strcmp(string_of(data, "source"), "demo") == 0;
-	int en = lang_index(lang);
-	char sym[64], num[64] = "", was[160] = "";
-	int n;
+	return lang && strcmp(lang, "en") == 0 ? 1 : 0;
+}
 
-	if(symbol == NULL || symbol[0] == '\0' || ind == NULL || tf == NULL || dir == NULL) return -1;
-	nabz_tg_format__escape(symbol, 16, sym, sizeof(sym));
-	if(cJSON_IsNumber(value) && isfinite(value->valuedouble)) nabz_tg_format__number(value->valuedouble, num, sizeof(num));
-	if(prev) snprintf(was, sizeof(was), en ? " (was %s)" : " (پیش‌تر %s)", prev);
-	n = snprintf(out, outlen, "📊 <b>%s</b> %s %s: <b>%s</b>%s%s%s%s\n%s%s",
-			sym, ind, tf, dir, was,
-			num[0] ? (en ? "\nValue: " : "\nمقدار: ") : "", num,
-			demo ? (en ? "\n(demo data)" : "\n(دادهٔ نمایشی)") : "",
-			disclaimer[en], "");
-	if(n < 0 || (size_t)n >= outlen) return -1;
-	return 0;
+/* "An indicator, not advice." in the chat's language (en: 1). */
+static const char *disclaimer(int en)
+{
+	return nabz_tg_signal_text__note(en ? "en" : "fa");
 }
 
 /* The reply listing what chat follows. */
@@ -85,12 +42,12 @@ static void follows(const struct nabz_tg_chat *chat, char *out, size_t outlen)
 
 	if(chat->signals_all){
 		snprintf(out, outlen, en ? "Signals followed: every symbol.\n%s" : "سیگنال‌های دنبال‌شده: همهٔ نمادها.\n%s",
-				disclaimer[en]);
+				disclaimer(en));
 		return;
 	}
 	if(chat->nsignals == 0){
 		snprintf(out, outlen, en ? "No signals followed. /signals BTC (or /signals all) to follow.\n%s"
-				: "سیگنالی دنبال نمی‌شود. برای دنبال کردن: /signals BTC (یا /signals all)\n%s", disclaimer[en]);
+				: "سیگنالی دنبال نمی‌شود. برای دنبال کردن: /signals BTC (یا /signals all)\n%s", disclaimer(en));
 		return;
 	}
 	n = snprintf(out, outlen, "%s", en ? "Signals followed: " : "سیگنال‌های دنبال‌شده: ");
@@ -100,7 +57,7 @@ static void follows(const struct nabz_tg_chat *chat, char *out, size_t outlen)
 		if(n < 0) break;
 		o += (size_t)n;
 	}
-	if(o < outlen) snprintf(out + o, outlen - o, "\n%s", disclaimer[en]);
+	if(o < outlen) snprintf(out + o, outlen - o, "\n%s", disclaimer(en));
 }
 
 void nabz_tg_signals__command(struct nabz_tg *bot, struct nabz_tg_chat *chat, enum nabz_tg_command cmd,
@@ -143,7 +100,7 @@ void nabz_tg_signals__received(struct nabz_tg *bot, const char *payload, size_t 
 	char *line = NULL;
 
 	if(!cJSON_IsString(type) || strcmp(type->valuestring, NABZ_TYPE_SIGNAL) != 0 || symbol == NULL
-			|| nabz_tg_signals__format(data, "en", probe, sizeof(probe)) != 0){
+			|| nabz_tg_signal_text__format(data, "en", probe, sizeof(probe)) != 0){
 		if(bot->bad_alerts++ < 10) nabz_log(LOG_WARNING, "signals: a message that is not a signal; ignored");
 		cJSON_Delete(root);
 		return;

@@ -24,8 +24,5 @@ void nabz_tg_signals__command(struct nabz_tg *bot, struct nabz_tg_chat *chat, en
 		const char *arg);
 /* A message of <prefix>/signals (payload as received, not NUL-terminated). */
 void nabz_tg_signals__received(struct nabz_tg *bot, const char *payload, size_t len);
-/* The message for a signal's data object in lang; 0, or -1 when it is not
- * a signal (no symbol, indicator or direction). Pure. */
-int nabz_tg_signals__format(const cJSON *data, const char *lang, char *out, size_t outlen);
 
 #endif
