@@ -76,11 +76,16 @@
 #define NABZ_GROUP_NAME_MARKET "market"
 #define NABZ_GROUP_NAME_NEWS "news"
 #define NABZ_GROUP_NAME_ALERTS "alerts"
+/* signals: the trading signals and their current states (this release,
+ * additive: the four keys above keep their meaning). */
+#define NABZ_GROUP_NAME_SIGNALS "signals"
 #define NABZ_GROUP_PATTERN_PRICES NABZ_SUBTOPIC_PRICES "/+"
 #define NABZ_GROUP_PATTERN_PRICES_HISTORY NABZ_SUBTOPIC_HISTORY "/+"
 #define NABZ_GROUP_PATTERN_MARKET NABZ_SUBTOPIC_MARKET
 #define NABZ_GROUP_PATTERN_NEWS NABZ_SUBTOPIC_NEWS
 #define NABZ_GROUP_PATTERN_ALERTS NABZ_SUBTOPIC_ALERTS
+#define NABZ_GROUP_PATTERN_SIGNALS NABZ_SUBTOPIC_SIGNALS
+#define NABZ_GROUP_PATTERN_SIGNALS_RECENT NABZ_SUBTOPIC_SIGNALS_RECENT
 
 /* Control: a client publishes {"commands": [...]} here; the plugin answers
  * that client alone on the response topic (no subscription needed). */
