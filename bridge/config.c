@@ -157,6 +157,54 @@ static int read_rules(struct nabz_cfg_reader *r, const cJSON *root, struct nabz_
 	return 0;
 }
 
+/* The "signals" block: defaults a 9/21 SMA crossover and RSI 14 (70/30)
+ * on both time frames. */
+static int read_signals(struct nabz_cfg_reader *r, const cJSON *root, struct nabz_signals_cfg *sc)
+{
+	static const char *const keys[] = {"enabled", "timeframes", "ma_cross", "rsi", NULL};
+	static const char *const ma_keys[] = {"enabled", "fast", "slow", NULL};
+	static const char *const rsi_keys[] = {"enabled", "period", "candles", "overbought", "oversold", NULL};
+	const cJSON *o = nabz_cfg__object(r, root, "", "signals");
+	const cJSON *ma = nabz_cfg__object(r, o, "signals", "ma_cross");
+	const cJSON *rsi = nabz_cfg__object(r, o, "signals", "rsi");
+	const cJSON *tfs = o ? cJSON_GetObjectItemCaseSensitive(o, "timeframes") : NULL;
+
+	nabz_cfg__check_keys(r, o, "signals", keys);
+	nabz_cfg__check_keys(r, ma, "signals.ma_cross", ma_keys);
+	nabz_cfg__check_keys(r, rsi, "signals.rsi", rsi_keys);
+	nabz_cfg__bool(r, o, "signals", "enabled", true, &sc->enabled);
+	sc->timeframe_1m = sc->timeframe_1h = true;
+	if(tfs){
+		const cJSON *it;
+		if(!cJSON_IsArray(tfs) || cJSON_GetArraySize(tfs) == 0){
+			return nabz_cfg__fail(r, "signals.timeframes", "must be a non-empty array of \"1m\", \"1h\"");
+		}
+		sc->timeframe_1m = sc->timeframe_1h = false;
+		cJSON_ArrayForEach(it, tfs){
+			if(cJSON_IsString(it) && strcmp(it->valuestring, "1m") == 0) sc->timeframe_1m = true;
+			else if(cJSON_IsString(it) && strcmp(it->valuestring, "1h") == 0) sc->timeframe_1h = true;
+			else return nabz_cfg__fail(r, "signals.timeframes", "must hold only \"1m\" and \"1h\"");
+		}
+	}
+	nabz_cfg__bool(r, ma, "signals.ma_cross", "enabled", true, &sc->ma_cross);
+	nabz_cfg__long(r, ma, "signals.ma_cross", "fast", 2, 200, 9, &sc->ma_fast);
+	nabz_cfg__long(r, ma, "signals.ma_cross", "slow", 3, 500, 21, &sc->ma_slow);
+	nabz_cfg__bool(r, rsi, "signals.rsi", "enabled", true, &sc->rsi);
+	nabz_cfg__long(r, rsi, "signals.rsi", "period", 2, 100, 14, &sc->rsi_period);
+	nabz_cfg__long(r, rsi, "signals.rsi", "candles", 3, 1440, 43, &sc->rsi_candles);
+	nabz_cfg__double(r, rsi, "signals.rsi", "overbought", 50, 100, 70, &sc->rsi_overbought);
+	nabz_cfg__double(r, rsi, "signals.rsi", "oversold", 0, 50, 30, &sc->rsi_oversold);
+	if(r->failed) return -1;
+	if(sc->ma_fast >= sc->ma_slow) return nabz_cfg__fail(r, "signals.ma_cross.fast", "must be less than slow");
+	if(sc->rsi_candles < sc->rsi_period + 1){
+		return nabz_cfg__fail(r, "signals.rsi.candles", "must be at least period + 1");
+	}
+	if(sc->rsi_oversold >= sc->rsi_overbought){
+		return nabz_cfg__fail(r, "signals.rsi.oversold", "must be less than overbought");
+	}
+	return 0;
+}
+
 /* The bridge's own blocks (progcfg.h reads the mqtt block first). */
 static int read_own(struct nabz_cfg_reader *r, const cJSON *root, void *own)
 {
@@ -191,6 +239,7 @@ static int read_own(struct nabz_cfg_reader *r, const cJSON *root, void *own)
 	read_rules(r, root, cfg);
 	nabz_cfg__double(r, root, "", "alert_hysteresis_pct", 0, 50, 0.5, &cfg->hysteresis_pct);
 	nabz_cfg__long(r, root, "", "alert_cooldown_s", 0, 86400, 300, &cfg->cooldown_s);
+	read_signals(r, root, &cfg->signals);
 	nabz_cfg__bool(r, root, "", "demo", false, &cfg->demo);
 	nabz_cfg__string(r, root, "", "demo_dir", NABZ_DATADIR "/demo", &cfg->demo_dir);
 	return r->failed ? -1 : 0;
@@ -201,7 +250,7 @@ static int read_root(struct nabz_bridge_cfg *cfg, cJSON *root, char *err, size_t
 {
 	static const char *const keys[] = {"mqtt", "symbols", "discovery", "sources", "consensus",
 		"http", "state_dir", "outbox_max", "news_seen_max", "alerts", "alert_hysteresis_pct",
-		"alert_cooldown_s", "demo", "demo_dir", NULL};
+		"alert_cooldown_s", "signals", "demo", "demo_dir", NULL};
 	static const struct nabz_mqtt_cfg_defaults mqtt_defaults = {"nabz-bridge", "nabz-bridge", false};
 
 	memset(cfg, 0, sizeof(*cfg));

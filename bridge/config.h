@@ -46,6 +46,19 @@ struct nabz_rule {
 	char *name;                  /* e.g. "BTC above 100000" */
 };
 
+/* The trading signals (signals.h): which indicators, on which candles.
+ * Config block "signals". */
+struct nabz_signals_cfg {
+	bool enabled;
+	bool timeframe_1m, timeframe_1h;
+	bool ma_cross;               /* fast SMA against slow SMA */
+	long ma_fast, ma_slow;       /* candles; fast < slow */
+	bool rsi;                    /* Wilder's RSI */
+	long rsi_period;
+	long rsi_candles;            /* the most candles one RSI reads (its warm-up) */
+	double rsi_overbought, rsi_oversold;
+};
+
 struct nabz_bridge_cfg;
 /* Appends n rules to cfg's (taking their names); 0, or -1 when out of
  * memory (the names are freed then). */
@@ -74,6 +87,8 @@ struct nabz_bridge_cfg {
 	size_t rule_count;
 	double hysteresis_pct;
 	long cooldown_s;
+	/* trading signals */
+	struct nabz_signals_cfg signals;
 	/* demo data */
 	bool demo;                   /* replay demo_dir instead of the live APIs */
 	char *demo_dir;

@@ -14,6 +14,7 @@
 #include "backoff.h"
 #include "demo.h"
 #include "history_feed.h"
+#include "signals_feed.h"
 #include "log.h"
 #include "news_merge.h"
 #include "source.h"
@@ -95,11 +96,14 @@ int nabz_sources__init(struct nabz_bridge *b)
 		if(nabz_watch__add(b, b->cfg->symbols[i], NULL) < 0) return -1;
 	}
 	/* After the watch list: demo mode seeds it from the watched coins. */
-	return nabz_history_feed__start(b, nabz_time__wall_ms());
+	if(nabz_history_feed__start(b, nabz_time__wall_ms()) != 0) return -1;
+	/* After the history: the signals read it. */
+	return nabz_signals_feed__start(b, nabz_time__wall_ms());
 }
 
 void nabz_sources__cleanup(struct nabz_bridge *b)
 {
+	nabz_signals_feed__stop(b);
 	nabz_history_feed__stop(b, nabz_time__wall_ms());
 	free(b->watch);
 	nabz_news_seen__close(&b->news_seen);

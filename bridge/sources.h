@@ -23,6 +23,7 @@
 #include "news_seen.h"
 #include "prices.h"
 #include "publish.h"
+#include "signals.h"
 
 struct nabz_source_state {
 	enum nabz_source_id id;
@@ -55,6 +56,10 @@ struct nabz_bridge {
 	struct nabz_news_seen news_seen;
 	struct nabz_news_recent news_recent;
 	struct nabz_history history;      /* the charts' price history (history_feed.c) */
+	struct nabz_signals signals;      /* trading signals' states (signals_feed.c) */
+	int64_t signals_minute_ms;        /* the minute they were last read in */
+	int64_t signals_wall_ms;          /* the wall time of that reading */
+	bool signals_recent_sent;         /* <prefix>/signals/recent published once */
 	uint64_t news_published;
 	struct nabz_market market;
 	bool market_dirty;

@@ -10,6 +10,7 @@
 
 #include "contract.h"
 #include "history_feed.h"
+#include "signals_feed.h"
 #include "log.h"
 #include "payload.h"
 #include "sources.h"
@@ -55,6 +56,7 @@ void nabz_sources__publish(struct nabz_bridge *b, int64_t now_ms)
 		}
 	}
 	nabz_history_feed__turn(b, wall);
+	nabz_signals_feed__turn(b, wall);
 	if(b->market_dirty && isfinite(b->market.total_market_cap_usd)){
 		cJSON *d = nabz_payload__market(&b->market, b->cfg->demo);
 		if(d && nabz_publisher__send(&b->pub, NABZ_SUBTOPIC_MARKET, NABZ_TYPE_MARKET_UPDATE, d, true, wall) == 0){

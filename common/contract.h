@@ -46,6 +46,19 @@
 #define NABZ_SUBTOPIC_ALERTS "alerts"
 #define NABZ_TYPE_ALERT "alert"
 
+/* <prefix>/signals: a trading signal's state changed (bridge/signals.h:
+ * a moving-average crossover or RSI on 1m or 1h candles, with the candles
+ * it read); each change once; QoS 1, not retained. An indicator, not
+ * advice: every payload carries that note. */
+#define NABZ_SUBTOPIC_SIGNALS "signals"
+#define NABZ_TYPE_SIGNAL "signal"
+
+/* <prefix>/signals/recent: the current state of every symbol x indicator
+ * x time frame ({"signals": [...]}, without candles), so a dashboard
+ * opened now shows them at once; QoS 0, retained. */
+#define NABZ_SUBTOPIC_SIGNALS_RECENT "signals/recent"
+#define NABZ_TYPE_SIGNALS_RECENT "signals_recent"
+
 /* <prefix>/sources: each upstream API's health; QoS 0, retained. */
 #define NABZ_SUBTOPIC_SOURCES "sources"
 #define NABZ_TYPE_SOURCES_UPDATE "sources_update"
@@ -63,11 +76,16 @@
 #define NABZ_GROUP_NAME_MARKET "market"
 #define NABZ_GROUP_NAME_NEWS "news"
 #define NABZ_GROUP_NAME_ALERTS "alerts"
+/* signals: the trading signals and their current states (this release,
+ * additive: the four keys above keep their meaning). */
+#define NABZ_GROUP_NAME_SIGNALS "signals"
 #define NABZ_GROUP_PATTERN_PRICES NABZ_SUBTOPIC_PRICES "/+"
 #define NABZ_GROUP_PATTERN_PRICES_HISTORY NABZ_SUBTOPIC_HISTORY "/+"
 #define NABZ_GROUP_PATTERN_MARKET NABZ_SUBTOPIC_MARKET
 #define NABZ_GROUP_PATTERN_NEWS NABZ_SUBTOPIC_NEWS
 #define NABZ_GROUP_PATTERN_ALERTS NABZ_SUBTOPIC_ALERTS
+#define NABZ_GROUP_PATTERN_SIGNALS NABZ_SUBTOPIC_SIGNALS
+#define NABZ_GROUP_PATTERN_SIGNALS_RECENT NABZ_SUBTOPIC_SIGNALS_RECENT
 
 /* Control: a client publishes {"commands": [...]} here; the plugin answers
  * that client alone on the response topic (no subscription needed). */

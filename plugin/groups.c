@@ -10,17 +10,20 @@ static const char *const group_names[NABZ_GROUP_COUNT] = {
 	[NABZ_GROUP_MARKET] = NABZ_GROUP_NAME_MARKET,
 	[NABZ_GROUP_NEWS] = NABZ_GROUP_NAME_NEWS,
 	[NABZ_GROUP_ALERTS] = NABZ_GROUP_NAME_ALERTS,
+	[NABZ_GROUP_SIGNALS] = NABZ_GROUP_NAME_SIGNALS,
 };
 
 /* Topic patterns of each group below the prefix, NULL after the last:
  * a group may be fed by more than one topic (prices: the live prices and
- * their history). */
+ * their history; signals: each change and the current states). */
 #define GROUP_PATTERNS_MAX 2
 static const char *const group_patterns[NABZ_GROUP_COUNT][GROUP_PATTERNS_MAX] = {
 	[NABZ_GROUP_PRICES] = {NABZ_GROUP_PATTERN_PRICES, NABZ_GROUP_PATTERN_PRICES_HISTORY},
 	[NABZ_GROUP_MARKET] = {NABZ_GROUP_PATTERN_MARKET, NULL},
 	[NABZ_GROUP_NEWS] = {NABZ_GROUP_PATTERN_NEWS, NULL},
 	[NABZ_GROUP_ALERTS] = {NABZ_GROUP_PATTERN_ALERTS, NULL},
+	/* each change, and the retained current states a page reads first */
+	[NABZ_GROUP_SIGNALS] = {NABZ_GROUP_PATTERN_SIGNALS, NABZ_GROUP_PATTERN_SIGNALS_RECENT},
 };
 
 const char *nabz_group__name(enum nabz_group group)

@@ -1,8 +1,9 @@
 /*
- * Audience groups: which of prices, market, news and alerts a subscription
- * filter can receive. A filter counts in a group when it intersects the
- * group's topic pattern ("crypto/#" and "#" count in all four,
- * "crypto/prices/BTC" and "crypto/history/BTC" in prices).
+ * Audience groups: which of prices, market, news, alerts and signals a
+ * subscription filter can receive. A filter counts in a group when it
+ * intersects one of the group's topic patterns ("crypto/#" and "#" count
+ * in all of them, "crypto/prices/BTC" and "crypto/history/BTC" in prices,
+ * "crypto/signals/#" in signals).
  */
 #ifndef NABZ_GROUPS_H
 #define NABZ_GROUPS_H
@@ -14,6 +15,7 @@ enum nabz_group {
 	NABZ_GROUP_MARKET,
 	NABZ_GROUP_NEWS,
 	NABZ_GROUP_ALERTS,
+	NABZ_GROUP_SIGNALS,          /* this release; the four above keep their meaning */
 	NABZ_GROUP_COUNT
 };
 

@@ -107,6 +107,36 @@ static int load_rule(struct nabz_tg_chat *chat, const cJSON *o)
 	return 0;
 }
 
+int nabz_tg_chats__follow_signals(struct nabz_tg_chat *chat, const char *symbol)
+{
+	for(size_t i = 0; i < chat->nsignals; i++){
+		if(strcmp(chat->signals[i], symbol) == 0) return 0;
+	}
+	if(chat->nsignals == NABZ_TG_SIGNALS_MAX) return -1;
+	snprintf(chat->signals[chat->nsignals++], NABZ_SYMBOL_MAX, "%s", symbol);
+	return 0;
+}
+
+void nabz_tg_chats__unfollow_signals(struct nabz_tg_chat *chat, const char *symbol)
+{
+	for(size_t i = 0; i < chat->nsignals; i++){
+		if(strcmp(chat->signals[i], symbol) == 0){
+			memmove(chat->signals[i], chat->signals[i + 1], (chat->nsignals - i - 1) * sizeof(chat->signals[0]));
+			chat->nsignals--;
+			return;
+		}
+	}
+}
+
+bool nabz_tg_chats__follows_signals(const struct nabz_tg_chat *chat, const char *symbol)
+{
+	if(chat->signals_all) return true;
+	for(size_t i = 0; i < chat->nsignals; i++){
+		if(strcmp(chat->signals[i], symbol) == 0) return true;
+	}
+	return false;
+}
+
 /* One chat; an unreadable personal alert is skipped alone (counted in
  * *bad_rules), the chat and its other settings kept. */
 static int load_chat(struct nabz_tg_chats *c, const cJSON *o, int *bad_rules)
@@ -132,6 +162,12 @@ static int load_chat(struct nabz_tg_chats *c, const cJSON *o, int *bad_rules)
 	}
 	cJSON_ArrayForEach(w, cJSON_GetObjectItemCaseSensitive(o, "alerts")){
 		if(load_rule(chat, w) != 0) (*bad_rules)++;
+	}
+	/* the trading signals it follows: symbols, "*" for all */
+	cJSON_ArrayForEach(w, cJSON_GetObjectItemCaseSensitive(o, "signals")){
+		struct nabz_quote q;
+		if(cJSON_IsString(w) && strcmp(w->valuestring, "*") == 0) chat->signals_all = true;
+		else if(cJSON_IsString(w) && nabz_quote__init(&q, w->valuestring) == 0) nabz_tg_chats__follow_signals(chat, q.symbol);
 	}
 	return 0;
 }
@@ -235,6 +271,11 @@ int nabz_tg_chats__save(struct nabz_tg_chats *c)
 		cJSON_AddBoolToObject(o, "gone", chat->gone);
 		cJSON_AddStringToObject(o, "lang", chat->lang);
 		for(size_t i = 0; i < chat->nwatch; i++) cJSON_AddItemToArray(w, cJSON_CreateString(chat->watch[i]));
+		if(chat->nsignals || chat->signals_all){
+			cJSON *sg = cJSON_AddArrayToObject(o, "signals");
+			if(sg && chat->signals_all) cJSON_AddItemToArray(sg, cJSON_CreateString("*"));
+			for(size_t i = 0; sg && i < chat->nsignals; i++) cJSON_AddItemToArray(sg, cJSON_CreateString(chat->signals[i]));
+		}
 		if(chat->nrules && save_rules(o, chat) != 0){
 			cJSON_Delete(root);
 			return -1;

@@ -24,6 +24,7 @@
 #include "spool.h"
 
 #define NABZ_TG_WATCH_MAX 50
+#define NABZ_TG_SIGNALS_MAX 50
 
 struct nabz_tg_reply {
 	char *text;                          /* owned; HTML parse mode */
@@ -39,6 +40,10 @@ struct nabz_tg_chat {
 	size_t nwatch;
 	struct nabz_tg_rule rules[NABZ_TG_RULES_MAX];   /* personal alerts, in the order set */
 	size_t nrules;
+	/* trading signals followed (signals.c): these symbols, or all */
+	char signals[NABZ_TG_SIGNALS_MAX][NABZ_SYMBOL_MAX];
+	size_t nsignals;
+	bool signals_all;
 	/* {deliver} runtime only */
 	struct nabz_tg_chat_rate rate;
 	struct nabz_tg_target *q_head, *q_tail;  /* alerts to send, oldest first */
@@ -72,5 +77,10 @@ bool nabz_tg_chats__wants(const struct nabz_tg_chat *chat, const char *symbol);
  * the list is full. */
 int nabz_tg_chats__watch(struct nabz_tg_chat *chat, const char *symbol);
 void nabz_tg_chats__unwatch(struct nabz_tg_chat *chat, const char *symbol);
+/* The trading signals a chat follows (signals.h): add (0, or -1 when the
+ * list is full), remove, and whether it takes a signal on symbol. */
+int nabz_tg_chats__follow_signals(struct nabz_tg_chat *chat, const char *symbol);
+void nabz_tg_chats__unfollow_signals(struct nabz_tg_chat *chat, const char *symbol);
+bool nabz_tg_chats__follows_signals(const struct nabz_tg_chat *chat, const char *symbol);
 
 #endif

@@ -16,6 +16,7 @@
 #include "deliver.h"
 #include "format.h"
 #include "personal.h"
+#include "signals.h"
 #include "timeutil.h"
 
 static const struct {
@@ -31,6 +32,8 @@ static const struct {
 	{"alert", NABZ_TG_CMD_ALERT},
 	{"alerts", NABZ_TG_CMD_ALERTS},
 	{"unalert", NABZ_TG_CMD_UNALERT},
+	{"signals", NABZ_TG_CMD_SIGNALS},
+	{"unsignals", NABZ_TG_CMD_UNSIGNALS},
 	{"help", NABZ_TG_CMD_HELP},
 };
 
@@ -156,6 +159,11 @@ void nabz_tg_commands__handle(struct nabz_tg *bot, int64_t chat_id, const char *
 		case NABZ_TG_CMD_UNALERT:
 			if(!chat->active) reply(bot, chat, NABZ_TG_T_NOT_STARTED);
 			else nabz_tg_personal__command(bot, chat, cmd, line);
+			break;
+		case NABZ_TG_CMD_SIGNALS:
+		case NABZ_TG_CMD_UNSIGNALS:
+			if(!chat->active) reply(bot, chat, NABZ_TG_T_NOT_STARTED);
+			else nabz_tg_signals__command(bot, chat, cmd, arg);
 			break;
 		case NABZ_TG_CMD_HELP:
 		case NABZ_TG_CMD_NONE:

@@ -24,6 +24,8 @@ enum nabz_tg_command {
 	NABZ_TG_CMD_ALERT,           /* personal alerts: personal.c */
 	NABZ_TG_CMD_ALERTS,
 	NABZ_TG_CMD_UNALERT,
+	NABZ_TG_CMD_SIGNALS,         /* trading signals: signals.c */
+	NABZ_TG_CMD_UNSIGNALS,
 	NABZ_TG_CMD_HELP,            /* /help or a command we do not know */
 };
 

@@ -12,6 +12,7 @@
 #include "log.h"
 #include "api.h"
 #include "format.h"
+#include "signal_text.h"
 #include "timeutil.h"
 
 /* What a sendMessage in flight was for; freed by on_sent. */
@@ -165,6 +166,22 @@ done:
 	free(line);
 	free(chats);
 	cJSON_Delete(root);
+}
+
+int nabz_tg_deliver__record(struct nabz_tg *bot, const char *line, const char *raw, size_t len,
+		const int64_t *chats, size_t n)
+{
+	uint64_t hash = nabz_tg_spool__hash(raw, len);
+
+	if(nabz_tg_spool__seen(&bot->spool, hash)){
+		nabz_log(LOG_INFO, "signal received again (redelivered by the broker): already recorded");
+		return -1;
+	}
+	if(record(bot, line, hash, chats, n) == NULL){
+		if(errno == ENOMEM) nabz_log(LOG_ERR, "signals: out of memory; a signal is not recorded");
+		return -1;
+	}
+	return 0;
 }
 
 int nabz_tg_deliver__to_chat(struct nabz_tg *bot, struct nabz_tg_chat *chat, const char *payload)
@@ -406,7 +423,13 @@ static int start(struct nabz_tg *bot, struct nabz_tg_chat *chat, int64_t now)
 		int rc;
 		t = chat->q_head;
 		root = cJSON_Parse(t->entry->payload);
-		rc = nabz_tg_format__alert(cJSON_GetObjectItemCaseSensitive(root, "data"), chat->lang, text, sizeof(text));
+		/* A trading signal is recorded like an alert, written its own way. */
+		if(cJSON_IsString(cJSON_GetObjectItemCaseSensitive(root, "type"))
+				&& strcmp(cJSON_GetObjectItemCaseSensitive(root, "type")->valuestring, NABZ_TYPE_SIGNAL) == 0){
+			rc = nabz_tg_signal_text__format(cJSON_GetObjectItemCaseSensitive(root, "data"), chat->lang, text, sizeof(text));
+		}else{
+			rc = nabz_tg_format__alert(cJSON_GetObjectItemCaseSensitive(root, "data"), chat->lang, text, sizeof(text));
+		}
 		cJSON_Delete(root);
 		if(rc != 0){
 			nabz_log(LOG_WARNING, "alert %" PRIu64 ": cannot be written as a message; given up", t->entry->seq);

@@ -28,6 +28,12 @@ void nabz_tg_deliver__alert(struct nabz_tg *bot, const char *payload, size_t len
  * queued like one from the broker, so it survives a restart. Returns 0,
  * or -1 (out of memory; logged). */
 int nabz_tg_deliver__to_chat(struct nabz_tg *bot, struct nabz_tg_chat *chat, const char *payload);
+/* Records line (one line, a whole envelope) for chats[0..n) in the spool
+ * and queues it, like a broker alert: raw (len bytes, as received) is what
+ * the seen set knows it by, so a redelivery is recognised and dropped.
+ * Returns 0, or -1 (seen already, or out of memory; logged). */
+int nabz_tg_deliver__record(struct nabz_tg *bot, const char *line, const char *raw, size_t len,
+		const int64_t *chats, size_t n);
 /* Queues a command answer (text in HTML parse mode, copied). */
 void nabz_tg_deliver__reply(struct nabz_tg *bot, struct nabz_tg_chat *chat, const char *text);
 /* Gives up every queued alert of the chat (/stop, or gone). */

@@ -39,8 +39,10 @@ static const char *const texts[NABZ_TG_T_COUNT][2] = {
 		"هنوز قیمتی برای %s ندارم.",
 		"No price for %s yet."},
 	[NABZ_TG_T_HELP] = {
-		"دستورها: /start /stop /watch BTC /unwatch BTC /price BTC /alert BTC > 100000 /alerts /unalert 1 /lang fa|en",
-		"Commands: /start /stop /watch BTC /unwatch BTC /price BTC /alert BTC > 100000 /alerts /unalert 1 /lang fa|en"},
+		"دستورها: /start /stop /watch BTC /unwatch BTC /price BTC /alert BTC > 100000 /alerts /unalert 1 /lang fa|en\n"
+		"سیگنال‌های معاملاتی (نشانگر است، نه توصیه): /signals BTC /unsignals BTC /signals",
+		"Commands: /start /stop /watch BTC /unwatch BTC /price BTC /alert BTC > 100000 /alerts /unalert 1 /lang fa|en\n"
+		"Trading signals (an indicator, not advice): /signals BTC /unsignals BTC /signals"},
 	[NABZ_TG_T_NOT_STARTED] = {
 		"برای دریافت هشدارها /start را بفرستید.",
 		"Send /start to receive alerts."},

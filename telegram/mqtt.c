@@ -15,6 +15,7 @@ static void on_connected(void *ctx, struct mosquitto *mosq)
 	 * covers a broker that lost them (restarted without persistence). */
 	mosquitto_subscribe(mosq, NULL, m->alerts_topic, 1);
 	mosquitto_subscribe(mosq, NULL, m->prices_filter, 0);
+	if(m->hooks.signal) mosquitto_subscribe(mosq, NULL, m->signals_topic, 1);
 }
 
 static void on_message(void *ctx, const struct mosquitto_message *msg)
@@ -26,6 +27,8 @@ static void on_message(void *ctx, const struct mosquitto_message *msg)
 	if(strcmp(msg->topic, m->alerts_topic) == 0){
 		m->alerts_received++;
 		m->hooks.alert(m->hooks.ctx, msg->payload ? msg->payload : "", (size_t)msg->payloadlen);
+	}else if(m->hooks.signal && strcmp(msg->topic, m->signals_topic) == 0){
+		m->hooks.signal(m->hooks.ctx, msg->payload ? msg->payload : "", (size_t)msg->payloadlen);
 	}else if(strncmp(msg->topic, m->prices_filter, plen) == 0 && msg->payload){
 		m->hooks.price(m->hooks.ctx, msg->topic + plen, msg->payload, (size_t)msg->payloadlen);
 	}
@@ -52,6 +55,8 @@ int nabz_tg_mqtt__init(struct nabz_tg_mqtt *m, const struct nabz_tg_cfg *cfg, co
 	a = snprintf(m->alerts_topic, sizeof(m->alerts_topic), "%s/" NABZ_SUBTOPIC_ALERTS, cfg->mqtt.topic_prefix);
 	b = snprintf(m->prices_filter, sizeof(m->prices_filter), "%s/" NABZ_SUBTOPIC_PRICES "/+", cfg->mqtt.topic_prefix);
 	if(a < 0 || (size_t)a >= sizeof(m->alerts_topic) || b < 0 || (size_t)b >= sizeof(m->prices_filter)) return -1;
+	a = snprintf(m->signals_topic, sizeof(m->signals_topic), "%s/" NABZ_SUBTOPIC_SIGNALS, cfg->mqtt.topic_prefix);
+	if(a < 0 || (size_t)a >= sizeof(m->signals_topic)) return -1;
 	return nabz_mqtt_link__init(&m->link, &cfg->mqtt, &opts, &link_hooks);
 }
 

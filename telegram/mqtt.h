@@ -28,6 +28,9 @@ struct nabz_tg_mqtt_hooks {
 	/* Makes what alert() recorded durable; runs before any packet goes out. */
 	void (*flush)(void *ctx);
 	void *ctx;
+	/* A trading signal's payload (<prefix>/signals, QoS 1; not
+	 * NUL-terminated); recorded like an alert, before the PUBACK. */
+	void (*signal)(void *ctx, const char *payload, size_t len);
 };
 
 struct nabz_tg_mqtt {
@@ -35,6 +38,7 @@ struct nabz_tg_mqtt {
 	struct nabz_tg_mqtt_hooks hooks;
 	char alerts_topic[256];
 	char prices_filter[256];
+	char signals_topic[256];
 	uint64_t alerts_received;
 };
 

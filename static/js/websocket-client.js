@@ -79,6 +79,9 @@
       /* news/#: each item on news, and the latest ones, retained, on
        * news/recent (a page opened now has something to show) */
       case 'news': return prefix + '/news/#';
+      /* signals/#: each trading signal's change on signals, every current
+       * state, retained, on signals/recent (an indicator, not advice) */
+      case 'signals': return prefix + '/signals/#';
       case 'market': case 'alerts': case 'stats': case 'sources':
         return prefix + '/' + group;
       default:
@@ -93,7 +96,7 @@
     if (topic.indexOf(prefix + '/') !== 0) return null;
     var rest = topic.slice(prefix.length + 1);
     var first = rest.split('/')[0];
-    return ['prices', 'history', 'market', 'news', 'alerts', 'stats', 'sources'].indexOf(first) >= 0 ? first : null;
+    return ['prices', 'history', 'market', 'news', 'alerts', 'stats', 'sources', 'signals'].indexOf(first) >= 0 ? first : null;
   }
 
   /* How old the data is, in seconds. The bridge's age_s is the value's age

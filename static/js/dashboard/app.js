@@ -8,6 +8,7 @@ import { PriceTable } from './prices.js';
 import { Charts } from './charts.js';
 import { Market, News, Alerts, Sources, Audience } from './panels.js';
 import { Portfolio } from './portfolio.js';
+import { Signals } from './signals.js';
 
 const html = document.documentElement;
 const $ = (id) => document.getElementById(id);
@@ -51,6 +52,7 @@ const news = new News();
 const alerts = new Alerts();
 const sources = new Sources();
 const audience = new Audience();
+const signals = new Signals();
 
 client.on('price_update', (m) => { prices.update(m); charts.price(m); if (displayMode) fitWallSoon(); });
 client.on('price_history', (m) => charts.history(m));
@@ -60,6 +62,8 @@ client.on('news_recent', (m) => news.recent(m));
 client.on('alert', (m) => alerts.update(m));
 client.on('sources_update', (m) => sources.update(m));
 client.on('stats_update', (m) => audience.update(m.data));
+client.on('signal', (m) => signals.update(m));
+client.on('signals_recent', (m) => signals.recent(m));
 
 /* Recorded demo data is said plainly for as long as it lasts: a banner on
  * every view, "demo" badges and source states (the client library tracks
@@ -71,7 +75,7 @@ function paintDemo() {
   sources.paint();
 }
 client.on('data_mode', paintDemo);
-['prices', 'market', 'news', 'alerts', 'sources'].forEach((g) => client.subscribe(g));
+['prices', 'market', 'news', 'alerts', 'sources', 'signals'].forEach((g) => client.subscribe(g));
 
 setInterval(() => prices.tick(), 1000);
 
@@ -127,6 +131,7 @@ function applyLang(lang) {
   sources.paint();
   audience.paint();
   portfolio.repaint();
+  signals.repaint();
   client.renderStatus();
 }
 

@@ -10,7 +10,8 @@
 #define M (1u << NABZ_GROUP_MARKET)
 #define N (1u << NABZ_GROUP_NEWS)
 #define A (1u << NABZ_GROUP_ALERTS)
-#define ALL (P | M | N | A)
+#define S (1u << NABZ_GROUP_SIGNALS)
+#define ALL (P | M | N | A | S)
 
 static void test_intersect(void **state)
 {
@@ -86,9 +87,18 @@ static void test_mask(void **state)
 		{"crypto", "crypto/market/#", M},
 		{"crypto", "crypto/stats", 0},
 		{"crypto", "crypto/sources", 0},
-		{"crypto", "crypto/+", M | N | A},
-		{"crypto", "crypto/+/+", P},
-		{"crypto", "+/+", M | N | A},
+		{"crypto", "crypto/+", M | N | A | S},
+		{"crypto", "crypto/+/+", P | S},
+		{"crypto", "+/+", M | N | A | S},
+		/* the trading signals: each change and the current states */
+		{"crypto", "crypto/signals", S},
+		{"crypto", "crypto/signals/recent", S},
+		{"crypto", "crypto/signals/#", S},
+		{"crypto", "crypto/signals/+", S},
+		{"crypto", "$share/g/crypto/signals", S},
+		{"crypto", "crypto/signals/recent/x", 0},
+		{"crypto", "crypto/signalsx", 0},
+		{"other", "crypto/signals", 0},
 		{"crypto", "+", 0},
 		{"crypto", "crypto", 0},
 		{"crypto", "crypto/", 0},
@@ -159,6 +169,7 @@ static void test_group_names(void **state)
 	assert_string_equal(nabz_group__name(NABZ_GROUP_MARKET), "market");
 	assert_string_equal(nabz_group__name(NABZ_GROUP_NEWS), "news");
 	assert_string_equal(nabz_group__name(NABZ_GROUP_ALERTS), "alerts");
+	assert_string_equal(nabz_group__name(NABZ_GROUP_SIGNALS), "signals");
 	assert_string_equal(nabz_group__name(NABZ_GROUP_COUNT), "unknown");
 	assert_string_equal(nabz_group__name((enum nabz_group)-1), "unknown");
 }

@@ -440,7 +440,7 @@ static void test_subscribe_sequence(void **state)
 	static const struct {
 		enum op op;
 		const char *filter;
-		uint64_t groups[NABZ_GROUP_COUNT]; /* prices, market, news, alerts */
+		uint64_t groups[NABZ_GROUP_COUNT]; /* prices, market, news, alerts, signals */
 		bool dirty;
 	} rows[] = {
 		{SUB, "crypto/prices/BTC", {1, 0, 0, 0}, true},
@@ -454,18 +454,18 @@ static void test_subscribe_sequence(void **state)
 		{UNSUB, "nope/#", {1, 0, 0, 0}, false},            /* never subscribed */
 		{UNSUB, "crypto/stats", {1, 0, 0, 0}, false},      /* not stored */
 		{UNSUB, "", {1, 0, 0, 0}, false},
-		{SUB, "crypto/+", {1, 1, 1, 1}, true},
-		{SUB, "crypto/#", {1, 1, 1, 1}, false},
-		{UNSUB, "crypto/+", {1, 1, 1, 1}, false},          /* crypto/# still holds them */
-		{UNSUB, "crypto/prices/ETH", {1, 1, 1, 1}, false},
+		{SUB, "crypto/+", {1, 1, 1, 1, 1}, true},
+		{SUB, "crypto/#", {1, 1, 1, 1, 1}, false},
+		{UNSUB, "crypto/+", {1, 1, 1, 1, 1}, false},          /* crypto/# still holds them */
+		{UNSUB, "crypto/prices/ETH", {1, 1, 1, 1, 1}, false},
 		{UNSUB, "crypto/#", {0, 0, 0, 0}, true},           /* the last one goes */
 		{SUB, "$share/g/crypto/news", {0, 0, 1, 0}, true},
 		{UNSUB, "crypto/news", {0, 0, 1, 0}, false},       /* a different filter */
 		{SUB, "crypto/news", {0, 0, 1, 0}, false},
 		{UNSUB, "$share/g/crypto/news", {0, 0, 1, 0}, false},
 		{UNSUB, "crypto/news", {0, 0, 0, 0}, true},
-		{SUB, "#", {1, 1, 1, 1}, true},
-		{SUB, "+/prices/+", {1, 1, 1, 1}, false},
+		{SUB, "#", {1, 1, 1, 1, 1}, true},
+		{SUB, "+/prices/+", {1, 1, 1, 1, 1}, false},
 		{UNSUB, "#", {1, 0, 0, 0}, true},
 		{UNSUB, "+/prices/+", {0, 0, 0, 0}, true},
 		/* A filter subscribed twice is stored once: one unsubscribe ends it. */
