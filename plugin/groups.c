@@ -10,6 +10,7 @@ static const char *const group_names[NABZ_GROUP_COUNT] = {
 	[NABZ_GROUP_MARKET] = NABZ_GROUP_NAME_MARKET,
 	[NABZ_GROUP_NEWS] = NABZ_GROUP_NAME_NEWS,
 	[NABZ_GROUP_ALERTS] = NABZ_GROUP_NAME_ALERTS,
+	[NABZ_GROUP_CHAT] = NABZ_GROUP_NAME_CHAT,
 };
 
 /* Topic patterns of each group below the prefix, NULL after the last:
@@ -21,6 +22,7 @@ static const char *const group_patterns[NABZ_GROUP_COUNT][GROUP_PATTERNS_MAX] = 
 	[NABZ_GROUP_MARKET] = {NABZ_GROUP_PATTERN_MARKET, NULL},
 	[NABZ_GROUP_NEWS] = {NABZ_GROUP_PATTERN_NEWS, NULL},
 	[NABZ_GROUP_ALERTS] = {NABZ_GROUP_PATTERN_ALERTS, NULL},
+	[NABZ_GROUP_CHAT] = {NABZ_GROUP_PATTERN_CHAT, NABZ_GROUP_PATTERN_CHAT_RECENT},
 };
 
 const char *nabz_group__name(enum nabz_group group)

@@ -1,5 +1,5 @@
 /*
- * Audience groups: which of prices, market, news and alerts a subscription
+ * Audience groups: which of prices, market, news, alerts and chat a subscription
  * filter can receive. A filter counts in a group when it intersects the
  * group's topic pattern ("crypto/#" and "#" count in all four,
  * "crypto/prices/BTC" and "crypto/history/BTC" in prices).
@@ -14,6 +14,7 @@ enum nabz_group {
 	NABZ_GROUP_MARKET,
 	NABZ_GROUP_NEWS,
 	NABZ_GROUP_ALERTS,
+	NABZ_GROUP_CHAT,            /* any chat room (chat.h) */
 	NABZ_GROUP_COUNT
 };
 

@@ -42,6 +42,7 @@
 #include <uthash.h>
 
 #include "budget.h"
+#include "chat.h"
 #include "client_type.h"
 #include "groups.h"
 #include "uuid.h"
@@ -93,6 +94,7 @@ struct nabz_session {
 	struct nabz_filter *carried; /* maybe carried over by the broker; see above */
 	unsigned group_refs[NABZ_GROUP_COUNT]; /* filters reaching each group */
 	struct nabz_budget control_budget;     /* control commands (control.c) */
+	struct nabz_chat_bucket chat_bucket;   /* chat posts (chat.c) */
 	UT_hash_handle hh;
 };
 

@@ -10,7 +10,8 @@
 #define M (1u << NABZ_GROUP_MARKET)
 #define N (1u << NABZ_GROUP_NEWS)
 #define A (1u << NABZ_GROUP_ALERTS)
-#define ALL (P | M | N | A)
+#define C (1u << NABZ_GROUP_CHAT)
+#define ALL (P | M | N | A | C)
 
 static void test_intersect(void **state)
 {
@@ -87,7 +88,17 @@ static void test_mask(void **state)
 		{"crypto", "crypto/stats", 0},
 		{"crypto", "crypto/sources", 0},
 		{"crypto", "crypto/+", M | N | A},
-		{"crypto", "crypto/+/+", P},
+		{"crypto", "crypto/+/+", P | C},
+		/* chat: any room, its messages or its recent */
+		{"crypto", "crypto/chat/general", C},
+		{"crypto", "crypto/chat/general/recent", C},
+		{"crypto", "crypto/chat/+", C},
+		{"crypto", "crypto/chat/#", C},
+		{"crypto", "$share/g/crypto/chat/fa", C},
+		{"crypto", "crypto/chat", 0},
+		{"crypto", "crypto/chat/general/x", 0},
+		{"crypto", "crypto/+/general", P | C},
+		{"other", "crypto/chat/general", 0},
 		{"crypto", "+/+", M | N | A},
 		{"crypto", "+", 0},
 		{"crypto", "crypto", 0},
@@ -159,6 +170,7 @@ static void test_group_names(void **state)
 	assert_string_equal(nabz_group__name(NABZ_GROUP_MARKET), "market");
 	assert_string_equal(nabz_group__name(NABZ_GROUP_NEWS), "news");
 	assert_string_equal(nabz_group__name(NABZ_GROUP_ALERTS), "alerts");
+	assert_string_equal(nabz_group__name(NABZ_GROUP_CHAT), "chat");
 	assert_string_equal(nabz_group__name(NABZ_GROUP_COUNT), "unknown");
 	assert_string_equal(nabz_group__name((enum nabz_group)-1), "unknown");
 }
