@@ -7,6 +7,7 @@ import { setLang, getLang, t, applyStrings } from './i18n.js';
 import { PriceTable } from './prices.js';
 import { Charts } from './charts.js';
 import { Market, News, Alerts, Sources, Audience } from './panels.js';
+import { Chat } from './chat.js';
 
 const html = document.documentElement;
 const $ = (id) => document.getElementById(id);
@@ -59,6 +60,8 @@ client.on('news_recent', (m) => news.recent(m));
 client.on('alert', (m) => alerts.update(m));
 client.on('sources_update', (m) => sources.update(m));
 client.on('stats_update', (m) => audience.update(m.data));
+const chat = displayMode ? null : new Chat(client, store);   // a wall screen does not chat
+if (chat) client.on('stats_update', (m) => chat.stats(m.data));
 
 /* Recorded demo data is said plainly for as long as it lasts: a banner on
  * every view, "demo" badges and source states (the client library tracks
@@ -119,6 +122,7 @@ function applyLang(lang) {
   alerts.repaint();
   sources.paint();
   audience.paint();
+  if (chat) chat.paint();
   client.renderStatus();
 }
 
