@@ -309,3 +309,21 @@ def test_rooms_audience_in_stats(broker, watcher):
     general.close()
     both.close()
     watcher.wait_for(lambda d: d["groups"]["chat"] == 0 and d["chat_rooms"]["fa"] == 0)
+
+
+def test_guide_chat_sample_runs(broker_factory):
+    """WEBSOCKET_GUIDE.md's Python chat program, as printed, against this broker."""
+    import re
+    import sys
+    from test_guide_samples import Running, sample
+    b = broker_factory().start()
+    src = re.sub(r"^PORT = \d+", "PORT = %d" % b.port, sample("chat-python"), count=1, flags=re.M)
+    src = re.sub(r'^HOST = "localhost"', 'HOST = "127.0.0.1"', src, count=1, flags=re.M)
+    run = Running([sys.executable, "-"], src)
+    try:
+        run.expect(r"^recent 0$")
+        run.expect(r"^control hello ok$")
+        run.expect(r"^control chatPost ok$")
+        run.expect(r"^chat general guide-bot hello from Python$")
+    finally:
+        run.stop()
