@@ -18,6 +18,7 @@
 #include "commands.h"
 #include "deliver.h"
 #include "personal.h"
+#include "relay.h"
 #include "timeutil.h"
 
 #define DRAIN_MS 5000
@@ -45,6 +46,11 @@ static void hook_price(void *ctx, const char *symbol, const char *payload, size_
 	nabz_tg_personal__price(bot, symbol, nabz_tg_prices__usd(&bot->prices, symbol));
 }
 
+static void hook_chat(void *ctx, const char *payload, size_t len)
+{
+	nabz_tg_relay__message(ctx, payload, len);
+}
+
 static void hook_flush(void *ctx)
 {
 	struct nabz_tg *bot = ctx;
@@ -53,7 +59,7 @@ static void hook_flush(void *ctx)
 
 static int start(struct nabz_tg *bot, const struct nabz_tg_cfg *cfg)
 {
-	static const struct nabz_tg_mqtt_hooks hooks_template = {hook_alert, hook_price, hook_flush, NULL};
+	static const struct nabz_tg_mqtt_hooks hooks_template = {hook_alert, hook_price, hook_chat, hook_flush, NULL};
 	struct nabz_tg_mqtt_hooks hooks = hooks_template;
 	char err[512];
 
