@@ -490,12 +490,29 @@ bool nabz_chat__muted(struct nabz_chat *chat, const char *session_id, int64_t no
 	return m && m->until_ms > now_ms;
 }
 
-bool nabz_chat__add_audience(const struct nabz_chat *chat, const struct nabz_registry *reg,
+/* The rooms filter reaches, bit i for rooms[i]. */
+static unsigned room_mask(const struct nabz_chat *chat, const char *filter, char topics[][2][160])
+{
+	unsigned in = 0;
+
+	if(strncmp(filter, "$share/", 7) == 0){
+		const char *slash = strchr(filter + 7, '/');
+		if(slash) filter = slash + 1;
+	}
+	for(size_t i = 0; i < chat->room_count; i++){
+		if(nabz_filters__intersect(filter, topics[i][0]) || nabz_filters__intersect(filter, topics[i][1])){
+			in |= 1u << i;
+		}
+	}
+	return in;
+}
+
+bool nabz_chat__add_audience(const struct nabz_chat *chat, struct nabz_registry *reg,
 		const char *prefix, cJSON *stats)
 {
 	uint64_t counts[NABZ_CHAT_ROOMS_MAX] = {0};
 	char topics[NABZ_CHAT_ROOMS_MAX][2][160];
-	const struct nabz_session *s, *tmp;
+	struct nabz_session *s, *tmp;
 	cJSON *rooms;
 
 	if(chat->room_count == 0) return true;
@@ -505,26 +522,23 @@ bool nabz_chat__add_audience(const struct nabz_chat *chat, const struct nabz_reg
 				chat->rooms[i].name);
 	}
 	/* Only sessions in the chat group can be in a room: the walk is over
-	 * the chat audience, and only when someone is in it. */
+	 * the chat audience, and only when someone is in it. Each filter's
+	 * rooms are worked out once and kept with it (the rooms never change
+	 * while the broker runs), so a walk costs a few bit operations per
+	 * chat reader. */
 	if(reg->counts.groups[NABZ_GROUP_CHAT]){
 		HASH_ITER(hh, reg->by_client, s, tmp){
-			const struct nabz_filter *f, *ftmp;
+			struct nabz_filter *f, *ftmp;
 			unsigned in = 0;
 
 			if(!s->confirmed || s->service || !s->group_refs[NABZ_GROUP_CHAT]) continue;
 			HASH_ITER(hh, s->filters, f, ftmp){
 				if(!(f->mask & (1u << NABZ_GROUP_CHAT))) continue;
-				for(size_t i = 0; i < chat->room_count; i++){
-					const char *filter = f->filter;
-					if(strncmp(filter, "$share/", 7) == 0){
-						const char *slash = strchr(filter + 7, '/');
-						if(slash) filter = slash + 1;
-					}
-					if(nabz_filters__intersect(filter, topics[i][0])
-							|| nabz_filters__intersect(filter, topics[i][1])){
-						in |= 1u << i;
-					}
+				if(!f->room_mask_known){
+					f->room_mask = room_mask(chat, f->filter, topics);
+					f->room_mask_known = true;
 				}
+				in |= f->room_mask;
 			}
 			for(size_t i = 0; i < chat->room_count; i++){
 				if(in & (1u << i)) counts[i]++;

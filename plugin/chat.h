@@ -161,9 +161,10 @@ struct nabz_chat_out *nabz_chat__take_out(struct nabz_chat *chat);
 void nabz_chat__out_free(struct nabz_chat_out *o);
 
 /* Adds "chat_rooms": {room: connections subscribed to it} (counted
- * sessions only, as the groups are) to stats. Returns false when out of
- * memory. */
-bool nabz_chat__add_audience(const struct nabz_chat *chat, const struct nabz_registry *reg,
+ * sessions only, as the groups are) to stats. Keeps each chat filter's
+ * rooms in the filter (nabz_filter.room_mask) the first time it is seen.
+ * Returns false when out of memory. */
+bool nabz_chat__add_audience(const struct nabz_chat *chat, struct nabz_registry *reg,
 		const char *prefix, cJSON *stats);
 
 #endif

@@ -50,6 +50,8 @@
 struct nabz_filter {
 	char *filter;               /* owned */
 	unsigned mask;              /* groups it reaches */
+	unsigned room_mask;         /* chat rooms it reaches (chat.c), once room_mask_known */
+	bool room_mask_known;
 	UT_hash_handle hh;
 };
 

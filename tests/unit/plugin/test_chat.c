@@ -356,6 +356,46 @@ static void test_disabled_and_config(void **state)
 	}
 }
 
+/* The rooms' audiences: a connection counts once per room it can read,
+ * services never; a filter's rooms are kept once worked out. */
+static void test_audience(void **state)
+{
+	struct fixture *f = *state;
+	static char ids[6][8];
+	static const struct { const char *filters[2]; bool service; } rows[] = {
+		{{"crypto/chat/general", NULL}, false},
+		{{"crypto/chat/general/#", "crypto/chat/fa"}, false},      /* general once, fa */
+		{{"crypto/#", NULL}, false},                               /* every room */
+		{{"crypto/chat/+/recent", NULL}, false},                   /* every room's recent */
+		{{"$share/g/crypto/chat/BTC", NULL}, false},
+		{{"crypto/chat/#", NULL}, true},                           /* a service: nowhere */
+	};
+	struct nabz_registry reg;
+	cJSON *stats = cJSON_CreateObject(), *want;
+
+	assert_int_equal(nabz_registry__init(&reg, "crypto"), 0);
+	for(size_t i = 0; i < N_ELEMS(rows); i++){
+		struct nabz_session_info info = {.client = &ids[i], .client_id = "c", .service = rows[i].service};
+		struct nabz_session *s = nabz_sessions__add(&reg, &info);
+		assert_non_null(s);
+		nabz_sessions__confirm(&reg, s);
+		for(size_t k = 0; k < 2 && rows[i].filters[k]; k++){
+			assert_int_equal(nabz_sessions__subscribe(&reg, s, rows[i].filters[k]), 0);
+		}
+	}
+	assert_true(nabz_chat__add_audience(&f->chat, &reg, "crypto", stats));
+	want = cJSON_Parse("{\"chat_rooms\": {\"general\": 4, \"BTC\": 3, \"fa\": 3, \"en\": 2}}");
+	assert_true(cJSON_Compare(want, stats, true));
+	/* Asked again (the masks now kept): the same. */
+	cJSON_Delete(stats);
+	stats = cJSON_CreateObject();
+	assert_true(nabz_chat__add_audience(&f->chat, &reg, "crypto", stats));
+	assert_true(cJSON_Compare(want, stats, true));
+	cJSON_Delete(want);
+	cJSON_Delete(stats);
+	nabz_registry__cleanup(&reg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -369,6 +409,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_mute, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_display_names, setup, teardown),
 		cmocka_unit_test(test_disabled_and_config),
+		cmocka_unit_test_setup_teardown(test_audience, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
