@@ -5,16 +5,19 @@
 //   NABZ_PLUGIN=build/plugin/nabz_plugin.so node --test tests/browser/chat.test.mjs
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
 import { sharedSetup, waitFor, screenshot } from './fixture.mjs';
+
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 const env = sharedSetup();
 
-async function open(lang, name) {
+async function open(lang, name, theme = 'light') {
   const p = await env.browser.newPage();
   const errors = [];
   p.on('pageerror', (e) => errors.push(String(e)));
   p.errors = errors;
-  await p.goto(`${env.broker.url}/?lang=${lang}`);
+  await p.goto(`${env.broker.url}/?lang=${lang}&theme=${theme}`);
   await waitFor(() => p.evaluate(() => document.documentElement.classList.contains('dashboard-ready')
     && window.wsClient.isConnected() && !!window.wsClient.session), { what: 'dashboard ready' });
   if (name) {
@@ -116,3 +119,20 @@ test('refusals are said in the page language', { timeout: 60000 }, async () => {
   assert.match(await p.textContent('#chat-error'), /بلند/);
   await p.close();
 });
+
+for (const [lang, theme] of [['fa', 'dark'], ['en', 'light']]) {
+  test(`the panel with messages and an error shown: no WCAG 2.1 AA violation (${lang}, ${theme})`, { timeout: 60000 }, async () => {
+    const p = await open(lang, 'Axe ' + lang, theme);
+    await send(p, 'checked by axe: ' + lang);
+    await waitFor(async () => (await texts(p)).includes('checked by axe: ' + lang), { what: 'message shown' });
+    await send(p, 'bad\u0007');
+    await waitFor(() => p.isVisible('#chat-error'), { what: 'error shown' });
+    await p.addScriptTag({ path: AXE });
+    const v = await p.evaluate(async () => {
+      const r = await window.axe.run(document.getElementById('chat'), { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+      return r.violations.map((x) => ({ id: x.id, nodes: x.nodes.slice(0, 4).map((n) => n.target.join(' ')) }));
+    });
+    assert.deepEqual(v, [], JSON.stringify(v, null, 1));
+    await p.close();
+  });
+}

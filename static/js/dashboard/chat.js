@@ -208,8 +208,8 @@ export class Chat {
   }
 
   scroll() {
-    const log = $('chat-log');
-    log.scrollTop = log.scrollHeight;
+    const box = $('chat-scroll');
+    box.scrollTop = box.scrollHeight;
   }
 }
 
