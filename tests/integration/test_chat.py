@@ -87,8 +87,9 @@ def test_post_is_stamped_by_the_plugin_and_cannot_be_forged(broker):
     texts = [m[1].get("data", {}).get("text") for m in room.msgs]
     assert "forged" not in texts
     # The retained recent is the plugin's, not the forged "{}".
-    recent = [m for m in room.msgs if m[0] == "crypto/chat/general/recent"][-1][1]
+    recent = room.wait(lambda m: m[0] == "crypto/chat/general/recent" and m[1].get("data", {}).get("messages"))[1]
     assert recent["type"] == "chat_recent" and [m["id"] for m in recent["data"]["messages"]] == [mid]
+    assert all(m[1] != {} for m in room.msgs)
     # MQTT 5 tells the forger: not authorised.
     v5 = broker.client(client_id="api-forger", protocol=mqtt.MQTTv5)
     info = v5.publish("crypto/chat/general", b"x", qos=1)
@@ -182,6 +183,7 @@ def test_session_flood_is_limited_and_the_broker_stays_healthy(broker_factory):
     # One token a second comes back.
     time.sleep(1.1)
     assert "error" not in post(spammer, "general", "later")
+    room.wait(lambda m: m[1]["type"] == "chat_message" and m[1]["data"]["text"] == "later")
     # The broker still answers and serves.
     r = control(other, [{"command": "getStats"}])["responses"][0]
     assert r["data"]["active_connections"] >= 3
@@ -266,6 +268,7 @@ def test_admin_removes_and_mutes(broker_factory):
     assert post(user, "general", "x")["error"] == "Muted"
     time.sleep(1.2)
     assert "error" not in post(user, "general", "back")
+    room.wait(lambda m: m[1]["type"] == "chat_message" and m[1]["data"]["text"] == "back")
     texts = [m["text"] for m in room.messages()]
     assert texts == ["spam 1", "fine", "sorry", "back"]
     stop_client(user)
