@@ -330,3 +330,23 @@ def test_guide_chat_sample_runs(broker_factory):
         run.expect(r"^chat general guide-bot hello from Python$")
     finally:
         run.stop()
+
+
+def test_even_a_publisher_cannot_publish_on_a_room(broker_factory):
+    """The bridge's account may publish data topics, but not chat: only the
+    plugin speaks there, so every message carries the plugin's stamp."""
+    b = broker_factory(accounts={"pub": "pw"}, options={"publishers": "pub"}).start()
+    room = Room(b, "general")
+    pub = b.client(client_id="api-pub", username="pub", password="pw")
+    pub.publish("crypto/chat/general", json.dumps({"type": "chat_message", "data": {"text": "by publisher"}}),
+                qos=1).wait_for_publish(5)
+    pub.publish("crypto/market", json.dumps({"type": "market_update", "data": {}}), qos=1).wait_for_publish(5)
+    user = b.client(client_id="browser-u")
+    post(user, "general", "by plugin")
+    room.wait(lambda m: m[1]["type"] == "chat_message")
+    time.sleep(0.3)
+    assert [m["text"] for m in room.messages()] == ["by plugin"]
+    assert "denied publish on \"crypto/chat/general\"" in b.read_log()
+    for c in (pub, user):
+        stop_client(c)
+    room.close()
