@@ -87,6 +87,21 @@
 #define NABZ_GROUP_PATTERN_SIGNALS NABZ_SUBTOPIC_SIGNALS
 #define NABZ_GROUP_PATTERN_SIGNALS_RECENT NABZ_SUBTOPIC_SIGNALS_RECENT
 
+/* <prefix>/chat/<room>: chat rooms (plugin_opt_chat_rooms), published
+ * by the plugin alone (a post is the control command chatPost): each
+ * message, and each removal by an admin; QoS 1, not retained.
+ * <prefix>/chat/<room>/recent: the room's last messages, oldest first;
+ * QoS 1, retained, republished after every change. */
+#define NABZ_SUBTOPIC_CHAT "chat"
+#define NABZ_TYPE_CHAT_MESSAGE "chat_message"
+#define NABZ_TYPE_CHAT_REMOVED "chat_removed"
+#define NABZ_TYPE_CHAT_RECENT "chat_recent"
+/* The chat group: any room, its messages or its recent. Added after the
+ * four above; their meaning is unchanged. */
+#define NABZ_GROUP_NAME_CHAT "chat"
+#define NABZ_GROUP_PATTERN_CHAT NABZ_SUBTOPIC_CHAT "/+"
+#define NABZ_GROUP_PATTERN_CHAT_RECENT NABZ_SUBTOPIC_CHAT "/+/recent"
+
 /* Control: a client publishes {"commands": [...]} here; the plugin answers
  * that client alone on the response topic (no subscription needed). */
 #define NABZ_CONTROL_TOPIC "$CONTROL/nabz/v1"

@@ -20,6 +20,14 @@ static bool is_stats_topic(const char *prefix, size_t prefix_len, const char *to
 	return under_prefix(prefix, prefix_len, topic) && strcmp(topic + prefix_len, "/" NABZ_SUBTOPIC_STATS) == 0;
 }
 
+/* <prefix>/chat/...: the plugin alone publishes there (chat.h), each
+ * message stamped with who spoke; not even a publisher may. */
+static bool is_chat_topic(const char *prefix, size_t prefix_len, const char *topic)
+{
+	return under_prefix(prefix, prefix_len, topic)
+		&& strncmp(topic + prefix_len, "/" NABZ_SUBTOPIC_CHAT "/", sizeof("/" NABZ_SUBTOPIC_CHAT "/") - 1) == 0;
+}
+
 static bool under_cluster_root(const char *topic)
 {
 	return strncmp(topic, NABZ_CLUSTER_ROOT, sizeof(NABZ_CLUSTER_ROOT) - 1) == 0;
@@ -74,7 +82,8 @@ bool nabz_access__allowed(const char *prefix, size_t prefix_len,
 			if(strcmp(topic, NABZ_CONTROL_TOPIC) == 0) return true;
 			if(peer && under_cluster_root(topic)) return true;
 			return publisher && under_prefix(prefix, prefix_len, topic)
-				&& !is_stats_topic(prefix, prefix_len, topic);
+				&& !is_stats_topic(prefix, prefix_len, topic)
+				&& !is_chat_topic(prefix, prefix_len, topic);
 		default:
 			return false;
 	}

@@ -43,6 +43,16 @@ cJSON *nabz_cluster_view__nodes_json(struct nabz *nabz)
 			nabz_time__mono_ms(), nabz_time__wall_ms());
 }
 
+/* The rooms' audiences (chat.h): this node's, as chat is this node's. */
+static cJSON *add_chat_rooms(struct nabz *nabz, cJSON *data)
+{
+	if(data && !nabz_chat__add_audience(&nabz->chat, &nabz->reg, nabz->cfg.topic_prefix, data)){
+		cJSON_Delete(data);
+		return NULL;
+	}
+	return data;
+}
+
 cJSON *nabz_cluster_view__stats_json(struct nabz *nabz, int64_t now_ms)
 {
 	struct nabz_cluster_view view;
@@ -55,7 +65,7 @@ cJSON *nabz_cluster_view__stats_json(struct nabz *nabz, int64_t now_ms)
 			cJSON_Delete(data);
 			return NULL;
 		}
-		return data;
+		return add_chat_rooms(nabz, data);
 	}
 	nabz_cluster_view__compute(nabz, &view);
 	data = nabz_stats__to_json(&view.counts, (now_ms - nabz->started_ms) / 1000);
@@ -63,5 +73,5 @@ cJSON *nabz_cluster_view__stats_json(struct nabz *nabz, int64_t now_ms)
 		cJSON_Delete(data);
 		return NULL;
 	}
-	return data;
+	return add_chat_rooms(nabz, data);
 }

@@ -19,6 +19,7 @@
 #include "client_ids.h"
 #include "cluster.h"
 #include "contract.h"
+#include "chat.h"
 
 enum opt_type { OPT_STRING, OPT_LONG, OPT_BOOL, OPT_NAMES };
 
@@ -126,6 +127,24 @@ static const struct opt_def opt_table[] = {
 		"most time between two of this node's cluster messages"},
 	{"cluster_deadline_ms", OPT_LONG, 500, 10000, "5000", OFF(cluster_deadline_ms),
 		"a node silent this long leaves the cluster's figures; an edge without the core's heartbeat is cut off"},
+	{"chat_enabled", OPT_BOOL, 0, 1, "true", OFF(chat_enabled),
+		"chat rooms on: clients may post with chatPost; false: chatPost answers Chat disabled"},
+	{"chat_rooms", OPT_NAMES, 0, 0, "general BTC fa en", OFF(chat_rooms),
+		"chat rooms, each 1..32 of A-Z a-z 0-9 _ -, at most 16: <prefix>/chat/<room>"},
+	{"chat_max_bytes", OPT_LONG, 1, 4000, "500", OFF(chat_max_bytes),
+		"largest chat message text in bytes (UTF-8)"},
+	{"chat_history", OPT_LONG, 0, 500, "50", OFF(chat_history),
+		"messages kept per room and given to a newcomer in <prefix>/chat/<room>/recent"},
+	{"chat_session_rate", OPT_LONG, 1, 6000, "20", OFF(chat_session_rate),
+		"chat posts a session may make per minute, on average"},
+	{"chat_session_burst", OPT_LONG, 1, 1000, "5", OFF(chat_session_burst),
+		"chat posts a session may make at once before chat_session_rate applies"},
+	{"chat_address_rate", OPT_LONG, 1, 60000, "60", OFF(chat_address_rate),
+		"chat posts per minute from one address (an IPv6 /64 is one), all its sessions together; limit_exempt applies"},
+	{"chat_address_burst", OPT_LONG, 1, 10000, "20", OFF(chat_address_burst),
+		"chat posts one address may make at once before chat_address_rate applies"},
+	{"chat_name_max", OPT_LONG, 4, 64, "32", OFF(chat_name_max),
+		"longest display name (hello metadata.display_name) in bytes; longer ones are cut"},
 };
 
 #define OPT_COUNT (sizeof(opt_table) / sizeof(opt_table[0]))
@@ -299,6 +318,30 @@ static int check_cluster(const struct nabz_config *cfg, char *err, size_t errlen
 	return 0;
 }
 
+static int check_chat(const struct nabz_config *cfg, char *err, size_t errlen)
+{
+	const struct nabz_namelist *rooms = &cfg->chat_rooms;
+
+	if(rooms->count > NABZ_CHAT_ROOMS_MAX){
+		snprintf(err, errlen, "option chat_rooms: %zu rooms, at most %d", rooms->count, NABZ_CHAT_ROOMS_MAX);
+		return -1;
+	}
+	for(size_t i = 0; i < rooms->count; i++){
+		if(!nabz_chat__valid_room_name(rooms->names[i])){
+			snprintf(err, errlen, "option chat_rooms: \"%.40s\" must be 1..%d of A-Z a-z 0-9 _ -",
+					rooms->names[i], NABZ_CHAT_ROOM_NAME_MAX);
+			return -1;
+		}
+		for(size_t k = 0; k < i; k++){
+			if(strcmp(rooms->names[k], rooms->names[i]) == 0){
+				snprintf(err, errlen, "option chat_rooms: \"%s\" given twice", rooms->names[i]);
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
 int nabz_config__parse(struct nabz_config *cfg, const struct mosquitto_opt *opts,
 		int opt_count, char *err, size_t errlen)
 {
@@ -325,6 +368,7 @@ int nabz_config__parse(struct nabz_config *cfg, const struct mosquitto_opt *opts
 	if(nabz_client_ids__check(&cfg->client_id_owners, err, errlen)) goto error;
 	if(parse_exempt(cfg, err, errlen)) goto error;
 	if(check_cluster(cfg, err, errlen)) goto error;
+	if(check_chat(cfg, err, errlen)) goto error;
 	if(cfg->ws_tls_listeners.count && (cfg->ws_tls_cert[0] == '\0' || cfg->ws_tls_key[0] == '\0')){
 		snprintf(err, errlen, "option ws_tls_listeners: needs ws_tls_cert and ws_tls_key");
 		goto error;
@@ -357,6 +401,7 @@ void nabz_config__free(struct nabz_config *cfg)
 	namelist_free(&cfg->bots);
 	namelist_free(&cfg->client_id_owners);
 	namelist_free(&cfg->limit_exempt);
+	namelist_free(&cfg->chat_rooms);
 	nabz_cidrlist__free(&cfg->limit_exempt_nets);
 	memset(cfg, 0, sizeof(*cfg));
 }

@@ -77,6 +77,17 @@ struct nabz_config {
 	struct nabz_namelist cluster_peers;     /* at the core: the edges' accounts */
 	long cluster_heartbeat_ms;
 	long cluster_deadline_ms;
+
+	/* Chat rooms (chat.h). */
+	bool chat_enabled;
+	struct nabz_namelist chat_rooms;
+	long chat_max_bytes;
+	long chat_history;
+	long chat_session_rate;                 /* posts a minute, on average */
+	long chat_session_burst;
+	long chat_address_rate;                 /* the same for one address (an IPv6 /64) */
+	long chat_address_burst;
+	long chat_name_max;                     /* bytes of a display name */
 };
 
 /* Parses opts into cfg, defaults first. On failure returns -1 and writes

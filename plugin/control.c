@@ -7,6 +7,7 @@
 
 #include "nabz.h"
 #include "budget.h"
+#include "chat_commands.h"
 #include "cluster_view.h"
 #include "stats.h"
 #include "timeutil.h"
@@ -151,6 +152,11 @@ static const struct command commands[] = {
 	{"hello", false, cmd_hello},
 	{"listSessions", true, cmd_list_sessions},
 	{"listNodes", false, cmd_list_nodes},
+	{"chatPost", false, nabz_chat_commands__post},
+	{"chatHistory", false, nabz_chat_commands__history},
+	{"chatRemove", true, nabz_chat_commands__remove},
+	{"chatMute", true, nabz_chat_commands__mute},
+	{"chatUnmute", true, nabz_chat_commands__unmute},
 };
 
 /* Appends one answer; data (owned) or error. Returns -1 when out of memory. */

@@ -21,6 +21,7 @@
 #include "events.h"
 #include "log.h"
 #include "nabz.h"
+#include "chat_publish.h"
 #include "timeutil.h"
 
 static const char *or_dash(const char *s)
@@ -302,6 +303,8 @@ int nabz_events__control(int event, void *event_data, void *userdata)
 		nabz_log_err("out of memory answering a control request from %s", or_dash(client_id));
 		return MOSQ_ERR_NOMEM;
 	}
+	/* A chat post's message goes out before its answer. */
+	nabz_chat_publish__flush(nabz);
 	if(response == NULL) return MOSQ_ERR_SUCCESS;   /* over budget, and told */
 	/* Addressed to the requester alone: the broker delivers it to that
 	 * client id directly, with no subscription needed. */

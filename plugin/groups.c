@@ -11,6 +11,7 @@ static const char *const group_names[NABZ_GROUP_COUNT] = {
 	[NABZ_GROUP_NEWS] = NABZ_GROUP_NAME_NEWS,
 	[NABZ_GROUP_ALERTS] = NABZ_GROUP_NAME_ALERTS,
 	[NABZ_GROUP_SIGNALS] = NABZ_GROUP_NAME_SIGNALS,
+	[NABZ_GROUP_CHAT] = NABZ_GROUP_NAME_CHAT,
 };
 
 /* Topic patterns of each group below the prefix, NULL after the last:
@@ -24,6 +25,7 @@ static const char *const group_patterns[NABZ_GROUP_COUNT][GROUP_PATTERNS_MAX] = 
 	[NABZ_GROUP_ALERTS] = {NABZ_GROUP_PATTERN_ALERTS, NULL},
 	/* each change, and the retained current states a page reads first */
 	[NABZ_GROUP_SIGNALS] = {NABZ_GROUP_PATTERN_SIGNALS, NABZ_GROUP_PATTERN_SIGNALS_RECENT},
+	[NABZ_GROUP_CHAT] = {NABZ_GROUP_PATTERN_CHAT, NABZ_GROUP_PATTERN_CHAT_RECENT},
 };
 
 const char *nabz_group__name(enum nabz_group group)

@@ -1,9 +1,9 @@
 /*
- * Audience groups: which of prices, market, news, alerts and signals a
- * subscription filter can receive. A filter counts in a group when it
+ * Audience groups: which of prices, market, news, alerts, signals and chat
+ * a subscription filter can receive. A filter counts in a group when it
  * intersects one of the group's topic patterns ("crypto/#" and "#" count
  * in all of them, "crypto/prices/BTC" and "crypto/history/BTC" in prices,
- * "crypto/signals/#" in signals).
+ * "crypto/signals/#" in signals, "crypto/chat/general" in chat).
  */
 #ifndef NABZ_GROUPS_H
 #define NABZ_GROUPS_H
@@ -16,6 +16,7 @@ enum nabz_group {
 	NABZ_GROUP_NEWS,
 	NABZ_GROUP_ALERTS,
 	NABZ_GROUP_SIGNALS,          /* this release; the four above keep their meaning */
+	NABZ_GROUP_CHAT,            /* any chat room (chat.h) */
 	NABZ_GROUP_COUNT
 };
 

@@ -12,6 +12,7 @@
 
 #include "broker_listeners.h"
 #include "budget.h"
+#include "chat.h"
 #include "cluster.h"
 #include "config.h"
 #include "contract.h"
@@ -82,6 +83,10 @@ struct nabz {
 	uint64_t cluster_sent_peak;       /* the cluster peak it carried */
 	struct nabz_counts cluster_sent_counts; /* this node's figures it carried */
 	struct nabz_ratelog cluster_ignored_log;  /* cluster_link.c: messages it could not use */
+
+	/* Chat rooms (chat.h); what they owe the broker is published by
+	 * chat_publish.c after each control request and at each tick. */
+	struct nabz_chat chat;
 };
 
 #endif

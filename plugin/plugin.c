@@ -120,6 +120,7 @@ static void nabz_free(struct nabz *nabz)
 	nabz_tcp_limits__cleanup(&nabz->tcp);
 	nabz_seam__cleanup(&nabz->seam);
 	nabz_registry__cleanup(&nabz->reg);
+	nabz_chat__cleanup(&nabz->chat);
 	nabz_cluster_link__cleanup(nabz);
 	nabz_config__free(&nabz->cfg);
 	free(nabz->stats_topic);
@@ -169,6 +170,8 @@ int mosquitto_plugin_init(mosquitto_plugin_id_t *identifier, void **userdata,
 	if(nabz->prices_topic == NULL) goto error;
 	sprintf(nabz->prices_topic, "%s/" NABZ_SUBTOPIC_PRICES "/", nabz->cfg.topic_prefix);
 	if(nabz_cluster_link__init(nabz, 0) != 0) goto error;
+	/* Its first publishes (each room's empty recent) go at the first tick. */
+	if(nabz_chat__init(&nabz->chat, &nabz->cfg) != 0) goto error;
 	load_state(nabz);
 	nabz_reclaim__init(&nabz->reclaim, nabz->cfg.reclaim_dropped_messages);
 	/* Publish once at the first tick: replaces a retained figure left

@@ -347,6 +347,9 @@ int nabz_sessions__subscribe(struct nabz_registry *reg, struct nabz_session *s, 
 		}
 	}
 	note_change(reg, &before);
+	/* A room's audience (chat.c, counted when the stats are built) may
+	 * change while the chat group's does not. */
+	if((mask & (1u << NABZ_GROUP_CHAT)) && counted(s)) reg->dirty = true;
 	return 0;
 }
 
@@ -362,6 +365,7 @@ void nabz_sessions__unsubscribe(struct nabz_registry *reg, struct nabz_session *
 			reg->counts.groups[g]--;
 		}
 	}
+	if((f->mask & (1u << NABZ_GROUP_CHAT)) && counted(s)) reg->dirty = true;   /* as in subscribe */
 	HASH_DEL(s->filters, f);
 	free(f->filter);
 	free(f);

@@ -42,6 +42,7 @@
 #include <uthash.h>
 
 #include "budget.h"
+#include "chat.h"
 #include "client_type.h"
 #include "groups.h"
 #include "uuid.h"
@@ -49,6 +50,8 @@
 struct nabz_filter {
 	char *filter;               /* owned */
 	unsigned mask;              /* groups it reaches */
+	unsigned room_mask;         /* chat rooms it reaches (chat.c), once room_mask_known */
+	bool room_mask_known;
 	UT_hash_handle hh;
 };
 
@@ -93,6 +96,7 @@ struct nabz_session {
 	struct nabz_filter *carried; /* maybe carried over by the broker; see above */
 	unsigned group_refs[NABZ_GROUP_COUNT]; /* filters reaching each group */
 	struct nabz_budget control_budget;     /* control commands (control.c) */
+	struct nabz_chat_bucket chat_bucket;   /* chat posts (chat.c) */
 	UT_hash_handle hh;
 };
 

@@ -34,7 +34,7 @@ cJSON *nabz_stats__to_json(const struct nabz_counts *c, int64_t uptime_s)
 	groups = cJSON_AddObjectToObject(root, "groups");
 	if(groups == NULL) goto error;
 	for(int g = 0; g < NABZ_GROUP_COUNT; g++){
-		/* Always every key (the four, and signals since this release). */
+		/* Always every key (the four, and signals and chat since this release). */
 		if(!add_count(groups, nabz_group__name((enum nabz_group)g), c->groups[g])) goto error;
 	}
 	if(cJSON_AddNumberToObject(root, "uptime_s", (double)uptime_s) == NULL) goto error;

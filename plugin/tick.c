@@ -16,6 +16,7 @@
 #include <cjson/cJSON.h>
 
 #include "broker_listeners.h"
+#include "chat_publish.h"
 #include "cluster_link.h"
 #include "cluster_view.h"
 #include "contract.h"
@@ -156,6 +157,7 @@ int nabz_events__tick(int event, void *event_data, void *userdata)
 	if(!nabz->listeners_found) find_listeners(nabz);
 	nabz_sessions__confirm_all(&nabz->reg);
 	nabz_sessions__settle_carried(&nabz->reg, client_sub_count);
+	if(nabz->chat.out) nabz_chat_publish__flush(nabz);   /* the rooms' recent at start */
 	if(nabz->cluster.enabled && nabz_cluster_link__tick(nabz, now_ms)){
 		/* Another node's figures changed, or one left: ours show it. */
 		nabz->reg.dirty = true;

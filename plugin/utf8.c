@@ -64,3 +64,16 @@ bool nabz_utf8__valid_mqtt(const void *buf, size_t len)
 {
 	return walk(buf, len, mqtt_allowed);
 }
+
+static bool chat_allowed(uint32_t cp)
+{
+	if(cp == '\n') return true;
+	if(cp <= 0x1F || (cp >= 0x7F && cp <= 0x9F)) return false;
+	if((cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069)) return false;
+	return true;
+}
+
+bool nabz_utf8__valid_chat(const void *buf, size_t len)
+{
+	return walk(buf, len, chat_allowed);
+}

@@ -20,4 +20,10 @@ bool nabz_utf8__valid(const void *buf, size_t len);
  * noncharacters (U+FDD0..U+FDEF, U+xxFFFE, U+xxFFFF). */
 bool nabz_utf8__valid_mqtt(const void *buf, size_t len);
 
+/* Chat text (chat.h): well-formed, no NUL, no control characters but
+ * the newline (U+0001..U+001F, U+007F..U+009F) and none of the bidi
+ * embedding, override and isolate controls (U+202A..U+202E,
+ * U+2066..U+2069): a message must not reorder the text shown after it. */
+bool nabz_utf8__valid_chat(const void *buf, size_t len);
+
 #endif

@@ -107,6 +107,46 @@ static void read_telegram(struct nabz_cfg_reader *r, const cJSON *root, struct n
 	read_token(r, t, cfg, need_token);
 }
 
+/* "chat_relay": {"room": "general", "chats": [ids]}: a chat room's
+ * messages relayed to those chats (relay.h). */
+static void read_relay(struct nabz_cfg_reader *r, const cJSON *root, struct nabz_tg_cfg *cfg)
+{
+	static const char *const keys[] = {"room", "chats", NULL};
+	const cJSON *o = nabz_cfg__object(r, root, "", "chat_relay");
+	const cJSON *list;
+	size_t i = 0;
+
+	if(o == NULL || r->failed) return;
+	nabz_cfg__check_keys(r, o, "chat_relay", keys);
+	nabz_cfg__string(r, o, "chat_relay", "room", "general", &cfg->relay_room);
+	if(r->failed) return;
+	if(cfg->relay_room[0] == '\0' || strlen(cfg->relay_room) > 32
+			|| strspn(cfg->relay_room, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+				!= strlen(cfg->relay_room)){
+		nabz_cfg__fail(r, "chat_relay.room", "must be 1..32 of A-Z a-z 0-9 _ -");
+		return;
+	}
+	list = cJSON_GetObjectItemCaseSensitive(o, "chats");
+	if(!cJSON_IsArray(list) || cJSON_GetArraySize(list) == 0){
+		nabz_cfg__fail(r, "chat_relay.chats", "must be a non-empty array of chat ids");
+		return;
+	}
+	cfg->relay_chats = calloc((size_t)cJSON_GetArraySize(list), sizeof(int64_t));
+	if(cfg->relay_chats == NULL){
+		nabz_cfg__fail(r, "chat_relay.chats", "out of memory");
+		return;
+	}
+	for(const cJSON *it = list->child; it; it = it->next, i++){
+		if(nabz_tg_api__chat_id(it, &cfg->relay_chats[cfg->relay_count]) != 0){
+			char p[64];
+			snprintf(p, sizeof(p), "chat_relay.chats[%zu]", i);
+			nabz_cfg__fail(r, p, "must be a chat id (a whole number, not 0)");
+			return;
+		}
+		cfg->relay_count++;
+	}
+}
+
 struct own {
 	struct nabz_tg_cfg *cfg;
 	bool need_token;
@@ -137,6 +177,7 @@ static int read_own(struct nabz_cfg_reader *r, const cJSON *root, void *ud)
 	nabz_progcfg__http(r, root, &cfg->connect_timeout_ms, &cfg->timeout_ms, NULL);
 	nabz_cfg__string(r, root, "", "state_dir", "/var/lib/nabz/telegram", &cfg->state_dir);
 	nabz_cfg__long(r, root, "", "spool_max", 10, 1000000, 10000, &cfg->spool_max);
+	read_relay(r, root, cfg);
 	return r->failed ? -1 : 0;
 }
 
@@ -144,7 +185,7 @@ static int read_own(struct nabz_cfg_reader *r, const cJSON *root, void *ud)
 static int read_root(struct nabz_tg_cfg *cfg, cJSON *root, bool need_token, char *err, size_t errlen)
 {
 	static const char *const keys[] = {"mqtt", "telegram", "rate", "retry", "http", "state_dir",
-		"spool_max", NULL};
+		"spool_max", "chat_relay", NULL};
 	/* bot-: the plugin counts the bot as client type "bot". */
 	static const struct nabz_mqtt_cfg_defaults mqtt_defaults = {"nabz-telegram", "bot-nabz-telegram", true};
 	struct own own = {cfg, need_token};
@@ -177,6 +218,8 @@ void nabz_tg_cfg__free(struct nabz_tg_cfg *cfg)
 	free(cfg->proxy);
 	free(cfg->allowed_chats);
 	free(cfg->state_dir);
+	free(cfg->relay_room);
+	free(cfg->relay_chats);
 	memset(cfg, 0, sizeof(*cfg));
 }
 

@@ -36,6 +36,10 @@ struct nabz_tg_cfg {
 	/* state */
 	char *state_dir;
 	long spool_max;              /* alerts kept undelivered at most */
+	/* chat_relay (relay.h): NULL room: off */
+	char *relay_room;
+	int64_t *relay_chats;
+	size_t relay_count;
 };
 
 /* Reads path into cfg; check_token: fail when no token is configured.

@@ -18,6 +18,7 @@
 #include "commands.h"
 #include "deliver.h"
 #include "personal.h"
+#include "relay.h"
 #include "signals.h"
 #include "timeutil.h"
 
@@ -51,6 +52,11 @@ static void hook_signal(void *ctx, const char *payload, size_t len)
 	nabz_tg_signals__received(ctx, payload, len);
 }
 
+static void hook_chat(void *ctx, const char *payload, size_t len)
+{
+	nabz_tg_relay__message(ctx, payload, len);
+}
+
 static void hook_flush(void *ctx)
 {
 	struct nabz_tg *bot = ctx;
@@ -59,7 +65,10 @@ static void hook_flush(void *ctx)
 
 static int start(struct nabz_tg *bot, const struct nabz_tg_cfg *cfg)
 {
-	static const struct nabz_tg_mqtt_hooks hooks_template = {hook_alert, hook_price, hook_flush, NULL, hook_signal};
+	static const struct nabz_tg_mqtt_hooks hooks_template = {
+		.alert = hook_alert, .price = hook_price, .chat = hook_chat, .flush = hook_flush, .ctx = NULL,
+		.signal = hook_signal,
+	};
 	struct nabz_tg_mqtt_hooks hooks = hooks_template;
 	char err[512];
 

@@ -25,6 +25,8 @@ struct nabz_tg_mqtt_hooks {
 	void (*alert)(void *ctx, const char *payload, size_t len);
 	/* A retained price: symbol from the topic. */
 	void (*price)(void *ctx, const char *symbol, const char *payload, size_t len);
+	/* A message on the relayed chat room (chat_relay; relay.h). */
+	void (*chat)(void *ctx, const char *payload, size_t len);
 	/* Makes what alert() recorded durable; runs before any packet goes out. */
 	void (*flush)(void *ctx);
 	void *ctx;
@@ -39,6 +41,7 @@ struct nabz_tg_mqtt {
 	char alerts_topic[256];
 	char prices_filter[256];
 	char signals_topic[256];
+	char chat_topic[256];                /* "": no relay */
 	uint64_t alerts_received;
 };
 

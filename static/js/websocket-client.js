@@ -22,6 +22,12 @@
  *   c.on('price_update', (msg) => ...); c.off(type, handler);
  *   const stats = await c.requestStats();
  *   c.close();
+ * Chat (CONTRACT.md, "Chat"): rooms are read like any topic and posted to
+ * through the plugin, which stamps who spoke:
+ *   c.setDisplayName('Sara');       // hello metadata.display_name
+ *   c.chat.join('general');         // chat_recent at once, then chat_message / chat_removed
+ *   await c.chat.post('general', 'text');   // {id, room, ts}, or rejects with err.code
+ *   c.chat.leave('general');
  * A handler receives {type, data, ts, topic, group, stale, age_s, demo};
  * stale and age_s (the bridge's data.age_s plus the time since ts, else
  * the time since data.source_ts) are there for every message, so a page
@@ -42,6 +48,7 @@
     prefix: 'crypto',
     clientType: 'browser',
     metadata: null,            // extra hello metadata (merged over page info)
+    displayName: null,         // chat name, sent as hello metadata.display_name
     groups: [],                // subscribed at once
     backoff: { baseMs: 1000, maxMs: 30000 },
     statsTimeoutMs: 5000,
@@ -56,7 +63,7 @@
   var CONTROL_TOPIC = '$CONTROL/nabz/v1';
   var RESPONSE_TOPIC = '$CONTROL/nabz/v1/response';
   var EVENTS = ['price_update', 'price_history', 'market_update', 'news', 'news_recent', 'alert', 'stats_update',
-    'sources_update', 'data_mode', 'connected', 'disconnected', 'reconnecting', 'session', 'message', 'error'];
+    'sources_update', 'chat_message', 'chat_recent', 'chat_removed', 'data_mode', 'connected', 'disconnected', 'reconnecting', 'session', 'message', 'error'];
 
   /* The n-th retry's delay (n from 0): full jitter over a capped
    * exponential. Bounded by maxMs whatever n is. */
@@ -87,6 +94,8 @@
       default:
         if (/^prices\/[A-Za-z0-9._-]{1,32}$/.test(group)) return prefix + '/prices/' + group.slice(7).toUpperCase();
         if (/^history\/[A-Za-z0-9._-]{1,32}$/.test(group)) return prefix + '/history/' + group.slice(8).toUpperCase();
+        /* chat/<room>/#: the room's messages and its recent (retained) */
+        if (/^chat\/[A-Za-z0-9_-]{1,32}$/.test(group)) return prefix + '/' + group + '/#';
         throw new Error('nabz: unknown group ' + JSON.stringify(group));
     }
   }
@@ -96,7 +105,7 @@
     if (topic.indexOf(prefix + '/') !== 0) return null;
     var rest = topic.slice(prefix.length + 1);
     var first = rest.split('/')[0];
-    return ['prices', 'history', 'market', 'news', 'alerts', 'stats', 'sources', 'signals'].indexOf(first) >= 0 ? first : null;
+    return ['prices', 'history', 'market', 'news', 'alerts', 'stats', 'sources', 'signals', 'chat'].indexOf(first) >= 0 ? first : null;
   }
 
   /* How old the data is, in seconds. The bridge's age_s is the value's age
@@ -305,6 +314,8 @@
     this.lastStats = null;
     this.demo = false;
     this.userId = deviceId();
+    this.displayName = typeof o.displayName === 'string' && o.displayName.trim() ? o.displayName.trim() : null;
+    this.chat = chatApi(this);
     this.dom = o.bindDom ? new DomBinding(this) : null;
     var self = this;
     (o.groups || []).forEach(function (g) { self.groups[g] = true; });
@@ -418,6 +429,7 @@
     }
     var extra = this.options.metadata || {};
     for (var k in extra) meta[k] = extra[k];
+    if (this.displayName) meta.display_name = this.displayName;
     var cmd = { command: 'hello', client_type: this.options.clientType, metadata: meta };
     if (this.userId) cmd.user_id = this.userId;
     this._publishControl([cmd]);
@@ -475,7 +487,11 @@
       if (!p) continue;
       delete this.pending[id];
       clearTimeout(p.timer);
-      if (r.error) p.reject(new Error('nabz: ' + r.command + ': ' + r.error));
+      if (r.error) {
+        var err = new Error('nabz: ' + r.command + ': ' + r.error);
+        err.code = r.error;      // the plugin's fixed string (README, "Errors")
+        p.reject(err);
+      }
       else {
         if (r.command === 'getStats') {
           this.lastStats = r.data;
@@ -555,6 +571,50 @@
       else self.waiting.push(send);
     });
   };
+
+  /* One control command answered to this page (correlationData); resolves
+   * with its data, rejects with err.code = the plugin's error string. */
+  CryptoWebSocketClient.prototype.command = function (cmd, timeoutMs) {
+    var self = this;
+    var ms = timeoutMs || this.options.statsTimeoutMs;
+    return new Promise(function (resolve, reject) {
+      if (self.closed) { reject(new Error('nabz: client closed')); return; }
+      var id = 'cmd-' + randomId(6);
+      var entry = { resolve: resolve, reject: reject, timer: null };
+      entry.timer = setTimeout(function () {
+        delete self.pending[id];
+        var err = new Error('nabz: no answer to ' + cmd.command + ' within ' + ms + ' ms');
+        err.code = 'timeout';
+        reject(err);
+      }, ms);
+      self.pending[id] = entry;
+      var full = {};
+      for (var k in cmd) full[k] = cmd[k];
+      full.correlationData = id;
+      var send = function () { if (self.pending[id]) self._publishControl([full]); };
+      if (self.connected) send();
+      else self.waiting.push(send);
+    });
+  };
+
+  /* The name shown with this page's chat messages (hello
+   * metadata.display_name; the plugin trims and bounds it). Sent now when
+   * connected, and with every hello after a reconnect. */
+  CryptoWebSocketClient.prototype.setDisplayName = function (name) {
+    this.displayName = typeof name === 'string' && name.trim() ? name.trim().slice(0, 64) : null;
+    if (this.connected) this._hello();
+    return this;
+  };
+
+  /* c.chat: the rooms (CONTRACT.md, "Chat"). */
+  function chatApi(client) {
+    return {
+      join: function (room) { return client.subscribe('chat/' + room); },
+      leave: function (room) { return client.unsubscribe('chat/' + room); },
+      post: function (room, text) { return client.command({ command: 'chatPost', room: room, text: text }); },
+      history: function (room) { return client.command({ command: 'chatHistory', room: room }); },
+    };
+  }
 
   CryptoWebSocketClient.prototype.isConnected = function () {
     return this.connected;

@@ -81,7 +81,7 @@ test('requestStats() resolves with the stats object', { timeout: 30000 }, async 
     assert.equal(typeof stats[k], 'number', k);
   }
   assert.ok(stats.active_connections >= 1);
-  assert.deepEqual(Object.keys(stats.groups).sort(), ['alerts', 'market', 'news', 'prices', 'signals']);
+  assert.deepEqual(Object.keys(stats.groups).sort(), ['alerts', 'chat', 'market', 'news', 'prices', 'signals']);
   assert.equal(typeof stats.client_types, 'object');
   assert.ok(stats.client_types.browser >= 1);
   // The test page's button shows the round trip.

@@ -23,10 +23,11 @@ def test_get_stats_answers_the_requester_alone(broker, watcher):
     assert r["command"] == "getStats" and r["correlationData"] == "abc"
     stats = r["data"]
     assert set(stats) == {"active_connections", "unique_users", "total_sessions",
-                          "peak_connections", "client_types", "groups", "uptime_s", "nodes"}
+                          "peak_connections", "client_types", "groups", "uptime_s", "nodes",
+                          "chat_rooms"}
     assert stats["nodes"] == 1      # a single broker is a cluster of one
     assert stats["active_connections"] == 3
-    assert set(stats["groups"]) == {"prices", "market", "news", "alerts"}
+    assert set(stats["groups"]) == {"prices", "market", "news", "alerts", "chat"}
     time.sleep(0.3)
     assert "$CONTROL/nabz/v1/response" not in seen
     stop_client(asker)

@@ -6,7 +6,7 @@ import paho.mqtt.client as mqtt
 
 from nabz_broker import stop_client
 
-ZERO = {"prices": 0, "market": 0, "news": 0, "alerts": 0, "signals": 0}
+ZERO = {"prices": 0, "market": 0, "news": 0, "alerts": 0, "signals": 0, "chat": 0}
 
 
 def subscribe(c, topic):
@@ -31,16 +31,16 @@ def test_groups_follow_subscriptions(broker, watcher):
     subscribe(a, "crypto/prices/ETH")          # same group: counted once
     subscribe(a, "crypto/market")
     subscribe(b, "crypto/#")                   # all five
-    watcher.wait_for(lambda d: d["groups"] == {"prices": 2, "market": 2, "news": 1, "alerts": 1, "signals": 1})
+    watcher.wait_for(lambda d: d["groups"] == {"prices": 2, "market": 2, "news": 1, "alerts": 1, "signals": 1, "chat": 1})
     unsubscribe(a, "crypto/prices/BTC")        # ETH still holds prices
     unsubscribe(a, "crypto/news")              # never subscribed: no change
-    watcher.wait_for(lambda d: d["groups"] == {"prices": 2, "market": 2, "news": 1, "alerts": 1, "signals": 1})
+    watcher.wait_for(lambda d: d["groups"] == {"prices": 2, "market": 2, "news": 1, "alerts": 1, "signals": 1, "chat": 1})
     unsubscribe(a, "crypto/prices/ETH")
-    watcher.wait_for(lambda d: d["groups"] == {"prices": 1, "market": 2, "news": 1, "alerts": 1, "signals": 1})
+    watcher.wait_for(lambda d: d["groups"] == {"prices": 1, "market": 2, "news": 1, "alerts": 1, "signals": 1, "chat": 1})
     subscribe(a, "$share/g1/crypto/alerts")
-    watcher.wait_for(lambda d: d["groups"] == {"prices": 1, "market": 2, "news": 1, "alerts": 2, "signals": 1})
+    watcher.wait_for(lambda d: d["groups"] == {"prices": 1, "market": 2, "news": 1, "alerts": 2, "signals": 1, "chat": 1})
     stop_client(b)
-    watcher.wait_for(lambda d: d["groups"] == {"prices": 0, "market": 1, "news": 0, "alerts": 1, "signals": 0})
+    watcher.wait_for(lambda d: d["groups"] == {"prices": 0, "market": 1, "news": 0, "alerts": 1, "signals": 0, "chat": 0})
     a.loop_stop()
     a.socket().close()                         # dropped without DISCONNECT
     watcher.wait_for(lambda d: d["groups"] == ZERO and d["active_connections"] == 1)
@@ -54,7 +54,7 @@ def test_price_history_counts_in_prices(broker, watcher):
     b = broker.client(client_id="api-history")
     subscribe(a, "crypto/history/BTC")
     subscribe(b, "crypto/history/#")
-    watcher.wait_for(lambda d: d["groups"] == {"prices": 2, "market": 0, "news": 0, "alerts": 0, "signals": 0})
+    watcher.wait_for(lambda d: d["groups"] == {"prices": 2, "market": 0, "news": 0, "alerts": 0, "signals": 0, "chat": 0})
     subscribe(a, "crypto/prices/BTC")          # same group: counted once
     time.sleep(0.3)
     assert watcher.stats()["groups"]["prices"] == 2
@@ -100,7 +100,7 @@ def test_denied_subscription_counts_nowhere(broker, watcher):
     assert granted["qos"] == (128,)
     subscribe(c, "crypto/news")
     data = watcher.wait_for(lambda d: d["groups"]["news"] == 1)
-    assert data["groups"] == {"prices": 0, "market": 0, "news": 1, "alerts": 0, "signals": 0}
+    assert data["groups"] == {"prices": 0, "market": 0, "news": 1, "alerts": 0, "signals": 0, "chat": 0}
     stop_client(c)
 
 

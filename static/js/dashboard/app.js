@@ -9,6 +9,7 @@ import { Charts } from './charts.js';
 import { Market, News, Alerts, Sources, Audience } from './panels.js';
 import { Portfolio } from './portfolio.js';
 import { Signals } from './signals.js';
+import { Chat } from './chat.js';
 
 const html = document.documentElement;
 const $ = (id) => document.getElementById(id);
@@ -64,6 +65,8 @@ client.on('sources_update', (m) => sources.update(m));
 client.on('stats_update', (m) => audience.update(m.data));
 client.on('signal', (m) => signals.update(m));
 client.on('signals_recent', (m) => signals.recent(m));
+const chat = displayMode ? null : new Chat(client, store);   // a wall screen does not chat
+if (chat) client.on('stats_update', (m) => chat.stats(m.data));
 
 /* Recorded demo data is said plainly for as long as it lasts: a banner on
  * every view, "demo" badges and source states (the client library tracks
@@ -132,6 +135,7 @@ function applyLang(lang) {
   audience.paint();
   portfolio.repaint();
   signals.repaint();
+  if (chat) chat.paint();
   client.renderStatus();
 }
 

@@ -36,6 +36,17 @@ const STRINGS = {
     announce_alert: 'Alert: {m}',
     footer: 'Data over MQTT/WebSocket from the nabz broker. No third-party servers.',
     test_page: 'test page', health: 'health', metrics: 'metrics',
+    // chat (chat.js)
+    chat: 'Chat', chat_rooms: 'Chat rooms', chat_log: 'Chat messages', chat_empty: 'No messages yet. Say hello!',
+    chat_name: 'Your name', chat_text: 'Message', chat_text_in: 'Message to {r}', chat_send: 'Send',
+    chat_limit: '{n} of {max} bytes · Enter sends, Shift+Enter starts a new line',
+    chat_audience: '{n} reading', g_chat: 'Chat',
+    chat_room_general: 'General', chat_room_BTC: 'Bitcoin', chat_room_fa: 'Persian', chat_room_en: 'English',
+    chat_err_disabled: 'Chat is turned off on this server.', chat_err_room: 'This room does not exist.',
+    chat_err_text: 'Write something first.', chat_err_long: 'The message is too long.',
+    chat_err_control: 'The message holds characters that cannot be sent (control or direction marks).',
+    chat_err_rate: 'Too many messages: wait a moment and try again.', chat_err_muted: 'You are muted in chat for now.',
+    chat_err_timeout: 'No answer from the server; check the connection.', chat_err_other: 'Not sent: {e}',
   },
   fa: {
     title: 'نبض — بازار زندهٔ رمزارز',
@@ -70,6 +81,17 @@ const STRINGS = {
     announce_alert: 'هشدار: {m}',
     footer: 'داده‌ها مستقیم از بروکر نبض و از راه MQTT/WebSocket می‌رسند؛ بدون هیچ سرور شخص ثالث.',
     test_page: 'صفحهٔ آزمایش', health: 'وضعیت سرویس', metrics: 'سنجه‌ها',
+    // گفت‌وگو (chat.js)
+    chat: 'گفت‌وگو', chat_rooms: 'اتاق‌های گفت‌وگو', chat_log: 'پیام‌های گفت‌وگو', chat_empty: 'هنوز پیامی نیست. سلام کنید!',
+    chat_name: 'نام شما', chat_text: 'پیام', chat_text_in: 'پیام به اتاق {r}', chat_send: 'ارسال',
+    chat_limit: '{n} از {max} بایت؛ Enter می‌فرستد و Shift+Enter سطر تازه می‌سازد',
+    chat_audience: '{n} نفر در اتاق', g_chat: 'گفت‌وگو',
+    chat_room_general: 'عمومی', chat_room_BTC: 'بیت‌کوین', chat_room_fa: 'فارسی', chat_room_en: 'انگلیسی',
+    chat_err_disabled: 'گفت‌وگو روی این سرور خاموش است.', chat_err_room: 'این اتاق وجود ندارد.',
+    chat_err_text: 'اول چیزی بنویسید.', chat_err_long: 'پیام بیش از اندازه بلند است.',
+    chat_err_control: 'پیام نویسه‌هایی دارد که فرستادنی نیستند (نویسهٔ کنترلی یا نشانهٔ جهت).',
+    chat_err_rate: 'پیام‌ها زیاد شد؛ کمی صبر کنید و دوباره بفرستید.', chat_err_muted: 'فعلاً در گفت‌وگو بی‌صدا شده‌اید.',
+    chat_err_timeout: 'پاسخی از سرور نرسید؛ اتصال را بررسی کنید.', chat_err_other: 'فرستاده نشد: {e}',
   },
 };
 

@@ -245,7 +245,7 @@ export class Audience {
     const types = s.client_types || {};
     const typeKeys = [...new Set(['browser', 'api', 'mobile', ...Object.keys(types)])];
     bars($('aud-client-types'), types, typeKeys, (k) => t('ct_' + k));
-    bars($('aud-groups'), s.groups || {}, ['prices', 'market', 'news', 'alerts', 'signals'], (k) => t('g_' + k));
+    bars($('aud-groups'), s.groups || {}, ['prices', 'market', 'news', 'alerts', 'signals', 'chat'], (k) => t('g_' + k));
     // Screen readers hear the online count when it changes, not every repaint.
     if (this.announced !== s.active_connections) {
       this.announced = s.active_connections;

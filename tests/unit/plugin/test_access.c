@@ -106,6 +106,12 @@ static const struct {
 	{"crypto/sources",            {"R.SU", "RWSU", "R.SU", "R.SU"}},
 	/* Only the plugin itself publishes the stats. */
 	{"crypto/stats",              {"R.SU", "R.SU", "R.SU", "R.SU"}},
+	/* ...and the chat rooms, stamped with who spoke. */
+	{"crypto/chat/general",       {"R.SU", "R.SU", "R.SU", "R.SU"}},
+	{"crypto/chat/general/recent", {"R.SU", "R.SU", "R.SU", "R.SU"}},
+	{"crypto/chat/",              {"R.SU", "R.SU", "R.SU", "R.SU"}},
+	{"crypto/chat",               {"R.SU", "RWSU", "R.SU", "R.SU"}},   /* no room: not a chat topic */
+	{"crypto/chatx/a",            {"R.SU", "RWSU", "R.SU", "R.SU"}},
 	/* The prefix level alone is no data topic. */
 	{"crypto",                    {"...U", "...U", "...U", "...U"}},
 	{"crypto/",                   {"R.SU", "RWSU", "R.SU", "R.SU"}},

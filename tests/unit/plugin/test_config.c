@@ -119,6 +119,8 @@ static void test_option_names(void **state)
 		"ws_buffer_bytes", "ws_origins", "ws_allow_missing_origin", "ws_trusted_proxies",
 		"limit_exempt", "tcp_max_connections", "tcp_max_connections_per_ip", "tcp_connect_timeout_s",
 		"cluster_node", "cluster_role", "cluster_peers", "cluster_heartbeat_ms", "cluster_deadline_ms",
+		"chat_enabled", "chat_rooms", "chat_max_bytes", "chat_history", "chat_session_rate",
+		"chat_session_burst", "chat_address_rate", "chat_address_burst", "chat_name_max",
 	};
 
 	(void)state;

@@ -229,7 +229,7 @@ static void test_get_stats(void **state)
 	assert_in_range((uint64_t)number_of(data, "uptime_s"), 5, 6);
 	want = cJSON_Parse("{\"active_connections\":2,\"unique_users\":2,\"total_sessions\":2,"
 			"\"peak_connections\":2,\"client_types\":{\"browser\":1,\"mobile\":1},"
-			"\"groups\":{\"prices\":2,\"market\":1,\"news\":1,\"alerts\":1,\"signals\":1},\"nodes\":1}");
+			"\"groups\":{\"prices\":2,\"market\":1,\"news\":1,\"alerts\":1,\"signals\":1,\"chat\":1},\"nodes\":1}");
 	cJSON_AddNumberToObject(want, "uptime_s", number_of(data, "uptime_s"));
 	assert_true(cJSON_Compare(want, data, true));
 	cJSON_Delete(want);

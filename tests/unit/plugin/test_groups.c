@@ -11,7 +11,8 @@
 #define N (1u << NABZ_GROUP_NEWS)
 #define A (1u << NABZ_GROUP_ALERTS)
 #define S (1u << NABZ_GROUP_SIGNALS)
-#define ALL (P | M | N | A | S)
+#define C (1u << NABZ_GROUP_CHAT)
+#define ALL (P | M | N | A | S | C)
 
 static void test_intersect(void **state)
 {
@@ -88,7 +89,7 @@ static void test_mask(void **state)
 		{"crypto", "crypto/stats", 0},
 		{"crypto", "crypto/sources", 0},
 		{"crypto", "crypto/+", M | N | A | S},
-		{"crypto", "crypto/+/+", P | S},
+		{"crypto", "crypto/+/+", P | S | C},
 		{"crypto", "+/+", M | N | A | S},
 		/* the trading signals: each change and the current states */
 		{"crypto", "crypto/signals", S},
@@ -99,6 +100,16 @@ static void test_mask(void **state)
 		{"crypto", "crypto/signals/recent/x", 0},
 		{"crypto", "crypto/signalsx", 0},
 		{"other", "crypto/signals", 0},
+		/* chat: any room, its messages or its recent */
+		{"crypto", "crypto/chat/general", C},
+		{"crypto", "crypto/chat/general/recent", C},
+		{"crypto", "crypto/chat/+", C},
+		{"crypto", "crypto/chat/#", C},
+		{"crypto", "$share/g/crypto/chat/fa", C},
+		{"crypto", "crypto/chat", 0},
+		{"crypto", "crypto/chat/general/x", 0},
+		{"crypto", "crypto/+/general", P | C},
+		{"other", "crypto/chat/general", 0},
 		{"crypto", "+", 0},
 		{"crypto", "crypto", 0},
 		{"crypto", "crypto/", 0},
@@ -170,6 +181,7 @@ static void test_group_names(void **state)
 	assert_string_equal(nabz_group__name(NABZ_GROUP_NEWS), "news");
 	assert_string_equal(nabz_group__name(NABZ_GROUP_ALERTS), "alerts");
 	assert_string_equal(nabz_group__name(NABZ_GROUP_SIGNALS), "signals");
+	assert_string_equal(nabz_group__name(NABZ_GROUP_CHAT), "chat");
 	assert_string_equal(nabz_group__name(NABZ_GROUP_COUNT), "unknown");
 	assert_string_equal(nabz_group__name((enum nabz_group)-1), "unknown");
 }

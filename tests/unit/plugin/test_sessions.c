@@ -440,38 +440,43 @@ static void test_subscribe_sequence(void **state)
 	static const struct {
 		enum op op;
 		const char *filter;
-		uint64_t groups[NABZ_GROUP_COUNT]; /* prices, market, news, alerts, signals */
+		uint64_t groups[NABZ_GROUP_COUNT]; /* prices, market, news, alerts, signals, chat */
 		bool dirty;
 	} rows[] = {
-		{SUB, "crypto/prices/BTC", {1, 0, 0, 0}, true},
-		{SUB, "crypto/prices/BTC", {1, 0, 0, 0}, false},   /* duplicate */
-		{SUB, "crypto/prices/ETH", {1, 0, 0, 0}, false},   /* same group: counted once */
-		{SUB, "crypto/stats", {1, 0, 0, 0}, false},        /* reaches no group */
-		{SUB, "other/#", {1, 0, 0, 0}, false},
-		{SUB, "crypto/prices", {1, 0, 0, 0}, false},
-		{UNSUB, "crypto/prices/BTC", {1, 0, 0, 0}, false}, /* ETH still holds prices */
-		{UNSUB, "crypto/prices/BTC", {1, 0, 0, 0}, false}, /* already gone */
-		{UNSUB, "nope/#", {1, 0, 0, 0}, false},            /* never subscribed */
-		{UNSUB, "crypto/stats", {1, 0, 0, 0}, false},      /* not stored */
-		{UNSUB, "", {1, 0, 0, 0}, false},
-		{SUB, "crypto/+", {1, 1, 1, 1, 1}, true},
-		{SUB, "crypto/#", {1, 1, 1, 1, 1}, false},
-		{UNSUB, "crypto/+", {1, 1, 1, 1, 1}, false},          /* crypto/# still holds them */
-		{UNSUB, "crypto/prices/ETH", {1, 1, 1, 1, 1}, false},
-		{UNSUB, "crypto/#", {0, 0, 0, 0}, true},           /* the last one goes */
-		{SUB, "$share/g/crypto/news", {0, 0, 1, 0}, true},
-		{UNSUB, "crypto/news", {0, 0, 1, 0}, false},       /* a different filter */
-		{SUB, "crypto/news", {0, 0, 1, 0}, false},
-		{UNSUB, "$share/g/crypto/news", {0, 0, 1, 0}, false},
-		{UNSUB, "crypto/news", {0, 0, 0, 0}, true},
-		{SUB, "#", {1, 1, 1, 1, 1}, true},
-		{SUB, "+/prices/+", {1, 1, 1, 1, 1}, false},
-		{UNSUB, "#", {1, 0, 0, 0}, true},
-		{UNSUB, "+/prices/+", {0, 0, 0, 0}, true},
+		{SUB, "crypto/prices/BTC", {1, 0, 0, 0, 0, 0}, true},
+		{SUB, "crypto/prices/BTC", {1, 0, 0, 0, 0, 0}, false},   /* duplicate */
+		{SUB, "crypto/prices/ETH", {1, 0, 0, 0, 0, 0}, false},   /* same group: counted once */
+		{SUB, "crypto/stats", {1, 0, 0, 0, 0, 0}, false},        /* reaches no group */
+		{SUB, "other/#", {1, 0, 0, 0, 0, 0}, false},
+		{SUB, "crypto/prices", {1, 0, 0, 0, 0, 0}, false},
+		{UNSUB, "crypto/prices/BTC", {1, 0, 0, 0, 0, 0}, false}, /* ETH still holds prices */
+		{UNSUB, "crypto/prices/BTC", {1, 0, 0, 0, 0, 0}, false}, /* already gone */
+		{UNSUB, "nope/#", {1, 0, 0, 0, 0, 0}, false},            /* never subscribed */
+		{UNSUB, "crypto/stats", {1, 0, 0, 0, 0, 0}, false},      /* not stored */
+		{UNSUB, "", {1, 0, 0, 0, 0, 0}, false},
+		{SUB, "crypto/+", {1, 1, 1, 1, 1, 0}, true},
+		{SUB, "crypto/#", {1, 1, 1, 1, 1, 1}, true},         /* chat too */
+		{UNSUB, "crypto/+", {1, 1, 1, 1, 1, 1}, false},          /* crypto/# still holds them */
+		{UNSUB, "crypto/prices/ETH", {1, 1, 1, 1, 1, 1}, false},
+		{UNSUB, "crypto/#", {0, 0, 0, 0, 0, 0}, true},           /* the last one goes */
+		{SUB, "$share/g/crypto/news", {0, 0, 1, 0, 0, 0}, true},
+		{UNSUB, "crypto/news", {0, 0, 1, 0, 0, 0}, false},       /* a different filter */
+		{SUB, "crypto/news", {0, 0, 1, 0, 0, 0}, false},
+		{UNSUB, "$share/g/crypto/news", {0, 0, 1, 0, 0, 0}, false},
+		{UNSUB, "crypto/news", {0, 0, 0, 0, 0, 0}, true},
+		{SUB, "#", {1, 1, 1, 1, 1, 1}, true},
+		{SUB, "+/prices/+", {1, 1, 1, 1, 1, 1}, false},
+		{UNSUB, "#", {1, 0, 0, 0, 0, 0}, true},
+		{UNSUB, "+/prices/+", {0, 0, 0, 0, 0, 0}, true},
 		/* A filter subscribed twice is stored once: one unsubscribe ends it. */
-		{SUB, "crypto/market", {0, 1, 0, 0}, true},
-		{SUB, "crypto/market", {0, 1, 0, 0}, false},
-		{UNSUB, "crypto/market", {0, 0, 0, 0}, true},
+		{SUB, "crypto/market", {0, 1, 0, 0, 0}, true},
+		{SUB, "crypto/market", {0, 1, 0, 0, 0}, false},
+		{UNSUB, "crypto/market", {0, 0, 0, 0, 0}, true},
+		/* A second room changes no group but a room's audience: dirty. */
+		{SUB, "crypto/chat/general", {0, 0, 0, 0, 1}, true},
+		{SUB, "crypto/chat/fa/recent", {0, 0, 0, 0, 1}, true},
+		{UNSUB, "crypto/chat/fa/recent", {0, 0, 0, 0, 1}, true},
+		{UNSUB, "crypto/chat/general", {0, 0, 0, 0, 0}, true},
 	};
 	struct fixture *f = *state;
 	struct nabz_registry *reg = &f->reg;

@@ -56,7 +56,7 @@ static void test_to_json(void **state)
 		"active_connections", "unique_users", "total_sessions", "peak_connections",
 		"client_types", "groups", "uptime_s",
 	};
-	static const char *const group_keys[] = {"prices", "market", "news", "alerts", "signals"};
+	static const char *const group_keys[] = {"prices", "market", "news", "alerts", "signals", "chat"};
 	static const char *const type_keys[] = {"browser", "api", "mobile", "bot", "iot"};
 	static const struct nabz_counts rows[] = {
 		{0},
@@ -120,7 +120,7 @@ static void test_to_json_contract_example(void **state)
 	};
 	cJSON *want = cJSON_Parse("{\"active_connections\": 15, \"unique_users\": 11, \"total_sessions\": 23,"
 			"\"peak_connections\": 17, \"client_types\": {\"browser\": 12, \"api\": 2, \"mobile\": 1},"
-			"\"groups\": {\"market\": 9, \"prices\": 14, \"news\": 3, \"alerts\": 2, \"signals\": 4}, \"uptime_s\": 3600}");
+			"\"groups\": {\"market\": 9, \"prices\": 14, \"news\": 3, \"alerts\": 2, \"signals\": 4, \"chat\": 0}, \"uptime_s\": 3600}");
 	cJSON *got = nabz_stats__to_json(&c, 3600);
 	char *text = cJSON_PrintUnformatted(got);
 	cJSON *reparsed = cJSON_Parse(text);
