@@ -27,7 +27,7 @@ def test_get_stats_answers_the_requester_alone(broker, watcher):
                           "chat_rooms"}
     assert stats["nodes"] == 1      # a single broker is a cluster of one
     assert stats["active_connections"] == 3
-    assert set(stats["groups"]) == {"prices", "market", "news", "alerts", "chat"}
+    assert set(stats["groups"]) == {"prices", "market", "news", "alerts", "signals", "chat"}
     time.sleep(0.3)
     assert "$CONTROL/nabz/v1/response" not in seen
     stop_client(asker)

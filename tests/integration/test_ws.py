@@ -396,7 +396,7 @@ def test_http_endpoints(broker, watcher):
     status, headers, body = http_get(broker, "/api/stats")
     stats = json.loads(body)
     assert status == 200 and stats["active_connections"] == 1 and set(stats["groups"]) == {
-        "prices", "market", "news", "alerts", "chat"}
+        "prices", "market", "news", "alerts", "signals", "chat"}
     status, headers, body = http_get(broker, "/")
     assert status == 200 and headers["content-type"] == "text/html; charset=utf-8"
     assert "max-age" in headers.get("cache-control", "")

@@ -469,14 +469,14 @@ static void test_subscribe_sequence(void **state)
 		{UNSUB, "#", {1, 0, 0, 0, 0, 0}, true},
 		{UNSUB, "+/prices/+", {0, 0, 0, 0, 0, 0}, true},
 		/* A filter subscribed twice is stored once: one unsubscribe ends it. */
-		{SUB, "crypto/market", {0, 1, 0, 0, 0}, true},
-		{SUB, "crypto/market", {0, 1, 0, 0, 0}, false},
-		{UNSUB, "crypto/market", {0, 0, 0, 0, 0}, true},
+		{SUB, "crypto/market", {0, 1, 0, 0, 0, 0}, true},
+		{SUB, "crypto/market", {0, 1, 0, 0, 0, 0}, false},
+		{UNSUB, "crypto/market", {0, 0, 0, 0, 0, 0}, true},
 		/* A second room changes no group but a room's audience: dirty. */
-		{SUB, "crypto/chat/general", {0, 0, 0, 0, 1}, true},
-		{SUB, "crypto/chat/fa/recent", {0, 0, 0, 0, 1}, true},
-		{UNSUB, "crypto/chat/fa/recent", {0, 0, 0, 0, 1}, true},
-		{UNSUB, "crypto/chat/general", {0, 0, 0, 0, 0}, true},
+		{SUB, "crypto/chat/general", {0, 0, 0, 0, 0, 1}, true},
+		{SUB, "crypto/chat/fa/recent", {0, 0, 0, 0, 0, 1}, true},
+		{UNSUB, "crypto/chat/fa/recent", {0, 0, 0, 0, 0, 1}, true},
+		{UNSUB, "crypto/chat/general", {0, 0, 0, 0, 0, 0}, true},
 	};
 	struct fixture *f = *state;
 	struct nabz_registry *reg = &f->reg;
