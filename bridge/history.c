@@ -333,16 +333,9 @@ int nabz_history__save(struct nabz_history *h, int64_t now_ms)
 	root = file_json(h);
 	text = root ? cJSON_PrintUnformatted(root) : NULL;
 	cJSON_Delete(root);
-	if(text && nabz_file__replace(h->path, text, strlen(text)) == 0){
-		rc = 0;
-		h->dirty = false;
-		if(h->save_failed) nabz_log(LOG_NOTICE, "history: %s written again", h->path);
-		h->save_failed = false;
-	}else if(!h->save_failed){
-		nabz_log(LOG_ERR, "history: cannot write %s: %s; kept in memory, tried again each minute",
-				h->path, text ? strerror(errno) : "out of memory");
-		h->save_failed = true;
-	}
+	rc = nabz_file__replace_logged(h->path, text, "history", "kept in memory, tried again each minute",
+			&h->save_failed);
+	if(rc == 0) h->dirty = false;
 	cJSON_free(text);
 	return rc;
 }

@@ -477,16 +477,9 @@ int nabz_signals__save(struct nabz_signals *s)
 		if(list) text = cJSON_PrintUnformatted(root);
 	}
 	cJSON_Delete(root);
-	if(text && nabz_file__replace(s->path, text, strlen(text)) == 0){
-		rc = 0;
-		s->dirty = false;
-		if(s->save_failed) nabz_log(LOG_NOTICE, "signals: %s written again", s->path);
-		s->save_failed = false;
-	}else if(!s->save_failed){
-		nabz_log(LOG_ERR, "signals: cannot write %s: %s; a restart may publish the changes since again",
-				s->path, text ? strerror(errno) : "out of memory");
-		s->save_failed = true;
-	}
+	rc = nabz_file__replace_logged(s->path, text, "signals", "a restart may publish the changes since again",
+			&s->save_failed);
+	if(rc == 0) s->dirty = false;
 	cJSON_free(text);
 	return rc;
 }

@@ -164,3 +164,19 @@ char *nabz_file__read_all(const char *path, size_t max, size_t *len)
 	*len = (size_t)n;
 	return buf;
 }
+
+int nabz_file__replace_logged(const char *path, const char *text, const char *what,
+		const char *consequence, bool *failed)
+{
+	if(text && nabz_file__replace(path, text, strlen(text)) == 0){
+		if(*failed) nabz_log(LOG_NOTICE, "%s: %s written again", what, path);
+		*failed = false;
+		return 0;
+	}
+	if(!*failed){
+		nabz_log(LOG_ERR, "%s: cannot write %s: %s; %s", what, path, text ? strerror(errno) : "out of memory",
+				consequence);
+		*failed = true;
+	}
+	return -1;
+}

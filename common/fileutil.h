@@ -3,6 +3,7 @@
 #ifndef NABZ_FILEUTIL_H
 #define NABZ_FILEUTIL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* fsync of the directory holding path (after a rename in it). */
@@ -14,6 +15,14 @@ int nabz_file__replace(const char *path, const char *data, size_t len);
  * buffer the caller frees, its length in *len. NULL with errno set:
  * ENOENT (missing), EFBIG (larger than max), or why it could not be read. */
 char *nabz_file__read_all(const char *path, size_t max, size_t *len);
+/* A state file a program rewrites from time to time (the bridge's history,
+ * its signals): text (NULL: it could not be made, out of memory) replaces
+ * path as nabz_file__replace does. The first failure is logged once, as
+ * "what: cannot write path: reason; consequence"; later ones are not until a
+ * write succeeds, which says so. *failed carries that between calls.
+ * Returns 0, or -1. */
+int nabz_file__replace_logged(const char *path, const char *text, const char *what,
+		const char *consequence, bool *failed);
 /* Reads path line by line and calls each(ud, line) with every complete
  * line, its newline removed; line is the reader's buffer, which each may
  * change but not keep. each returns 0, or -1 for a line it cannot read.
