@@ -38,6 +38,15 @@ mount --rbind /sys "$root/sys"
 mount -t tmpfs -o mode=0755 nabz-run "$root/run"
 mount -t tmpfs -o mode=1777 nabz-tmp "$root/tmp"
 mkdir -p "$root/run/lock"
+# The checkout (the working directory) and $NABZ_DEB_DIR, read-only at
+# their own paths: the copy's fresh /tmp would hide a checkout under /tmp,
+# and one on another filesystem than / is not in the overlay at all.
+for dir in "$cwd" ${NABZ_DEB_DIR:+"$NABZ_DEB_DIR"}; do
+  [ -d "$dir" ] || continue
+  mkdir -p "$root$dir"
+  mount --bind "$dir" "$root$dir"
+  mount -o remount,bind,ro "$root$dir"
+done
 ip link set lo up
 
 # The copy becomes / (pivot_root, not chroot: systemd, when a test boots
