@@ -28,9 +28,10 @@ if [ "${1:-run}" = test ]; then
 fi
 # The Debian package (scripts/package.sh) and its tests (tests/package/):
 # debhelper and lintian; systemd-analyze (package systemd) checks the units
-# even where PID 1 is not systemd; adduser for the package's postinst.
+# even where PID 1 is not systemd; adduser for the package's postinst;
+# procps (pgrep) and iproute2 (ip) for the throwaway machine copy.
 if [ "${1:-run}" = package ] || [ "${1:-run}" = test ]; then
-  want+=(debhelper dpkg-dev lintian systemd adduser iproute2)
+  want+=(debhelper dpkg-dev lintian systemd adduser iproute2 procps)
 fi
 if [ "${1:-run}" = fuzz ]; then
   want+=(clang)

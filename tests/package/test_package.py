@@ -365,10 +365,18 @@ def test_telegram_serves_as_its_unit(running):
         fake.close()
 
 
-def test_stop_single_broker(running):
+def test_stop_is_clean(running):
+    """What systemctl stop sends (SIGTERM): the bridge and the broker exit
+    0, the broker's runtime directory goes, and 1883 and 8000 are free for
+    the cluster's units below."""
     for u in reversed(running):
-        u.stop()
+        rc = u.stop()
+        assert rc == 0, "%s exited %s on SIGTERM:\n%s" % (u.name, rc, u.output()[-2000:])
     running.clear()
+    assert not os.path.exists("/run/nabz/broker")
+    for port in (1883, 8000):
+        with pytest.raises(OSError):
+            socket.create_connection(("127.0.0.1", port), 0.5).close()
 
 
 def test_cluster_serves_as_its_units():
