@@ -71,6 +71,35 @@ test('two pages talk; markup in a message is shown as text and runs nothing', { 
   await b.close();
 });
 
+test('what is typed while a post is on its way is kept, and Enter then sends nothing twice', { timeout: 60000 }, async () => {
+  const p = await open('en', 'Typist');
+  // Hold the first chatPost until the test lets it through.
+  await p.evaluate(() => {
+    const post = window.wsClient.chat.post;
+    window.__posts = [];
+    window.__hold = true;
+    window.wsClient.chat.post = (room, text) => {
+      window.__posts.push(text);
+      if (!window.__hold) return post(room, text);
+      return new Promise((resolve, reject) => {
+        window.__release = () => { window.__hold = false; post(room, text).then(resolve, reject); };
+      });
+    };
+  });
+  await send(p, 'first');
+  await p.fill('#chat-text', 'second, typed meanwhile');
+  await p.press('#chat-text', 'Enter');              // while 'first' is on its way: ignored
+  assert.deepEqual(await p.evaluate(() => window.__posts), ['first']);
+  await p.evaluate(() => window.__release());
+  await waitFor(async () => (await texts(p)).includes('first'), { what: 'first shown' });
+  await waitFor(() => p.isEnabled('#chat-send'), { what: 'send button back' });
+  assert.equal(await p.inputValue('#chat-text'), 'second, typed meanwhile');
+  await p.press('#chat-text', 'Enter');
+  await waitFor(async () => (await texts(p)).includes('second, typed meanwhile'), { what: 'second shown' });
+  assert.deepEqual(await p.evaluate(() => window.__posts), ['first', 'second, typed meanwhile']);
+  await p.close();
+});
+
 test('mixed Persian and English text keeps each direction', { timeout: 60000 }, async () => {
   const p = await open('fa', 'مریم');
   const fa = 'قیمت BTC امروز ۹۷٬۰۰۰ دلار است';

@@ -30,6 +30,7 @@ export class Chat {
     this.room = saved && ROOM.test(saved) ? saved : 'general';
     this.messages = new Map();  // room -> [message data], oldest first
     this.lastError = null;
+    this.sending = false;
 
     const name = store.get('nabz.chat_name');
     if (name) { $('chat-name').value = name; client.setDisplayName(name); }
@@ -111,17 +112,23 @@ export class Chat {
   async send() {
     const box = $('chat-text');
     const text = box.value;
-    if (!text.trim()) return;
+    // One post at a time: Enter pressed again while one is on its way
+    // (the button is disabled, the key is not) would send it twice.
+    if (this.sending || !text.trim()) return;
     const bytes = encoder.encode(text).length;
     if (bytes > MAX_BYTES) { this.showError('Text too long'); return; }
+    this.sending = true;
     $('chat-send').disabled = true;
     try {
       await this.client.chat.post(this.room, text);
-      box.value = '';
+      // Emptied only if it still holds what was sent: the next message,
+      // typed while this one was on its way, is the user's and stays.
+      if (box.value === text) box.value = '';
       this.showError(null);
     } catch (e) {
       this.showError(e.code || 'timeout');
     } finally {
+      this.sending = false;
       $('chat-send').disabled = false;
       this.paintLimit();
       box.focus();
