@@ -54,6 +54,17 @@ def sanitizer_env():
     return env
 
 
+def thread_stacks(pid):
+    """Every thread's stack of a process that hangs, by gdb when there is
+    one: what a hang at stop needs to be understood from a CI log."""
+    try:
+        out = subprocess.run(["gdb", "-p", str(pid), "-batch", "-nx", "-ex", "thread apply all bt"],
+                             capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        return "(no thread stacks: %s)" % e
+    return "----- thread stacks of %d -----\n%s" % (pid, out.stdout[-20000:])
+
+
 class PortTaken(RuntimeError):
     """The broker could not listen: a port was taken meanwhile."""
 
@@ -186,9 +197,10 @@ class Broker:
             try:
                 self.proc.wait(timeout=15)
             except subprocess.TimeoutExpired:
+                stacks = thread_stacks(self.proc.pid)
                 self.proc.kill()
                 self.proc.wait()
-                raise RuntimeError("broker did not stop on signal %d:\n%s" % (sig, self.read_log()))
+                raise RuntimeError("broker did not stop on signal %d:\n%s\n%s" % (sig, self.read_log(), stacks))
         if getattr(self, "log", None):
             self.log.close()
         return self.proc.returncode if self.proc else None
