@@ -4,6 +4,7 @@
  * (light/dark), notifications, and the ?display=1 wall-screen mode.
  */
 import { setLang, getLang, t, applyStrings } from './i18n.js';
+import { $ } from './dom.js';
 import { PriceTable } from './prices.js';
 import { Charts } from './charts.js';
 import { Market, News, Alerts, Sources, Audience } from './panels.js';
@@ -12,7 +13,6 @@ import { Signals } from './signals.js';
 import { Chat } from './chat.js';
 
 const html = document.documentElement;
-const $ = (id) => document.getElementById(id);
 const store = {
   get(k) { try { return localStorage.getItem(k); } catch (e) { return null; } },
   set(k, v) { try { localStorage.setItem(k, v); } catch (e) { /* private mode */ } },

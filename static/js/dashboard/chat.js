@@ -13,8 +13,8 @@
  * arrives at once, then each message and removal).
  */
 import { t, fmtInt, fmtTime } from './i18n.js';
+import { $ } from './dom.js';
 
-const $ = (id) => document.getElementById(id);
 const MAX_BYTES = 500;          // the plugin's default chat_max_bytes; it has the last word
 const KEEP = 200;               // messages kept on the page per room
 const ROOM = /^[A-Za-z0-9_-]{1,32}$/;

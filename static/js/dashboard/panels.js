@@ -4,20 +4,12 @@
  * Every list is capped.
  */
 import { t, fmtInt, fmtPct, fmtCompactUsd, fmtToman, fmtTime, fmtDateTime } from './i18n.js';
+import { $, el } from './dom.js';
 
 export const MAX_NEWS = 50;
 export const MAX_ALERTS = 50;
 export const MAX_TOASTS = 4;
 const TOAST_MS = 8000;
-
-const $ = (id) => document.getElementById(id);
-
-function el(tag, cls, text) {
-  const e = document.createElement(tag);
-  if (cls) e.className = cls;
-  if (text !== undefined && text !== null) e.textContent = text;
-  return e;
-}
 
 /* Feed text comes in either language whatever the page's: Persian if it
  * has Arabic-script letters, else English (screen readers and fonts). */

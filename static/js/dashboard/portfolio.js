@@ -11,6 +11,7 @@
  * and request to hold it to that.
  */
 import { t, fmtUsd, fmtToman, fmtPct, fmtInt, fmtAmount, fmtSigned } from './i18n.js';
+import { $, el } from './dom.js';
 import { STALE_AFTER_S } from './prices.js';
 import {
   STORE_KEY, MAX_FILE_BYTES, MAX_HOLDINGS, parsePortfolio, serializePortfolio,
@@ -19,14 +20,6 @@ import {
 
 const PAINT_EVERY_MS = 250;
 const MAX_SYMBOLS = 200;    // the datalist of priced symbols, capped like the price table
-const $ = (id) => document.getElementById(id);
-
-function el(tag, cls, text) {
-  const e = document.createElement(tag);
-  if (cls) e.className = cls;
-  if (text !== undefined && text !== null) e.textContent = text;
-  return e;
-}
 
 /* A figure that reads left to right whatever the page's direction (a sign
  * and a «$» must stay beside their digits in Persian). */

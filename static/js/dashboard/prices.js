@@ -4,17 +4,11 @@
  * chart toggle per symbol.
  */
 import { t, fmtUsd, fmtToman, fmtPct, fmtAge, fmtInt } from './i18n.js';
+import { el } from './dom.js';
 
 const ORDER = ['BTC', 'ETH', 'USDT', 'BNB', 'SOL', 'XRP', 'TON', 'DOGE', 'ADA', 'TRX'];
 const MAX_ROWS = 200;   // a runaway publisher cannot grow the table forever
 export const STALE_AFTER_S = 120;   // also the portfolio's (portfolio.js)
-
-function el(tag, cls, text) {
-  const e = document.createElement(tag);
-  if (cls) e.className = cls;
-  if (text !== undefined) e.textContent = text;
-  return e;
-}
 
 const SVG = 'http://www.w3.org/2000/svg';
 function chartIcon() {

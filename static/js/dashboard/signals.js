@@ -6,21 +6,14 @@
  * panel says so in its own words above the table, in both languages.
  */
 import { t, getLang, fmtInt, fmtTime, fmtDateTime } from './i18n.js';
+import { $, el } from './dom.js';
 
-const $ = (id) => document.getElementById(id);
 /* At most this many rows: every watched symbol's four states, with room. */
 export const MAX_SIGNALS = 200;
 const SYMBOL = /^[A-Za-z0-9._-]{1,32}$/;
 const INDICATORS = ['ma_cross', 'rsi'];
 const TIMEFRAMES = ['1m', '1h'];
 const DIRECTIONS = ['bullish', 'bearish', 'overbought', 'oversold', 'neutral'];
-
-function el(tag, cls, text) {
-  const e = document.createElement(tag);
-  if (cls) e.className = cls;
-  if (text !== undefined && text !== null) e.textContent = text;
-  return e;
-}
 
 /* A payload's entry, checked: anything else is dropped, never shown half. */
 function valid(d) {
