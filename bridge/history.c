@@ -5,15 +5,14 @@
  * each series oldest first, every t_ms the start of a minute. */
 #include "history.h"
 
-#include <errno.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "fileutil.h"
 #include "log.h"
+#include "parse_json.h"
 
 /* The largest file read back: a full day of every symbol, with room for
  * long price figures; anything larger is not a file this bridge wrote. */
@@ -151,16 +150,6 @@ cJSON *nabz_history__to_json(const struct nabz_history *h, const char *symbol)
 	return d;
 }
 
-static int refuse(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
 /* One saved series into s, checked whole: a point out of order or not a
  * [minute, positive price] pair means the file is not ours. */
 static int read_series(struct nabz_history_series *s, const cJSON *arr, int64_t now_ms, char *err, size_t errlen)
@@ -169,21 +158,21 @@ static int read_series(struct nabz_history_series *s, const cJSON *arr, int64_t 
 	int64_t prev = INT64_MIN;
 	size_t i = 0;
 
-	if(!cJSON_IsArray(arr)) return refuse(err, errlen, "symbols.%s: not an array", s->symbol);
+	if(!cJSON_IsArray(arr)) return nabz_parse__err(err, errlen, "symbols.%s: not an array", s->symbol);
 	cJSON_ArrayForEach(p, arr){
 		const cJSON *t = cJSON_GetArrayItem(p, 0), *v = cJSON_GetArrayItem(p, 1);
 		double td;
 		int64_t tm;
 
 		if(!cJSON_IsArray(p) || cJSON_GetArraySize(p) != 2 || !cJSON_IsNumber(t) || !cJSON_IsNumber(v)){
-			return refuse(err, errlen, "symbols.%s[%zu]: not a [t_ms, price_usd] pair", s->symbol, i);
+			return nabz_parse__err(err, errlen, "symbols.%s[%zu]: not a [t_ms, price_usd] pair", s->symbol, i);
 		}
 		td = t->valuedouble;
 		if(!(td >= 0 && td < 9e15) || (tm = (int64_t)td) != td || tm % NABZ_HISTORY_INTERVAL_MS != 0 || tm <= prev){
-			return refuse(err, errlen, "symbols.%s[%zu]: time not a minute after the one before", s->symbol, i);
+			return nabz_parse__err(err, errlen, "symbols.%s[%zu]: time not a minute after the one before", s->symbol, i);
 		}
 		if(!isfinite(v->valuedouble) || v->valuedouble <= 0){
-			return refuse(err, errlen, "symbols.%s[%zu]: price not a positive number", s->symbol, i);
+			return nabz_parse__err(err, errlen, "symbols.%s[%zu]: price not a positive number", s->symbol, i);
 		}
 		prev = tm;
 		i++;
@@ -206,13 +195,13 @@ int nabz_history__read(struct nabz_history *h, const char *text, size_t len, int
 	int rc = 0;
 
 	clear(h);
-	if(root == NULL) return refuse(err, errlen, "not JSON");
+	if(root == NULL) return nabz_parse__err(err, errlen, "not JSON");
 	interval = cJSON_GetObjectItemCaseSensitive(root, "interval_s");
 	symbols = cJSON_GetObjectItemCaseSensitive(root, "symbols");
 	if(!cJSON_IsObject(root) || !cJSON_IsObject(symbols)){
-		rc = refuse(err, errlen, "not a history (no \"symbols\" object)");
+		rc = nabz_parse__err(err, errlen, "not a history (no \"symbols\" object)");
 	}else if(!cJSON_IsNumber(interval) || interval->valuedouble != NABZ_HISTORY_INTERVAL_MS / 1000){
-		rc = refuse(err, errlen, "interval_s is not %d", NABZ_HISTORY_INTERVAL_MS / 1000);
+		rc = nabz_parse__err(err, errlen, "interval_s is not %d", NABZ_HISTORY_INTERVAL_MS / 1000);
 	}
 	if(rc != 0) symbols = NULL;                     /* read no series */
 	cJSON_ArrayForEach(arr, symbols){
@@ -220,18 +209,18 @@ int nabz_history__read(struct nabz_history *h, const char *text, size_t len, int
 		struct nabz_history_series *s;
 
 		if(nabz_quote__init(&q, arr->string) != 0 || strcmp(q.symbol, arr->string) != 0){
-			rc = refuse(err, errlen, "symbols: \"%.20s\" is not a symbol", arr->string);
+			rc = nabz_parse__err(err, errlen, "symbols: \"%.20s\" is not a symbol", arr->string);
 			break;
 		}
 		if(series_of(h, q.symbol, false)){
-			rc = refuse(err, errlen, "symbols.%s: twice", q.symbol);
+			rc = nabz_parse__err(err, errlen, "symbols.%s: twice", q.symbol);
 			break;
 		}
 		/* More symbols than can be watched now: the first ones stay. */
 		if(h->series_count >= h->max_series) continue;
 		s = series_of(h, q.symbol, true);
 		if(s == NULL){
-			rc = refuse(err, errlen, "out of memory");
+			rc = nabz_parse__err(err, errlen, "out of memory");
 			break;
 		}
 		if((rc = read_series(s, arr, now_ms, err, errlen)) != 0) break;
@@ -246,29 +235,27 @@ int nabz_history__read(struct nabz_history *h, const char *text, size_t len, int
 	return rc;
 }
 
+struct load_ctx {
+	struct nabz_history *h;
+	int64_t now_ms;
+};
+
+static int read_file(void *ud, const char *text, size_t len, char *err, size_t errlen)
+{
+	struct load_ctx *c = ud;
+
+	return nabz_history__read(c->h, text, len, c->now_ms, err, errlen);
+}
+
 /* Reads path back; any failure is one log line and an empty history. */
 static void load(struct nabz_history *h, int64_t now_ms)
 {
-	size_t cap = h->max_series * BYTES_PER_SERIES + 4096;
-	size_t size;
-	char err[160];
-	char *text = nabz_file__read_all(h->path, cap, &size);
+	struct load_ctx c = {h, now_ms};
 
-	if(text == NULL){
-		if(errno == EFBIG){
-			nabz_log(LOG_ERR, "history: %s is larger than a day of every symbol; starting empty", h->path);
-		}else if(errno != ENOENT){
-			nabz_log(LOG_ERR, "history: cannot read %s: %s; starting empty", h->path, strerror(errno));
-		}
-		return;
-	}
-	if(nabz_history__read(h, text, size, now_ms, err, sizeof(err)) != 0){
-		nabz_log(LOG_ERR, "history: %s is damaged (%s); starting empty, it is replaced at the next save",
-				h->path, err);
-	}else if(h->series_count){
+	if(nabz_file__load_logged(h->path, h->max_series * BYTES_PER_SERIES + 4096, "history",
+				"starting empty, it is replaced at the next save", read_file, &c) == 0 && h->series_count){
 		nabz_log(LOG_NOTICE, "history: %zu symbols read back from %s", h->series_count, h->path);
 	}
-	free(text);
 }
 
 int nabz_history__open(struct nabz_history *h, const char *dir, size_t max_series, int64_t now_ms)

@@ -13,15 +13,16 @@
 
 #include "parse_text.h"
 
-void nabz_parse__err(char *err, size_t errlen, const char *fmt, ...)
+int nabz_parse__err(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
 
-	if(err == NULL || errlen == 0) return;
+	if(err == NULL || errlen == 0) return -1;
 	va_start(ap, fmt);
 	/* A cut reason is still a reason: truncation is accepted here. */
 	(void)vsnprintf(err, errlen, fmt, ap);
 	va_end(ap);
+	return -1;
 }
 
 const cJSON *nabz_parse__field(const cJSON *parent, const char *name, const char *path,

@@ -19,8 +19,9 @@
 /* An API's own error message is cut to this many bytes in err. */
 #define NABZ_API_MSG_MAX 120
 
-/* Writes a fixed reason into err (cut to fit; err may be NULL). */
-void nabz_parse__err(char *err, size_t errlen, const char *fmt, ...)
+/* Writes a fixed reason into err (cut to fit; err may be NULL); returns
+ * -1, so a reader can `return nabz_parse__err(...)`. */
+int nabz_parse__err(char *err, size_t errlen, const char *fmt, ...)
 		__attribute__((format(printf, 3, 4)));
 /* Writes "API error: <msg>" with msg cut to NABZ_API_MSG_MAX bytes and
  * every byte outside printable ASCII replaced by '?'; returns -1. */

@@ -5,9 +5,7 @@
  */
 #include "signals.h"
 
-#include <errno.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +13,7 @@
 #include "fileutil.h"
 #include "indicators.h"
 #include "log.h"
+#include "parse_json.h"
 #include "timeutil.h"
 
 /* The largest state file read back: far more than max_states rows. */
@@ -98,16 +97,6 @@ static struct nabz_signal_state *state_of(struct nabz_signals *s, const char *sy
 	return st;
 }
 
-static int refuse(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
 static bool known_direction(enum nabz_indicator ind, const char *d)
 {
 	if(ind == NABZ_IND_MA_CROSS) return strcmp(d, "bullish") == 0 || strcmp(d, "bearish") == 0;
@@ -122,11 +111,11 @@ int nabz_signals__read(struct nabz_signals *s, const char *text, size_t len, cha
 	int rc = 0;
 
 	clear(s);
-	if(root == NULL) return refuse(err, errlen, "not JSON");
+	if(root == NULL) return nabz_parse__err(err, errlen, "not JSON");
 	states = cJSON_GetObjectItemCaseSensitive(root, "states");
 	if(!cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(root, "version")) || !cJSON_IsArray(states)){
 		cJSON_Delete(root);
-		return refuse(err, errlen, "not a signals file (no \"version\" and \"states\")");
+		return nabz_parse__err(err, errlen, "not a signals file (no \"version\" and \"states\")");
 	}
 	cJSON_ArrayForEach(it, states){
 		const cJSON *sym = cJSON_GetObjectItemCaseSensitive(it, "symbol");
@@ -141,24 +130,24 @@ int nabz_signals__read(struct nabz_signals *s, const char *text, size_t len, cha
 
 		if(!cJSON_IsString(sym) || nabz_quote__init(&q, sym->valuestring) != 0
 				|| strcmp(q.symbol, sym->valuestring) != 0){
-			rc = refuse(err, errlen, "states[%zu].symbol: not a symbol", i);
+			rc = nabz_parse__err(err, errlen, "states[%zu].symbol: not a symbol", i);
 			break;
 		}
 		ii = cJSON_IsString(ind) ? indicator_parse(ind->valuestring) : -1;
 		tt = cJSON_IsString(tf) ? nabz_timeframe__parse(tf->valuestring) : -1;
 		if(ii < 0 || tt < 0){
-			rc = refuse(err, errlen, "states[%zu]: unknown indicator or time frame", i);
+			rc = nabz_parse__err(err, errlen, "states[%zu]: unknown indicator or time frame", i);
 			break;
 		}
 		if(!cJSON_IsString(dir) || !known_direction((enum nabz_indicator)ii, dir->valuestring)
 				|| !cJSON_IsNumber(val) || !cJSON_IsNumber(t) || !isfinite(val->valuedouble)){
-			rc = refuse(err, errlen, "states[%zu]: not a direction, value and t_ms", i);
+			rc = nabz_parse__err(err, errlen, "states[%zu]: not a direction, value and t_ms", i);
 			break;
 		}
 		if(s->count >= s->max_states) break;         /* more than can be watched now */
 		st = state_of(s, q.symbol, (enum nabz_indicator)ii, (enum nabz_timeframe)tt);
 		if(st == NULL){
-			rc = refuse(err, errlen, "out of memory");
+			rc = nabz_parse__err(err, errlen, "out of memory");
 			break;
 		}
 		snprintf(st->direction, sizeof(st->direction), "%s", dir->valuestring);
@@ -171,26 +160,18 @@ int nabz_signals__read(struct nabz_signals *s, const char *text, size_t len, cha
 	return rc;
 }
 
+static int read_file(void *ud, const char *text, size_t len, char *err, size_t errlen)
+{
+	return nabz_signals__read(ud, text, len, err, errlen);
+}
+
 static void load(struct nabz_signals *s)
 {
-	size_t size;
-	char err[160];
-	char *text = nabz_file__read_all(s->path, s->max_states * BYTES_PER_STATE + 4096, &size);
-
-	if(text == NULL){
-		if(errno != ENOENT){
-			nabz_log(LOG_ERR, "signals: cannot read %s: %s; starting without states (each is published anew)",
-					s->path, strerror(errno));
-		}
-		return;
-	}
-	if(nabz_signals__read(s, text, size, err, sizeof(err)) != 0){
-		nabz_log(LOG_ERR, "signals: %s is damaged (%s); starting without states (each is published anew), "
-				"it is replaced at the next change", s->path, err);
-	}else if(s->count){
+	if(nabz_file__load_logged(s->path, s->max_states * BYTES_PER_STATE + 4096, "signals",
+				"starting without states (each is published anew), it is replaced at the next change",
+				read_file, s) == 0 && s->count){
 		nabz_log(LOG_NOTICE, "signals: %zu states read back from %s", s->count, s->path);
 	}
-	free(text);
 }
 
 int nabz_signals__open(struct nabz_signals *s, const struct nabz_signals_cfg *cfg, const char *dir,

@@ -165,6 +165,30 @@ char *nabz_file__read_all(const char *path, size_t max, size_t *len)
 	return buf;
 }
 
+int nabz_file__load_logged(const char *path, size_t max, const char *what, const char *consequence,
+		int (*read)(void *ud, const char *text, size_t len, char *err, size_t errlen), void *ud)
+{
+	char err[160];
+	size_t len;
+	char *text = nabz_file__read_all(path, max, &len);
+	int rc;
+
+	if(text == NULL){
+		if(errno != ENOENT){
+			nabz_log(LOG_ERR, "%s: cannot read %s: %s; %s", what, path, strerror(errno), consequence);
+		}
+		return -1;
+	}
+	err[0] = '\0';
+	rc = read(ud, text, len, err, sizeof(err));
+	free(text);
+	if(rc != 0){
+		nabz_log(LOG_ERR, "%s: %s is damaged (%s); %s", what, path, err, consequence);
+		return -1;
+	}
+	return 0;
+}
+
 int nabz_file__replace_logged(const char *path, const char *text, const char *what,
 		const char *consequence, bool *failed)
 {

@@ -23,6 +23,14 @@ char *nabz_file__read_all(const char *path, size_t max, size_t *len);
  * Returns 0, or -1. */
 int nabz_file__replace_logged(const char *path, const char *text, const char *what,
 		const char *consequence, bool *failed);
+/* Reads back a state file that nabz_file__replace_logged writes: at most
+ * max bytes, handed to read(ud, text, len, err, errlen), which returns 0 or
+ * -1 with the reason in err. A missing file is quiet (a first start); any
+ * other failure is one line, "what: cannot read path: reason; consequence"
+ * or "what: path is damaged (reason); consequence". Returns 0 when the file
+ * was read, -1 otherwise (the caller then starts without it). */
+int nabz_file__load_logged(const char *path, size_t max, const char *what, const char *consequence,
+		int (*read)(void *ud, const char *text, size_t len, char *err, size_t errlen), void *ud);
 /* Reads path line by line and calls each(ud, line) with every complete
  * line, its newline removed; line is the reader's buffer, which each may
  * change but not keep. each returns 0, or -1 for a line it cannot read.
