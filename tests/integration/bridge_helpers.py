@@ -5,6 +5,7 @@ import subprocess
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+DEMO_DIR = os.path.join(HERE, "..", "..", "bridge", "demo")      # the recordings of demo mode
 
 
 def bridge_path():

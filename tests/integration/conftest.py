@@ -4,6 +4,7 @@ import sys
 import pytest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from fake_apis import FakeApis  # noqa: E402
 from nabz_broker import Broker, Watcher  # noqa: E402
 
 
@@ -52,3 +53,11 @@ def watcher(broker):
     w = Watcher(broker)
     yield w
     w.close()
+
+
+@pytest.fixture
+def fake():
+    """The public APIs the bridge reads, faked on 127.0.0.1."""
+    f = FakeApis()
+    yield f
+    f.close()

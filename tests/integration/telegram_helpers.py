@@ -5,7 +5,8 @@ import subprocess
 import tempfile
 import time
 
-from nabz_broker import SANITIZER_MARKERS
+from fake_telegram import FakeTelegram
+from nabz_broker import SANITIZER_MARKERS, stop_client
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOKEN = "123456789:AAEhBOweik6ad9r_QXMENQjcrGbqCr4K-bs"
@@ -89,3 +90,35 @@ def wait_until(predicate, timeout=10.0, what="condition"):
             return
         time.sleep(0.02)
     raise AssertionError("timed out waiting for " + what)
+
+
+def bots_env(broker_factory, tmp_path):
+    """broker, fake Telegram, a publisher, and a factory of bots sharing one
+    state directory (a restart keeps the spool and the chats)."""
+    broker = broker_for_telegram(broker_factory)
+    fake = FakeTelegram(TOKEN)
+    pub = broker.client(client_id="api-publisher", username="publisher", password=PUBLISHER_PASSWORD)
+    state = str(tmp_path / "state")
+    bots = []
+
+    def make(**overrides):
+        bot = TelegramBot(telegram_config(broker, fake, state, **overrides))
+        bots.append(bot)
+        return bot.start()
+
+    yield broker, fake, pub, make
+    stop_client(pub)
+    problems = []
+    for bot in bots:
+        rc = bot.stop()
+        log = bot.read_log()
+        if TOKEN in log or TOKEN.split(":")[1] in log:
+            problems.append("the token appears in the bot's output")
+        if bot.sanitizer_reports():
+            problems.append("sanitizer reports:\n" + "\n".join(bot.sanitizer_reports()))
+        if rc not in (0, -9):
+            problems.append("bot exited with %s" % rc)
+        if problems:
+            print(log)
+    fake.close()
+    assert not problems, problems

@@ -6,15 +6,7 @@ import time
 import pytest
 
 from bridge_helpers import Bridge, bridge_config, bridge_path, broker_for_bridge
-from fake_apis import FakeApis
 from nabz_broker import Watcher
-
-
-@pytest.fixture
-def fake():
-    f = FakeApis()
-    yield f
-    f.close()
 
 
 @pytest.fixture

@@ -10,22 +10,13 @@ import os
 import threading
 import time
 
-from bridge_helpers import Bridge, bridge_config, broker_for_bridge
-from fake_apis import FakeApis
+from bridge_helpers import DEMO_DIR, Bridge, bridge_config, broker_for_bridge
 from nabz_broker import stop_client
 
 import pytest
 
 MIN_MS = 60000
 HOUR_MS = 3600000
-DEMO_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "bridge", "demo")
-
-
-@pytest.fixture
-def fake():
-    f = FakeApis()
-    yield f
-    f.close()
 
 
 class Collector:

@@ -7,45 +7,15 @@ import time
 
 import pytest
 
-from fake_telegram import FakeTelegram
-from nabz_broker import Watcher, control, stop_client
-from telegram_helpers import (PUBLISHER_PASSWORD, TOKEN, TelegramBot, alert, broker_for_telegram,
-                              telegram_config, telegram_path, wait_until)
+from nabz_broker import Watcher, control
+from telegram_helpers import TOKEN, alert, bots_env, telegram_path, wait_until
 
 A, B, C = 1001, 1002, -1003     # two private chats and a group
 
 
 @pytest.fixture
 def env(broker_factory, tmp_path):
-    """broker, fake Telegram, a publisher, and a factory of bots sharing one
-    state directory (a restart keeps the spool and the chats)."""
-    broker = broker_for_telegram(broker_factory)
-    fake = FakeTelegram(TOKEN)
-    pub = broker.client(client_id="api-publisher", username="publisher", password=PUBLISHER_PASSWORD)
-    state = str(tmp_path / "state")
-    bots = []
-
-    def make(**overrides):
-        bot = TelegramBot(telegram_config(broker, fake, state, **overrides))
-        bots.append(bot)
-        return bot.start()
-
-    yield broker, fake, pub, make
-    stop_client(pub)
-    problems = []
-    for bot in bots:
-        rc = bot.stop()
-        log = bot.read_log()
-        if TOKEN in log or TOKEN.split(":")[1] in log:
-            problems.append("the token appears in the bot's output")
-        if bot.sanitizer_reports():
-            problems.append("sanitizer reports:\n" + "\n".join(bot.sanitizer_reports()))
-        if rc not in (0, -9):
-            problems.append("bot exited with %s" % rc)
-        if problems:
-            print(log)
-    fake.close()
-    assert not problems, problems
+    yield from bots_env(broker_factory, tmp_path)
 
 
 def publish(pub, payload, topic="crypto/alerts"):

@@ -8,9 +8,7 @@ import time
 
 import pytest
 
-from fake_telegram import FakeTelegram
-from nabz_broker import stop_client
-from telegram_helpers import PUBLISHER_PASSWORD, TOKEN, TelegramBot, broker_for_telegram, telegram_config
+from telegram_helpers import bots_env
 
 A, B, C = 2001, 2002, 2003
 EN_NOTE = "An indicator, not advice."
@@ -19,30 +17,7 @@ FA_NOTE = "نشانگر است، نه توصیهٔ سرمایه‌گذاری."
 
 @pytest.fixture
 def env(broker_factory, tmp_path):
-    broker = broker_for_telegram(broker_factory)
-    fake = FakeTelegram(TOKEN)
-    pub = broker.client(client_id="api-publisher", username="publisher", password=PUBLISHER_PASSWORD)
-    state = str(tmp_path / "state")
-    bots = []
-
-    def make():
-        bot = TelegramBot(telegram_config(broker, fake, state))
-        bots.append(bot)
-        return bot.start()
-
-    yield broker, fake, pub, make
-    stop_client(pub)
-    problems = []
-    for bot in bots:
-        rc = bot.stop()
-        if bot.sanitizer_reports():
-            problems.append("sanitizer reports:\n" + "\n".join(bot.sanitizer_reports()))
-        if rc not in (0, -9):
-            problems.append("bot exited with %s" % rc)
-        if problems:
-            print(bot.read_log())
-    fake.close()
-    assert not problems, problems
+    yield from bots_env(broker_factory, tmp_path)
 
 
 def signal(symbol, n, indicator="ma_cross", direction="bullish", previous=None, value=60.5, source="history"):
