@@ -22,9 +22,11 @@ want=(cmake make gcc pkg-config mosquitto mosquitto-dev libmosquitto-dev
 # a host run by systemd the package also enables its own service on :9090;
 # `systemctl disable --now prometheus` if that is unwanted. Without
 # systemd, or in a container whose policy-rc.d forbids it, nothing starts.)
+# gdb: a broker that does not stop on SIGTERM is reported with its threads'
+# stacks (tests/integration/nabz_broker.py).
 if [ "${1:-run}" = test ]; then
   want+=(libcmocka-dev python3-paho-mqtt python3-pytest mosquitto-clients openssl chromium nginx-light
-         prometheus)
+         prometheus gdb)
 fi
 # The Debian package (scripts/package.sh) and its tests (tests/package/):
 # debhelper and lintian; systemd-analyze (package systemd) checks the units
