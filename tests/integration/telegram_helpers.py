@@ -92,6 +92,16 @@ def wait_until(predicate, timeout=10.0, what="condition"):
     raise AssertionError("timed out waiting for " + what)
 
 
+def says(fake, chat, text, contains):
+    """The chat writes text; returns the bot's answer, which must contain contains."""
+    before = len(fake.delivered(chat))
+    fake.user_says(chat, text)
+    fake.wait_delivered(chat, before + 1)
+    answer = fake.delivered(chat)[before]
+    assert contains in answer, (text, answer)
+    return answer
+
+
 def bots_env(broker_factory, tmp_path):
     """broker, fake Telegram, a publisher, and a factory of bots sharing one
     state directory (a restart keeps the spool and the chats)."""

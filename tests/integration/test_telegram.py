@@ -8,7 +8,7 @@ import time
 import pytest
 
 from nabz_broker import Watcher, control
-from telegram_helpers import TOKEN, alert, bots_env, telegram_path, wait_until
+from telegram_helpers import TOKEN, alert, bots_env, says, telegram_path, wait_until
 
 A, B, C = 1001, 1002, -1003     # two private chats and a group
 
@@ -321,16 +321,6 @@ def set_price(pub, symbol, usd):
 
 def personal_alerts(fake, chat):
     return [t for t in fake.delivered(chat) if "(/alerts)" in t]
-
-
-def says(fake, chat, text, contains):
-    """The chat writes text; returns the bot's answer, which must contain contains."""
-    before = len(fake.delivered(chat))
-    fake.user_says(chat, text)
-    fake.wait_delivered(chat, before + 1)
-    answer = fake.delivered(chat)[before]
-    assert contains in answer, (text, answer)
-    return answer
 
 
 def price_seen(fake, chat, pub, symbol, usd, shown):

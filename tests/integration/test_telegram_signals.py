@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from telegram_helpers import bots_env
+from telegram_helpers import bots_env, says
 
 A, B, C = 2001, 2002, 2003
 EN_NOTE = "An indicator, not advice."
@@ -32,15 +32,6 @@ def signal(symbol, n, indicator="ma_cross", direction="bullish", previous=None, 
 
 def publish(pub, payload, topic="crypto/signals"):
     pub.publish(topic, payload, qos=1).wait_for_publish()
-
-
-def says(fake, chat, text, contains):
-    before = len(fake.delivered(chat))
-    fake.user_says(chat, text)
-    fake.wait_delivered(chat, before + 1)
-    answer = fake.delivered(chat)[before]
-    assert contains in answer, (text, answer)
-    return answer
 
 
 def signals_of(fake, chat):
