@@ -22,16 +22,43 @@ export function pluginPath() {
   return path.resolve(process.env.NABZ_PLUGIN || path.join(ROOT, 'build', 'plugin', 'nabz_plugin.so'));
 }
 
-export function freePort() {
-  return new Promise((resolve, reject) => {
+function ephemeralLow() {
+  try {
+    return Number(fs.readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').split(/\s+/)[0]) || 32768;
+  } catch {
+    return 32768;
+  }
+}
+
+function tryListen(port) {
+  return new Promise((resolve) => {
     const s = net.createServer();
     s.unref();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
+    s.once('error', () => resolve(false));
+    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
   });
+}
+
+const handedOut = new Set();
+
+// A port free now, below the kernel's ephemeral range: a port the kernel
+// picks (listen on 0) lies in that range, where the outgoing connections
+// of every test running beside this one take their local ports, so a
+// broker stopped and started again could find its port taken meanwhile.
+// Below it only another explicit bind can take it. Random, so two test
+// processes choosing at once rarely meet; never the same twice here.
+export async function freePort() {
+  const low = Math.min(ephemeralLow(), 65536);
+  const first = low > 12288 ? 10240 : 1024;
+  for (let i = 0; i < 200; i++) {
+    const port = first + Math.floor(Math.random() * (low - first));
+    if (handedOut.has(port)) continue;
+    if (await tryListen(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+  throw new Error(`no free port found in ${first}..${low - 1}`);
 }
 
 function canConnect(port) {

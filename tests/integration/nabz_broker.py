@@ -7,6 +7,7 @@ checked inside the real broker.
 """
 import json
 import os
+import random
 import socket
 import subprocess
 import tempfile
@@ -28,10 +29,40 @@ def plugin_path():
     return os.path.abspath(path)
 
 
+def _ephemeral_low():
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+            return int(f.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768
+
+
+_handed_out = set()
+
+
 def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A port free now, below the kernel's ephemeral range. A port the
+    kernel picked (bind to 0) lies in that range, where every outgoing
+    connection of every test running beside this one takes its local port:
+    a broker stopped and started again (a restart test) could find its own
+    port taken by some client's connection meanwhile. Below the range only
+    another explicit bind can take it. Random, so two test processes
+    choosing at once rarely meet; and never the same twice in a process."""
+    low = min(_ephemeral_low(), 65536)
+    first = 10240 if low > 12288 else 1024
+    rng = random.SystemRandom()
+    for _ in range(200):
+        port = rng.randrange(first, low)
+        if port in _handed_out:
+            continue
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        _handed_out.add(port)
+        return port
+    raise RuntimeError("no free port found in %d..%d" % (first, low - 1))
 
 
 def sanitizer_env():
@@ -96,6 +127,7 @@ class Broker:
         self.allow_duplicate_messages = allow_duplicate_messages
         self.nofile = nofile          # the broker's open-files soft limit; None: inherited
         self.proc = None
+        self.started = False          # start() was called before: a restart keeps the ports
         self.conf_path = os.path.join(self.dir, "mosquitto.conf")
 
     def write_config(self):
@@ -132,9 +164,14 @@ class Broker:
 
     def start(self, wait=True):
         # free_port() only finds a port free now: another test running
-        # beside this one may take it first. Such a start is retried with
-        # new ports (the broker exits at once when it cannot listen).
-        for attempt in range(4):
+        # beside this one may take it first. A first start is then retried
+        # with new ports (the broker exits at once when it cannot listen).
+        # A restart keeps its ports, which its clients reconnect to: it
+        # waits for them to come free instead.
+        restart = self.started
+        self.started = True
+        deadline = time.time() + 10
+        for attempt in range(100):
             self._spawn()
             if not wait:
                 return self
@@ -142,9 +179,12 @@ class Broker:
                 self.wait_ready()
                 return self
             except PortTaken:
-                if attempt == 3:
+                if restart and time.time() < deadline:
+                    time.sleep(0.5)
+                elif not restart and attempt < 3:
+                    self._new_ports()
+                else:
                     raise
-                self._new_ports()
         return self
 
     def _spawn(self):
