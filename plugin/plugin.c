@@ -116,6 +116,8 @@ static void check_fd_limit(const struct nabz_config *cfg)
 static void nabz_free(struct nabz *nabz)
 {
 	nabz_ws__stop(nabz->ws);
+	nabz_state_saver__stop(&nabz->saver);
+	nabz_state_saver__cleanup(&nabz->saver);
 	nabz_tcp_sweep__free(nabz->sweep);
 	nabz_tcp_limits__cleanup(&nabz->tcp);
 	nabz_seam__cleanup(&nabz->seam);
@@ -157,6 +159,13 @@ int mosquitto_plugin_init(mosquitto_plugin_id_t *identifier, void **userdata,
 		free(nabz);
 		return MOSQ_ERR_NOMEM;
 	}
+	if(nabz_state_saver__init(&nabz->saver, nabz->cfg.state_file, nabz->cfg.state_save_interval_ms,
+				&nabz->seam) != 0){
+		nabz_seam__cleanup(&nabz->seam);
+		nabz_config__free(&nabz->cfg);
+		free(nabz);
+		return MOSQ_ERR_NOMEM;
+	}
 	if(nabz_registry__init(&nabz->reg, nabz->cfg.topic_prefix) != 0) goto error;
 	nabz->prefix_len = strlen(nabz->cfg.topic_prefix);
 	nabz->stats_topic = malloc(nabz->prefix_len + sizeof("/" NABZ_SUBTOPIC_STATS));
@@ -172,7 +181,8 @@ int mosquitto_plugin_init(mosquitto_plugin_id_t *identifier, void **userdata,
 	if(nabz_cluster_link__init(nabz, 0) != 0) goto error;
 	/* Its first publishes (each room's empty recent) go at the first tick. */
 	if(nabz_chat__init(&nabz->chat, &nabz->cfg) != 0) goto error;
-	load_state(nabz);
+	load_state(nabz);            /* its first write on this thread: errors said at start */
+	if(nabz->cfg.state_file[0] != '\0') nabz_state_saver__start(&nabz->saver);
 	nabz_reclaim__init(&nabz->reclaim, nabz->cfg.reclaim_dropped_messages);
 	/* Publish once at the first tick: replaces a retained figure left
 	 * from before a restart. */
@@ -232,6 +242,9 @@ int mosquitto_plugin_cleanup(void *userdata, struct mosquitto_opt *options, int 
 		mosquitto_callback_unregister(nabz->pid, callbacks[i].event, callbacks[i].cb,
 				callbacks[i].event_data);
 	}
+	/* The last write, on this thread once the saver has stopped; forced
+	 * when the saver had not got the last figures onto the disk. */
+	if(nabz_state_saver__stop(&nabz->saver)) nabz->saved_total_sessions = UINT64_MAX;
 	nabz_tick__save_state(nabz, nabz_time__mono_ms());
 	nabz_free(nabz);
 	return MOSQ_ERR_SUCCESS;

@@ -23,7 +23,6 @@
 #include "events.h"
 #include "log.h"
 #include "nabz.h"
-#include "state_file.h"
 #include "stats.h"
 #include "tcp_sweep.h"
 #include "timeutil.h"
@@ -63,7 +62,6 @@ void nabz_tick__save_state(struct nabz *nabz, int64_t now_ms)
 		.peak_connections = nabz->reg.counts.peak,
 		.cluster_peak_connections = nabz->cluster.enabled ? nabz->cluster.peak : 0,
 	};
-	char err[512];
 
 	if(nabz->cfg.state_file[0] == '\0') return;
 	if(p.total_sessions == nabz->saved_total_sessions && p.peak_connections == nabz->saved_peak
@@ -71,21 +69,12 @@ void nabz_tick__save_state(struct nabz *nabz, int64_t now_ms)
 		return;
 	}
 	nabz->last_state_save_ms = now_ms;
-	if(nabz_state__save(nabz->cfg.state_file, &p, err, sizeof(err)) != 0){
-		/* Retried every interval; said once until it works again. */
-		if(!nabz->state_save_failed_logged){
-			nabz_log_err("cannot save state: %s", err);
-			nabz->state_save_failed_logged = true;
-		}
-		return;
-	}
-	if(nabz->state_save_failed_logged){
-		nabz_log_notice("state saved to %s again", nabz->cfg.state_file);
-		nabz->state_save_failed_logged = false;
-	}
 	nabz->saved_total_sessions = p.total_sessions;
 	nabz->saved_peak = p.peak_connections;
 	nabz->saved_cluster_peak = p.cluster_peak_connections;
+	/* Written on the saver's thread (which retries a failed write), or
+	 * here before it starts and after it stops. */
+	nabz_state_saver__request(&nabz->saver, &p);
 }
 
 static int client_sub_count(const void *client)

@@ -2,6 +2,7 @@
 corrupt state file is reported and replaced, never fatal."""
 import json
 import os
+import time
 
 from nabz_broker import Watcher, stop_client
 
@@ -85,9 +86,25 @@ def test_unwritable_state_dir_is_not_fatal(broker_factory):
     assert log.count("cannot save state") == 1, log
 
 
+def saved_state(broker):
+    try:
+        with open(broker.state_file) as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return {}
+
+
 def test_sigkill_keeps_the_last_saved_state(broker_factory):
     b = broker_factory(options={"state_save_interval_ms": "0"}).start()
     run_clients(b, 3)
+    # Written off the broker thread, within moments of the change.
+    deadline = time.time() + 10
+    while saved_state(b).get("total_sessions") != 4 and time.time() < deadline:
+        time.sleep(0.02)
     b.stop(sig=9)
-    saved = json.load(open(b.state_file))
-    assert saved["total_sessions"] == 4
+    assert saved_state(b).get("total_sessions") == 4, "not written within 10 s of the change"
+    b.start()                               # the killed broker's figures come back
+    w = Watcher(b)
+    data = w.wait_for(lambda d: d["active_connections"] == 1)
+    assert data["total_sessions"] == 5
+    w.close()
