@@ -17,6 +17,7 @@
  *                       taken by the broker thread at BASIC_AUTH; and log
  *                       lines, drained and logged at each tick
  *                       (mosquitto_log_printf is for the broker thread only).
+ *   state writer -> broker: log lines too (state_saver.h), by the same queue.
  *
  * What else crosses those threads, outside this struct's lock:
  *   - started_ms and wake_password (below): written by nabz_seam__init on
