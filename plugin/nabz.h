@@ -44,13 +44,8 @@ struct nabz {
 	int64_t started_ms;           /* monotonic, for uptime_s */
 	int64_t last_stats_publish_ms;
 	bool stats_published_once;
-	/* The state file: its figures last handed to the saver, which writes
-	 * them on its own thread (state_saver.h). */
-	struct nabz_state_saver saver;
+	struct nabz_state_saver saver; /* writes the state file on its own thread */
 	int64_t last_state_save_ms;
-	uint64_t saved_total_sessions;
-	uint64_t saved_peak;
-	uint64_t saved_cluster_peak;
 
 	struct nabz_tcp_limits tcp;   /* MQTT-over-TCP clients counted */
 	struct nabz_tcp_sweep *sweep; /* NULL when tcp_connect_timeout_s is 0 */

@@ -74,9 +74,7 @@ static void load_state(struct nabz *nabz)
 	switch(nabz_state__load(nabz->cfg.state_file, &p, err, sizeof(err))){
 		case NABZ_STATE_LOADED:
 			nabz_counts__restore(&nabz->reg, p.total_sessions, p.peak_connections);
-			nabz->saved_total_sessions = p.total_sessions;
-			nabz->saved_peak = p.peak_connections;
-			nabz->saved_cluster_peak = p.cluster_peak_connections;
+			nabz_state_saver__read_back(&nabz->saver, &p);
 			if(p.cluster_peak_connections > nabz->cluster.peak) nabz->cluster.peak = p.cluster_peak_connections;
 			nabz_log_info("state loaded from %s: total_sessions %llu, peak_connections %llu",
 					nabz->cfg.state_file, (unsigned long long)p.total_sessions,
@@ -92,8 +90,8 @@ static void load_state(struct nabz *nabz)
 			nabz_log_warn("state file unreadable (%s): starting from zero", err);
 			break;
 	}
-	/* Force a first write so a missing or corrupt file is replaced now. */
-	nabz->saved_total_sessions = UINT64_MAX;
+	/* Nothing read back: this first write replaces a missing or corrupt
+	 * file now. */
 	nabz_tick__save_state(nabz, nabz_time__mono_ms());
 }
 
@@ -242,9 +240,9 @@ int mosquitto_plugin_cleanup(void *userdata, struct mosquitto_opt *options, int 
 		mosquitto_callback_unregister(nabz->pid, callbacks[i].event, callbacks[i].cb,
 				callbacks[i].event_data);
 	}
-	/* The last write, on this thread once the saver has stopped; forced
-	 * when the saver had not got the last figures onto the disk. */
-	if(nabz_state_saver__stop(&nabz->saver)) nabz->saved_total_sessions = UINT64_MAX;
+	/* The last write, on this thread once the saver has stopped (a write
+	 * it had not finished is made again). */
+	nabz_state_saver__stop(&nabz->saver);
 	nabz_tick__save_state(nabz, nabz_time__mono_ms());
 	nabz_free(nabz);
 	return MOSQ_ERR_SUCCESS;

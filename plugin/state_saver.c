@@ -4,9 +4,7 @@
  * same figures again every retry_ms until a write works or newer ones
  * come.
  */
-#define _GNU_SOURCE /* pthread_setname_np */
 #include <errno.h>
-#include <signal.h>
 #include <string.h>
 #include <time.h>
 
@@ -16,6 +14,7 @@
 #include "log.h"
 #include "seam.h"
 #include "state_saver.h"
+#include "thread.h"
 
 /* One write and its log line: said once per run of failures. on_thread:
  * the line goes through the seam (the saver thread), else straight to
@@ -112,26 +111,28 @@ int nabz_state_saver__init(struct nabz_state_saver *saver, const char *path, lon
 
 int nabz_state_saver__start(struct nabz_state_saver *saver)
 {
-	sigset_t all, old;
-	int rc;
+	int rc = nabz_thread__start(&saver->thread, saver_thread, saver, "nabz-state");
 
-	/* The saver takes no signals: they are the broker's. */
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, &old);
-	rc = pthread_create(&saver->thread, NULL, saver_thread, saver);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if(rc != 0){
 		nabz_log_err("cannot start the state file's writer thread (%s): writing it on the broker thread",
 				strerror(rc));
 		return -1;
 	}
-	pthread_setname_np(saver->thread, "nabz-state");
 	saver->running = true;
 	return 0;
 }
 
+void nabz_state_saver__read_back(struct nabz_state_saver *saver, const struct nabz_persisted *p)
+{
+	saver->asked = *p;
+	saver->asked_valid = true;
+}
+
 void nabz_state_saver__request(struct nabz_state_saver *saver, const struct nabz_persisted *p)
 {
+	if(saver->asked_valid && memcmp(&saver->asked, p, sizeof(*p)) == 0) return;
+	saver->asked = *p;
+	saver->asked_valid = true;
 	if(!saver->running){
 		save(saver, p, false);
 		return;
@@ -157,6 +158,7 @@ bool nabz_state_saver__stop(struct nabz_state_saver *saver)
 	}
 	pending = saver->pending;
 	saver->pending = false;
+	if(pending) saver->asked_valid = false;
 	return pending;
 }
 

@@ -26,6 +26,8 @@ struct nabz_state_saver {
 	long retry_ms;                 /* a failed write is tried again this often */
 	struct nabz_seam *seam;        /* borrowed: the saver thread logs through it */
 	bool failed_logged;            /* a failure is said once until a write works */
+	struct nabz_persisted asked;   /* broker thread's: the figures last asked for or read */
+	bool asked_valid;              /* false: the next request writes whatever it holds */
 
 	pthread_t thread;
 	bool running;                  /* broker thread's: the thread was started */
@@ -46,14 +48,20 @@ int nabz_state_saver__init(struct nabz_state_saver *saver, const char *path, lon
  * still written, on the broker thread). */
 int nabz_state_saver__start(struct nabz_state_saver *saver);
 
-/* Asks for p to be written; a request not yet written is replaced. Without
- * a running thread, writes it now. */
+/* The figures the file was read with at start: a request for the same
+ * figures writes nothing. */
+void nabz_state_saver__read_back(struct nabz_state_saver *saver, const struct nabz_persisted *p);
+
+/* Asks for p to be written, unless it equals what was last asked for (or
+ * read back); a request not yet written is replaced. Without a running
+ * thread, writes it now. */
 void nabz_state_saver__request(struct nabz_state_saver *saver, const struct nabz_persisted *p);
 
 /* Stops and joins the thread (a write under way finishes first). Returns
  * true when figures asked for are not on disk (not written yet, or their
- * write failed): the caller writes its latest with a request, which now
- * runs on its own thread. Safe on a saver never started, and twice. */
+ * write failed); the next request then writes even the same figures, on
+ * the caller's thread (the last write, at cleanup). Safe on a saver never
+ * started, and twice. */
 bool nabz_state_saver__stop(struct nabz_state_saver *saver);
 
 /* Frees what init made; the thread must be stopped. */

@@ -64,16 +64,10 @@ void nabz_tick__save_state(struct nabz *nabz, int64_t now_ms)
 	};
 
 	if(nabz->cfg.state_file[0] == '\0') return;
-	if(p.total_sessions == nabz->saved_total_sessions && p.peak_connections == nabz->saved_peak
-			&& p.cluster_peak_connections == nabz->saved_cluster_peak){
-		return;
-	}
 	nabz->last_state_save_ms = now_ms;
-	nabz->saved_total_sessions = p.total_sessions;
-	nabz->saved_peak = p.peak_connections;
-	nabz->saved_cluster_peak = p.cluster_peak_connections;
-	/* Written on the saver's thread (which retries a failed write), or
-	 * here before it starts and after it stops. */
+	/* Unchanged figures write nothing; changed ones are written on the
+	 * saver's thread (which retries a failed write), or here before it
+	 * starts and after it stops. */
 	nabz_state_saver__request(&nabz->saver, &p);
 }
 

@@ -3,9 +3,7 @@
  * init), the service threads, and the stop (broker thread, at plugin
  * cleanup).
  */
-#define _GNU_SOURCE              /* pthread_setname_np */
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +12,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "thread.h"
 #include "ws.h"
 #include "ws_internal.h"
 
@@ -356,18 +355,10 @@ error:
 
 static int thread_start(struct nabz_ws *ws)
 {
-	sigset_t all, old;
 	char name[16];
-	int rc;
 
-	/* The service thread takes no signals: they are the broker's. */
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, &old);
-	rc = pthread_create(&ws->thread, NULL, service_thread, ws);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if(rc != 0) return -1;
 	snprintf(name, sizeof(name), "nabz-ws-%u", ws->index);
-	pthread_setname_np(ws->thread, name);   /* for top -H, perf */
+	if(nabz_thread__start(&ws->thread, service_thread, ws, name) != 0) return -1;
 	ws->thread_started = true;
 	return 0;
 }

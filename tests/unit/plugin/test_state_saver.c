@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -193,8 +194,65 @@ static void test_without_the_thread_written_at_once(void **state)
 	nabz_state_saver__cleanup(&f->saver);
 	assert_int_equal(nabz_state_saver__init(&f->saver, f->deep, 1000, &f->seam), 0);
 	nabz_state_saver__request(&f->saver, &p);
+	p.total_sessions++;
 	nabz_state_saver__request(&f->saver, &p);
 	check_row(count(broker_log, "cannot save state") == 1, "log:\n%s", broker_log);
+}
+
+/* The broker thread never waits for the disk. The write's temporary file
+ * is a FIFO nobody reads, so open() in the write blocks until the test
+ * opens it: a request that wrote on the caller's thread would hang there
+ * (the alarm then ends the test as failed). */
+static void test_request_never_waits_for_the_write(void **state)
+{
+	struct fixture *f = *state;
+	struct nabz_persisted p = {5, 5, 0};
+	char tmp[160];
+	int reader;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", f->path);
+	assert_int_equal(mkfifo(tmp, 0600), 0);
+	assert_int_equal(nabz_state_saver__init(&f->saver, f->path, 20, &f->seam), 0);
+	assert_int_equal(nabz_state_saver__start(&f->saver), 0);
+	alarm(10);
+	nabz_state_saver__request(&f->saver, &p);        /* returns while the write is stuck */
+	p.total_sessions = 6;
+	nabz_state_saver__request(&f->saver, &p);
+	alarm(0);
+	assert_false(holds(f->path, 6));
+	/* Unstuck: that write fails (no fsync on a FIFO), which removes the
+	 * FIFO; the retry writes the newest figures. */
+	reader = open(tmp, O_RDONLY | O_NONBLOCK);
+	assert_true(reader >= 0);
+	assert_true(eventually_holds(f, f->path, 6));
+	close(reader);
+	assert_false(nabz_state_saver__stop(&f->saver));
+}
+
+/* Figures equal to the ones read back or last asked for write nothing;
+ * after a stop with a write not done, the same figures are written again. */
+static void test_unchanged_figures_write_nothing(void **state)
+{
+	struct fixture *f = *state;
+	struct nabz_persisted p = {3, 2, 0};
+	char later[128];
+
+	assert_int_equal(nabz_state_saver__init(&f->saver, f->deep, 60000, &f->seam), 0);
+	nabz_state_saver__read_back(&f->saver, &p);
+	nabz_state_saver__request(&f->saver, &p);          /* no write: no error said */
+	assert_string_equal(broker_log, "");
+	assert_int_equal(nabz_state_saver__start(&f->saver), 0);
+	p.total_sessions = 4;
+	nabz_state_saver__request(&f->saver, &p);          /* fails on the thread */
+	for(int i = 0; i < 500 && count(seam_log, "cannot save state") == 0; i++){
+		usleep(10000);
+		nabz_seam__drain_log(&f->seam, seam_line);
+	}
+	assert_true(nabz_state_saver__stop(&f->saver));
+	snprintf(later, sizeof(later), "%s/later", f->dir);
+	assert_int_equal(mkdir(later, 0755), 0);
+	nabz_state_saver__request(&f->saver, &p);          /* the same figures, written now */
+	assert_true(holds(f->deep, 4));
 }
 
 int main(void)
@@ -205,6 +263,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_failed_write_retried_and_said_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stop_reports_what_is_not_written, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_without_the_thread_written_at_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_request_never_waits_for_the_write, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unchanged_figures_write_nothing, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
