@@ -171,7 +171,8 @@ class Broker:
         restart = self.started
         self.started = True
         deadline = time.time() + 10
-        for attempt in range(100):
+        attempt = 0
+        while True:
             self._spawn()
             if not wait:
                 return self
@@ -179,13 +180,13 @@ class Broker:
                 self.wait_ready()
                 return self
             except PortTaken:
+                attempt += 1
                 if restart and time.time() < deadline:
                     time.sleep(0.5)
-                elif not restart and attempt < 3:
+                elif not restart and attempt < 4:
                     self._new_ports()
                 else:
                     raise
-        return self
 
     def _spawn(self):
         self.write_config()
