@@ -3,13 +3,13 @@
 #include <libwebsockets.h>
 #include <limits.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "backoff.h"
+#include "thread.h"
 
 #define QUEUE_MAX 64
 #define BACKOFF_MIN_US (500 * LWS_US_PER_MS)
@@ -180,7 +180,6 @@ struct nabz_stream *nabz_stream__start(const char *url, size_t max_message, CURL
 {
 	struct lws_context_creation_info info;
 	struct nabz_stream *s = calloc(1, sizeof(*s));
-	sigset_t all, old;
 
 	if(s == NULL) return NULL;
 	pthread_mutex_init(&s->lock, NULL);
@@ -211,16 +210,12 @@ struct nabz_stream *nabz_stream__start(const char *url, size_t max_message, CURL
 		return NULL;
 	}
 	lws_sul_schedule(s->context, 0, &s->sul_connect, connect_cb, 1);
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, &old);
-	if(pthread_create(&s->thread, NULL, run, s) != 0){
-		pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if(nabz_thread__start(&s->thread, run, s, "nabz-stream") != 0){
 		lws_context_destroy(s->context);
 		free(s);
 		snprintf(err, errlen, "cannot start the stream thread");
 		return NULL;
 	}
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	return s;
 }
 
